@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+// Gazette: a newsletter publisher that works like a static site generator.
+// Module cut and dependency direction: see DESIGN.md (gazette → Gazette → {Markup, Mail, SMTP} → C modules).
+import PackageDescription
+
+let package = Package(
+    name: "Gazette",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gazette", targets: ["gazette"]),
+        .library(name: "Gazette", targets: ["Gazette"]),
+        .library(name: "Markup", targets: ["Markup"]),
+        .library(name: "Mail", targets: ["Mail"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries: module maps and shim headers only.
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "Markup", dependencies: ["CCmark", "CLibXML2"]),
+        .target(name: "Mail", dependencies: ["COpenSSL"]),
+        .target(name: "SMTP", dependencies: ["COpenSSL", "Mail"]),
+        .target(
+            name: "Gazette",
+            dependencies: [
+                "Markup", "Mail", "SMTP",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "gazette",
+            dependencies: ["Gazette", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(name: "GazetteTestSupport", dependencies: ["Gazette"], path: "Tests/GazetteTestSupport"),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),
+        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Mail: addresses, MIME building and encodings, DKIM. Filled by the messages issue.

@@ -1,0 +1,1 @@
+// SMTP: connections, TLS, the client protocol, transports. Filled by the messages issue.

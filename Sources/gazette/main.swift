@@ -1,0 +1,2 @@
+import Gazette
+print(GazetteVersion.current)

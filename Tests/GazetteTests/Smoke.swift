@@ -1,0 +1,3 @@
+import XCTest
+@testable import Gazette
+final class GazetteSmokeTests: XCTestCase { func testLoads() {} }

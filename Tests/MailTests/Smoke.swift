@@ -1,0 +1,3 @@
+import XCTest
+@testable import Mail
+final class MailSmokeTests: XCTestCase { func testLoads() {} }

@@ -1,0 +1,26 @@
+import XCTest
+@testable import Markup
+
+final class HTMLDocumentTests: XCTestCase {
+    func testRoundTripKeepsSlotsAndTemplateCodeInAttributes() throws {
+        let html = #"<!DOCTYPE html><html><head><title>T</title></head><body><p class="a">Hi&nbsp;<a href="{{unsubscribe_url}} x?a=1&amp;b=2">x &amp; y</a><br><img src="a b.png" alt="A"></p><!--[if mso]><table><![endif]--></body></html>"#
+        let document = try HTMLDocument(parsing: html)
+        let output = document.serialized()
+        XCTAssertEqual(output, #"<!DOCTYPE html>"# + "\n" + #"<html><head><title>T</title></head><body><p class="a">Hi&nbsp;<a href="{{unsubscribe_url}} x?a=1&amp;b=2">x &amp; y</a><br><img src="a b.png" alt="A"></p><!--[if mso]><table><![endif]--></body></html>"# + "\n")
+    }
+
+    func testParseIssuesCarryLines() throws {
+        let document = try HTMLDocument(parsing: "<html><body>\n<p>one\n<div></span></div>\n</body></html>")
+        XCTAssertTrue(document.parseIssues.contains { $0.line == 3 }, "\(document.parseIssues)")
+    }
+
+    func testXPath() throws {
+        let document = try HTMLDocument(parsing: "<p class='x'>a</p><p>b</p>")
+        XCTAssertEqual(try document.nodes(matchingXPath: "//p[@class='x']").map(\.textContent), ["a"])
+    }
+
+    func testCommonMarkSmartPunctuationAndCode() throws {
+        let html = try CommonMark.html(fromMarkdown: "\"Hi\" -- `{{x}}`\n")
+        XCTAssertEqual(html, "<p>“Hi” – <code>{{x}}</code></p>\n")
+    }
+}

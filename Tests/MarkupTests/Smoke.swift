@@ -1,0 +1,3 @@
+import XCTest
+@testable import Markup
+final class MarkupSmokeTests: XCTestCase { func testLoads() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import SMTP
+final class SMTPSmokeTests: XCTestCase { func testLoads() {} }
