@@ -1,0 +1,188 @@
+// The walk of PlainTextWriter: what each element becomes. Hidden elements and comments (Outlook's
+// conditional comments included) are skipped whole; unknown inline elements pass their text through.
+internal import CLibXML2
+
+extension PlainTextWriter {
+    mutating func visit(_ node: xmlNodePtr) {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            appendText(UnsafePointer(node.pointee.content))
+        case XML_ELEMENT_NODE:
+            visitElement(node)
+        case XML_DOCUMENT_NODE, XML_HTML_DOCUMENT_NODE:
+            visitChildren(node)
+        default:
+            return
+        }
+    }
+
+    mutating func visitChildren(_ node: xmlNodePtr) {
+        var child = node.pointee.children
+        while let current = child {
+            visit(current)
+            child = current.pointee.next
+        }
+    }
+
+    /// What an element becomes in the text. Looked up once per element (one hash instead of a chain of
+    /// string comparisons); elements not in the table flow inline.
+    enum Role {
+        case hidden, link, lineBreak, image, nothing, paragraph, underlinedHeading(String), markedHeading(String)
+        case list(ordered: Bool), listItem, definition, quote, preformatted, rule, table, tablePart, block
+    }
+
+    static let roles: [String: Role] = {
+        var roles: [String: Role] = [:]
+        for name in HTMLNode.blockElements { roles[name] = .block }
+        for name in ["p", "address", "figure", "dl"] { roles[name] = .paragraph }
+        roles["h1"] = .underlinedHeading("=")
+        roles["h2"] = .underlinedHeading("-")
+        roles["h3"] = .markedHeading("### ")
+        roles["h4"] = .markedHeading("#### ")
+        roles["h5"] = .markedHeading("##### ")
+        roles["h6"] = .markedHeading("##### ")
+        roles["ul"] = .list(ordered: false)
+        roles["menu"] = .list(ordered: false)
+        roles["ol"] = .list(ordered: true)
+        roles["li"] = .listItem
+        roles["dd"] = .definition
+        roles["blockquote"] = .quote
+        for name in ["pre", "listing", "xmp", "plaintext"] { roles[name] = .preformatted }
+        roles["hr"] = .rule
+        roles["table"] = .table
+        for name in ["tr", "td", "th", "caption"] { roles[name] = .tablePart }
+        roles["a"] = .link
+        roles["br"] = .lineBreak
+        roles["img"] = .image
+        roles["wbr"] = .nothing
+        for name in HTMLNode.nonTextElements { roles[name] = .hidden }
+        return roles
+    }()
+
+    private mutating func visitElement(_ node: xmlNodePtr) {
+        let role = Self.roles[HTMLNode.elementName(node)]
+        if case .hidden = role { return }
+        if node.pointee.properties != nil, HTMLNode.attributesHide(node) { return }
+        guard let role else {
+            visitChildren(node)
+            return
+        }
+        switch role {
+        case .hidden, .nothing:
+            return
+        case .link:
+            visitLink(node)
+        case .lineBreak:
+            appendLineBreak()
+        case .image:
+            appendImage(node)
+        case .paragraph:
+            block(node, blank: true)
+        case .underlinedHeading(let underline):
+            heading(node, underline: underline)
+        case .markedHeading(let marker):
+            heading(node, marker: marker)
+        case .list(let ordered):
+            visitList(node, ordered: ordered)
+        case .listItem:
+            visitListItem(node)
+        case .definition:
+            breakBlock(blank: false)
+            push(Container(first: "    ", rest: "    "))
+            visitChildren(node)
+            pop()
+        case .quote:
+            breakBlock(blank: true)
+            push(Container(first: "> ", rest: "> "))
+            visitChildren(node)
+            pop()
+            breakBlock(blank: true)
+        case .preformatted:
+            visitPreformatted(node)
+        case .rule:
+            breakBlock(blank: true)
+            emit(String(repeating: "-", count: availableWidth))
+            breakBlock(blank: true)
+        case .table:
+            visitTable(node)
+        case .tablePart:
+            // Only layout tables get here (data tables are written by visitTable): their rows and cells are
+            // the sections of the email, so each reads as a paragraph of its own.
+            block(node, blank: true)
+        case .block:
+            block(node, blank: false)
+        }
+    }
+
+    /// A block: its text starts and ends a line, with blank lines around it if `blank`.
+    mutating func block(_ node: xmlNodePtr, blank: Bool) {
+        breakBlock(blank: blank)
+        visitChildren(node)
+        breakBlock(blank: blank)
+    }
+
+    /// h1 and h2 underlined, like Setext headings in Markdown.
+    private mutating func heading(_ node: xmlNodePtr, underline: String) {
+        breakBlock(blank: true)
+        visitChildren(node)
+        flushInline(underline: underline)
+        breakBlock(blank: true)
+    }
+
+    /// h3 to h6 with `###`-style markers, continuation lines under the text.
+    private mutating func heading(_ node: xmlNodePtr, marker: String) {
+        breakBlock(blank: true)
+        push(Container(marker: marker))
+        visitChildren(node)
+        pop()
+        breakBlock(blank: true)
+    }
+
+    /// Preformatted text as it stands: no wrapping, indentation kept; only trailing spaces go.
+    private mutating func visitPreformatted(_ node: xmlNodePtr) {
+        breakBlock(blank: true)
+        var text = ""
+        Self.gatherPreformatted(node, into: &text)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        while let first = lines.first, first.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            lines.removeFirst()
+        }
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            lines.removeLast()
+        }
+        for line in lines {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            emit(trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) ? "" : String(trimmed))
+        }
+        breakBlock(blank: true)
+    }
+
+    private static func gatherPreformatted(_ node: xmlNodePtr, into text: inout String) {
+        var child = node.pointee.children
+        while let current = child {
+            defer { child = current.pointee.next }
+            switch current.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                guard let content = current.pointee.content else { continue }
+                let piece = String(cString: content)
+                text += piece.contains("\u{A0}") ? piece.replacingNoBreakSpaces() : piece
+            case XML_ELEMENT_NODE:
+                let name = HTMLNode.elementName(current)
+                if HTMLNode.hidesContent(current, named: name) { continue }
+                if name == "br" {
+                    text += "\n"
+                } else {
+                    gatherPreformatted(current, into: &text)
+                }
+            default:
+                continue
+            }
+        }
+    }
+}
+
+private extension String {
+    func replacingNoBreakSpaces() -> String {
+        String(unicodeScalars.map { $0 == "\u{A0}" ? " " : Character($0) })
+    }
+}

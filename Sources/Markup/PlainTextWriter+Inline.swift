@@ -1,0 +1,100 @@
+// Inline text for PlainTextWriter: HTML whitespace collapsing into words, invisible characters dropped,
+// hard breaks, image alt text, and wrapping a gathered paragraph into lines.
+internal import CLibXML2
+
+extension PlainTextWriter {
+    /// Adds the text of a text node, collapsing whitespace the way HTML does. Works on libxml2's UTF-8 bytes
+    /// directly: this is the hot loop of the writer.
+    mutating func appendText(_ content: UnsafePointer<UInt8>?) {
+        guard let content else { return }
+        var index = 0
+        var runStart = 0
+        while true {
+            let byte = content[index]
+            if byte == 0 {
+                appendRun(content, from: runStart, to: index)
+                return
+            }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                appendRun(content, from: runStart, to: index)
+                joinsPrevious = false
+                index += 1
+                runStart = index
+            case 0xC2...0xEF:
+                let special = HTMLNode.specialCharacter(content, at: index)
+                if special.length == 0 {
+                    index += 1
+                    continue
+                }
+                appendRun(content, from: runStart, to: index)
+                // A no-break space (&nbsp;) reads as a space; the zero-width ones vanish without splitting words.
+                if special.isSpace { joinsPrevious = false }
+                index += special.length
+                runStart = index
+            default:
+                index += 1
+            }
+        }
+    }
+
+    private mutating func appendRun(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+        guard end > start else { return }
+        let piece = String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
+        appendPiece(piece)
+    }
+
+    /// Adds text without whitespace, joined to the last word when no whitespace came between them.
+    mutating func appendPiece(_ piece: String) {
+        if joinsPrevious, let last = words.indices.last, words[last] != TextWrapper.lineBreak {
+            words[last] += piece
+        } else {
+            words.append(piece)
+        }
+        joinsPrevious = true
+    }
+
+    /// Adds running text (an alt attribute, a mail address) as separate words.
+    mutating func appendWords(of text: String) {
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" }) {
+            words.append(String(word))
+        }
+    }
+
+    mutating func appendLineBreak() {
+        words.append(TextWrapper.lineBreak)
+        joinsPrevious = false
+    }
+
+    /// An image reads as its alt text in brackets; no alt (or an empty one: a spacer) reads as nothing.
+    mutating func appendImage(_ node: xmlNodePtr) {
+        guard let alt = HTMLNode.attribute("alt", of: node) else { return }
+        let altWords = alt.split(whereSeparator: { $0.isWhitespace })
+        guard !altWords.isEmpty else { return }
+        joinsPrevious = false
+        appendWords(of: "[" + altWords.joined(separator: " ") + "]")
+        joinsPrevious = false
+    }
+
+    /// Wraps the gathered words into lines and writes them; `underline` draws a line of that character
+    /// under them as wide as the widest line (h1, h2).
+    mutating func flushInline(underline: String? = nil) {
+        joinsPrevious = false
+        guard !words.isEmpty else { return }
+        var start = words.startIndex
+        var end = words.endIndex
+        while start < end, words[start] == TextWrapper.lineBreak { start += 1 }
+        while end > start, words[end - 1] == TextWrapper.lineBreak { end -= 1 }
+        let width = availableWidth
+        let lines = TextWrapper.wrap(words[start..<end], width: width)
+        words.removeAll(keepingCapacity: true)
+        var widest = 0
+        for line in lines {
+            emit(line)
+            if underline != nil { widest = max(widest, TextWrapper.displayWidth(of: line)) }
+        }
+        if let underline, widest > 0 {
+            emit(String(repeating: underline, count: min(widest, width)))
+        }
+    }
+}
