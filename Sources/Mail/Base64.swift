@@ -1,0 +1,49 @@
+// Base64 (RFC 4648 §4) and base64url without padding (§5), on bytes. Used for encoded words,
+// DKIM tags and unsubscribe tokens; a table lookup per sextet, no Foundation round trip.
+
+/// Base64 and base64url encoding of bytes.
+public enum Base64 {
+    private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Standard base64 with `=` padding.
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var output: [UInt8] = []
+        append(bytes, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// base64url without padding, for tokens in URLs.
+    public static func encodeURLSafe<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var output: [UInt8] = []
+        append(bytes, to: &output, alphabet: urlSafe, padding: false)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the standard base64 of `bytes` to `output`.
+    static func append<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, to output: inout [UInt8], alphabet: [UInt8] = standard, padding: Bool = true
+    ) {
+        output.reserveCapacity(output.count + (bytes.count + 2) / 3 * 4)
+        alphabet.withUnsafeBufferPointer { table in
+            var iterator = bytes.makeIterator()
+            while let first = iterator.next() {
+                let second = iterator.next()
+                let third = second == nil ? nil : iterator.next()
+                let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+                output.append(table[Int(value >> 18 & 63)])
+                output.append(table[Int(value >> 12 & 63)])
+                if second != nil {
+                    output.append(table[Int(value >> 6 & 63)])
+                } else if padding {
+                    output.append(UInt8(ascii: "="))
+                }
+                if third != nil {
+                    output.append(table[Int(value & 63)])
+                } else if padding {
+                    output.append(UInt8(ascii: "="))
+                }
+            }
+        }
+    }
+}

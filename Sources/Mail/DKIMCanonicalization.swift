@@ -1,0 +1,114 @@
+// DKIM "relaxed" canonicalization (RFC 6376 §3.4.2, §3.4.4) of header fields and bodies, on bytes.
+// Also the split of a rendered message into its header fields, which the signer needs.
+
+/// The relaxed canonical forms the signer hashes.
+enum DKIMCanonicalization {
+    /// One header field of a message: its name and its raw bytes (continuation lines included, CRLF excluded).
+    struct Field {
+        var name: ArraySlice<UInt8>
+        var raw: ArraySlice<UInt8>
+        /// ASCII-lower-cased name, for matching `h=` entries.
+        var lowercasedName: [UInt8] { name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+    }
+
+    /// The header fields and the index where the body starts (after the empty line).
+    static func split(_ message: [UInt8]) throws -> (fields: [Field], bodyStart: Int) {
+        var fields: [Field] = []
+        var index = 0
+        let count = message.count
+        while index < count {
+            if message[index] == 0x0D, index + 1 < count, message[index + 1] == 0x0A {
+                return (fields, index + 2)  // the empty line
+            }
+            // A field runs to a CRLF not followed by whitespace.
+            let start = index
+            var end = index
+            while true {
+                guard let lf = message[end...].firstIndex(of: 0x0A) else {
+                    throw MailError(.malformedMessage("the header has no empty line after it"))
+                }
+                guard lf > start, message[lf - 1] == 0x0D else {
+                    throw MailError(.malformedMessage("a bare LF in the header: lines must end in CRLF"))
+                }
+                end = lf + 1
+                if end < count, message[end] == 0x20 || message[end] == 0x09 { continue }
+                break
+            }
+            let raw = message[start..<(end - 2)]
+            guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else {
+                throw MailError(.malformedMessage("a header line without a colon"))
+            }
+            fields.append(Field(name: message[start..<colon], raw: raw))
+            index = end
+        }
+        throw MailError(.malformedMessage("the header has no empty line after it"))
+    }
+
+    /// Relaxed header canonicalization: lower-case name, unfolded, whitespace runs as one space, none at
+    /// the ends of the value or around the colon; followed by CRLF when `terminated`.
+    static func appendHeader(_ field: ArraySlice<UInt8>, to output: inout [UInt8], terminated: Bool = true) {
+        guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var nameEnd = colon
+        while nameEnd > field.startIndex, field[nameEnd - 1] == 0x20 || field[nameEnd - 1] == 0x09 { nameEnd -= 1 }
+        for byte in field[field.startIndex..<nameEnd] { output.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+        output.append(UInt8(ascii: ":"))
+        var pendingSpace = false
+        var started = false
+        for byte in field[(colon + 1)...] {
+            switch byte {
+            case 0x0D, 0x0A: continue  // unfold
+            case 0x20, 0x09: pendingSpace = started
+            default:
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                started = true
+                output.append(byte)
+            }
+        }
+        if terminated {
+            output.append(0x0D)
+            output.append(0x0A)
+        }
+    }
+
+    /// Relaxed body canonicalization: no whitespace at line ends, runs as one space, no empty lines at the
+    /// end; a non-empty body ends with CRLF.
+    static func body(_ body: ArraySlice<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(body.count)
+        var pendingSpace = false
+        var lastContentEnd = 0  // output length after the last non-empty line's CRLF
+        var lineHasContent = false
+        var index = body.startIndex
+        let end = body.endIndex
+        while index < end {
+            let byte = body[index]
+            if byte == 0x0D, index + 1 < end, body[index + 1] == 0x0A {
+                pendingSpace = false
+                output.append(0x0D)
+                output.append(0x0A)
+                if lineHasContent { lastContentEnd = output.count }
+                lineHasContent = false
+                index += 2
+                continue
+            }
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace = true
+            } else {
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                output.append(byte)
+                lineHasContent = true
+            }
+            index += 1
+        }
+        if lineHasContent {
+            // A last line without CRLF gets one (RFC 6376 §3.4.4).
+            output.append(0x0D)
+            output.append(0x0A)
+            lastContentEnd = output.count
+        }
+        output.removeLast(output.count - lastContentEnd)
+        return output
+    }
+}

@@ -1,1 +1,0 @@
-// Mail: addresses, MIME building and encodings, DKIM. Filled by the messages issue.

@@ -1,0 +1,94 @@
+// A DKIM private key loaded from PEM by OpenSSL and owned here: freed in deinit, lent out only inside
+// closures. EVP_PKEY is reference-counted and read-only while signing, so one key serves many threads.
+internal import COpenSSL
+
+/// A private key for DKIM: RSA (at least 2048 bits) or Ed25519.
+public final class SigningKey: @unchecked Sendable {
+    /// The signature algorithms DKIM defines for our key types.
+    public enum Algorithm: String, Sendable {
+        /// RFC 6376 `rsa-sha256`.
+        case rsaSHA256 = "rsa-sha256"
+        /// RFC 8463 `ed25519-sha256`.
+        case ed25519SHA256 = "ed25519-sha256"
+    }
+
+    /// Smallest RSA key accepted (RFC 8301 §3.2).
+    public static let minimumRSABits = 2048
+
+    private let key: OpaquePointer
+    /// The algorithm this key signs with.
+    public let algorithm: Algorithm
+    /// The key size in bits (256 for Ed25519).
+    public let bits: Int
+
+    /// Loads a PEM private key (PKCS#8 `BEGIN PRIVATE KEY` or traditional `BEGIN RSA PRIVATE KEY`).
+    /// `source` says where it came from and appears in errors ("GAZETTE_DKIM_KEY").
+    /// A PEM whose line breaks arrived as literal `\n` (a common CI-secret mishap) is accepted too.
+    public init(pem: String, source: String) throws {
+        var text = pem
+        if !text.contains("\n"), text.contains("\\n") { text = text.replacingAll("\\n", with: "\n") }
+        OpenSSLError.clearQueue()
+        let operation = "load DKIM key from \(source)"
+        let bytes = Array(text.utf8)
+        let loaded: OpaquePointer? = bytes.withUnsafeBytes { buffer in
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { BIO_free(bio) }
+            // A callback that supplies no password: an encrypted key fails instead of prompting on a terminal.
+            return PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
+        }
+        guard let loaded else { throw OpenSSLError.drain(operation) }
+        let type = EVP_PKEY_get_base_id(loaded)
+        switch type {
+        case EVP_PKEY_RSA:
+            let bits = Int(EVP_PKEY_get_bits(loaded))
+            guard bits >= Self.minimumRSABits else {
+                EVP_PKEY_free(loaded)
+                throw MailError(.keyTooShort(bits: bits))
+            }
+            self.algorithm = .rsaSHA256
+            self.bits = bits
+        case EVP_PKEY_ED25519:
+            self.algorithm = .ed25519SHA256
+            self.bits = 256
+        default:
+            EVP_PKEY_free(loaded)
+            throw MailError(.unsupportedKeyType(type == EVP_PKEY_EC ? "EC (ECDSA is not defined for DKIM)" : "#\(type)"))
+        }
+        self.key = loaded
+    }
+
+    deinit { EVP_PKEY_free(key) }
+
+    /// Lends the EVP_PKEY for the duration of `body`.
+    func withKey<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(self) { try body(key) }
+    }
+
+    /// The DNS TXT record to publish at `<selector>._domainkey.<domain>`:
+    /// `v=DKIM1; k=rsa; p=<SubjectPublicKeyInfo>` or `v=DKIM1; k=ed25519; p=<raw 32-byte key>`.
+    public func dnsRecord() throws -> String {
+        try withKey { key in
+            switch algorithm {
+            case .rsaSHA256:
+                var der: UnsafeMutablePointer<UInt8>?
+                let length = i2d_PUBKEY(key, &der)
+                guard length > 0, let der else { throw OpenSSLError.drain("export the DKIM public key") }
+                defer { CRYPTO_free(der, #file, #line) }
+                return "v=DKIM1; k=rsa; p=" + Base64.encode(UnsafeBufferPointer(start: der, count: Int(length)))
+            case .ed25519SHA256:
+                var raw = [UInt8](repeating: 0, count: 32)
+                var length = raw.count
+                guard EVP_PKEY_get_raw_public_key(key, &raw, &length) == 1 else {
+                    throw OpenSSLError.drain("export the DKIM public key")
+                }
+                return "v=DKIM1; k=ed25519; p=" + Base64.encode(raw.prefix(length))
+            }
+        }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Mail
-final class MailSmokeTests: XCTestCase { func testLoads() {} }
