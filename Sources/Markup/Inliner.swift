@@ -1,0 +1,167 @@
+// The CSS inliner: applies a document's stylesheets (and extra CSS) to its elements' `style` attributes, adds
+// the presentational attributes old clients need, and keeps what cannot be inlined in one `<style>` in `<head>`.
+// Parsing: CSSParser; matching: SelectorMatcher; cascade: InlinerCascade; attributes: OutlookAttributes.
+import Foundation
+
+/// Moves CSS into `style` attributes for e-mail clients that ignore `<style>`.
+public struct Inliner: Sendable {
+    /// What the inliner does besides writing `style`.
+    public var options: InlinerOptions
+
+    /// Elements that render nothing: they never receive styles (as in Juice).
+    static let nonVisualElements: Set<String> = ["head", "title", "base", "link", "style", "meta", "script", "noscript"]
+
+    /// Creates an inliner.
+    public init(options: InlinerOptions = InlinerOptions()) {
+        self.options = options
+    }
+
+    /// Inlines the document's `<style>` elements, its `<link rel="stylesheet">` (read through
+    /// `stylesheetLoader(href)`, which returns nil for a missing file) and `options.extraCSS`, in place.
+    /// Bad CSS never stops the run: it is skipped and reported in the returned diagnostics.
+    public func inline(
+        _ document: HTMLDocument, stylesheetLoader: (String) throws -> String? = { _ in nil }
+    ) throws -> InlineReport {
+        var report = InlineReport()
+        let sources = collectSources(in: document, stylesheetLoader: stylesheetLoader)
+        let index = InlinerRuleIndex(stylesheets: sources.stylesheets, options: options)
+        report.diagnostics = sources.diagnostics + index.diagnostics
+        // Removed before matching, as Juice does: a <style> must not count for :first-child and the like.
+        if options.removeInlinedStyleElements {
+            for element in sources.consumedElements { element.remove() }
+        }
+        let matcher = SelectorMatcher(document)
+
+        var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
+        var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
+        for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
+            var cascade: InlinerCascade?
+            let candidates = index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element])
+            for candidate in candidates {
+                let instance = index.instances[Int(candidate)]
+                guard matcher.matches(instance.selector, element: element) else { continue }
+                if cascade == nil {
+                    cascade = styleAttributeCascade(of: element, matcher: matcher, document: document, report: &report)
+                }
+                ruleMatched[instance.rule] = true
+                for position in instance.declarations {
+                    let declaration = index.declarations[position]
+                    cascade?.add(InlinerCascade.Entry(
+                        declaration: declaration, origin: declaration.isImportant ? .importantRule : .rule,
+                        specificity: instance.selector.specificity, position: position, source: Int(candidate)))
+                }
+            }
+            styles[element] = cascade
+        }
+
+        for element in 0..<matcher.count {
+            guard let cascade = styles[element] else { continue }
+            write(cascade, to: element, styles: styles, matcher: matcher, document: document, report: &report)
+        }
+
+        report.rulesInlined = ruleMatched.filter { $0 }.count
+        report.rulesUnmatched = Set(index.instances.map(\.rule)).filter { !ruleMatched[$0] }.count
+        report.rulesRetained = index.retained.count
+        if options.removeInlinedStyleElements {
+            if !index.retained.isEmpty {
+                let css = "\n" + index.retained.joined(separator: "\n") + "\n"
+                insertRetainedStyle(css, into: document)
+                report.retainedCSSBytes = css.utf8.count
+            }
+        }
+        return report
+    }
+
+    /// Parses `html`, inlines as `inline(_:stylesheetLoader:)` does and serializes, keeping the template code
+    /// of `options.codeBlocks` byte for byte.
+    public func inline(
+        html: String, stylesheetLoader: (String) throws -> String? = { _ in nil }
+    ) throws -> (html: String, report: InlineReport) {
+        var protected = ""
+        let codeBlocks = InlinerCodeBlocks(protecting: html, delimiters: options.codeBlocks, into: &protected)
+        let document = try HTMLDocument(parsing: protected)
+        let report = try inline(document, stylesheetLoader: stylesheetLoader)
+        return (codeBlocks.restore(document.serialized()), report)
+    }
+
+    /// A cascade seeded with the element's own `style` attribute, which outranks normal rules.
+    private func styleAttributeCascade(
+        of element: Int, matcher: SelectorMatcher, document: HTMLDocument, report: inout InlineReport
+    ) -> InlinerCascade {
+        var cascade = InlinerCascade()
+        guard let text = matcher.attribute("style", of: element), !text.allSatisfy(\.isWhitespace) else { return cascade }
+        let parsed = Stylesheet.declarations(inStyleAttribute: text, source: "")
+        if !parsed.diagnostics.isEmpty {
+            // Named only when something is wrong: building the label for every element showed in the profile.
+            let line = HTMLNode(document: document, node: matcher.nodes[element]).line
+            report.diagnostics += parsed.diagnostics.map { diagnostic in
+                var diagnostic = diagnostic
+                diagnostic.source = "style attribute of <\(matcher.names[element])> at line \(line)"
+                return diagnostic
+            }
+        }
+        for (position, declaration) in parsed.declarations.enumerated() {
+            cascade.add(InlinerCascade.Entry(
+                declaration: declaration, origin: declaration.isImportant ? .importantStyleAttribute : .styleAttribute,
+                specificity: .zero, position: position, source: -1))
+        }
+        return cascade
+    }
+
+    /// Writes the `style` attribute and the presentational attributes of one element.
+    private func write(
+        _ cascade: InlinerCascade, to element: Int, styles: [InlinerCascade?], matcher: SelectorMatcher,
+        document: HTMLDocument, report: inout InlineReport
+    ) {
+        // Custom properties inherit: look on the element, then up its ancestors (Juice's findVariableValue).
+        let lookup: (String) -> String? = { name in
+            var current: Int? = element
+            while let index = current {
+                if let value = styles[index]?.winner(name)?.value { return value }
+                current = matcher.parent(of: index)
+            }
+            return nil
+        }
+        let resolve: (String) -> String = { value in
+            options.resolveCSSVariables ? CSSVariables.resolve(value, lookup: lookup) : value
+        }
+        var style = ""
+        for position in cascade.orderedIndices {
+            let declaration = cascade.entries[position].declaration
+            let property = declaration.property
+            // `content` only means something for pseudo-elements, which are never inlined.
+            if property == "content" || (options.resolveCSSVariables && property.hasPrefix("--")) { continue }
+            var value = resolve(declaration.value)
+            // Juice writes double quotes as single ones so the attribute needs no &quot;; only when that is safe.
+            if value.containsASCII("\""), !value.containsASCII("'") { value = value.replacingOccurrences(of: "\"", with: "'") }
+            if !style.isEmpty { style += " " }
+            style += property
+            style += ": "
+            style += value
+            if options.preserveImportant, declaration.isImportant { style += " !important" }
+            style += ";"
+        }
+        let node = HTMLNode(document: document, node: matcher.nodes[element])
+        if !style.isEmpty {
+            node.setAttribute("style", style)
+            report.elementsStyled += 1
+        }
+        let attributes = OutlookAttributes.attributes(for: matcher.names[element], options: options) { property in
+            cascade.winner(property).map { resolve($0.value) }
+        }
+        for (name, value) in attributes { node.setAttribute(name, value) }
+    }
+
+    /// One `<style>` with the retained CSS: at the end of `<head>`, or first in `<body>` for a fragment.
+    private func insertRetainedStyle(_ css: String, into document: HTMLDocument) {
+        let style = document.makeElement(named: "style")
+        style.append(document.makeText(css))
+        if let root = document.root, let head = root.firstChildElement(named: "head") {
+            head.append(style)
+        } else if let body = document.body {
+            if let first = body.children.first { first.insertBefore(style) } else { body.append(style) }
+        } else {
+            document.root?.append(style)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// The style rules of one inline run, flattened to (selector, declarations) pairs in source order and bucketed by
+// the rightmost compound's id, class or tag, so each element is tested only against selectors that can match it.
+
+/// Inlinable selectors bucketed for lookup, and the CSS that must stay in a `<style>`.
+struct InlinerRuleIndex {
+    /// One selector of one rule: Juice applies a rule once per selector in its list, in order.
+    struct Instance {
+        var selector: Selector
+        /// Positions in `declarations`.
+        var declarations: Range<Int>
+        /// The rule's number in the run, for counting.
+        var rule: Int
+    }
+
+    private(set) var instances: [Instance] = []
+    /// Every declaration of every inlinable rule; the position is the source order used by the cascade.
+    private(set) var declarations: [Declaration] = []
+    private(set) var ruleCount = 0
+    /// Rules and at-rules to write into the retained `<style>`, as CSS text, `@import` first as CSS requires.
+    private(set) var retained: [String] = []
+    private var retainedImports: [String] = []
+    private(set) var diagnostics: [CSSDiagnostic] = []
+
+    private var byID: [String: [Int32]] = [:]
+    private var byClass: [String: [Int32]] = [:]
+    private var byTag: [String: [Int32]] = [:]
+    private var universal: [Int32] = []
+
+    init(stylesheets: [Stylesheet], options: InlinerOptions) {
+        for stylesheet in stylesheets {
+            diagnostics += stylesheet.diagnostics
+            for item in stylesheet.items {
+                switch item {
+                case .atRule(let atRule):
+                    guard options.retainedAtRules.contains(atRule.name) else { continue }
+                    if atRule.name == "import" { retainedImports.append(atRule.text) } else { retained.append(atRule.text) }
+                case .rule(let rule):
+                    add(rule, options: options)
+                }
+            }
+        }
+        retained = retainedImports + retained
+    }
+
+    private mutating func add(_ rule: StyleRule, options: InlinerOptions) {
+        let number = ruleCount
+        ruleCount += 1
+        let start = declarations.count
+        declarations += rule.declarations
+        let range = start..<declarations.count
+        var kept: [Selector] = []
+        for selector in rule.selectors {
+            guard selector.isInlinable else {
+                kept.append(selector)
+                continue
+            }
+            let instance = Int32(instances.count)
+            instances.append(Instance(selector: selector, declarations: range, rule: number))
+            // The rightmost compound decides: an element without that id, class or tag cannot match.
+            guard let last = selector.compounds.last else { continue }
+            if let id = last.ids.first {
+                byID[id, default: []].append(instance)
+            } else if let className = last.classes.first {
+                byClass[className, default: []].append(instance)
+            } else if let tag = last.tag {
+                byTag[tag, default: []].append(instance)
+            } else {
+                universal.append(instance)
+            }
+        }
+        if !kept.isEmpty, options.retainNonInlinableRules {
+            retained.append(rule.cssText(selectors: kept))
+        }
+    }
+
+    /// Instances that may match an element, in source order, without repeats.
+    func candidates(id: String?, classes: [String], tag: String) -> [Int32] {
+        var result = universal
+        if let id, let bucket = byID[id] { result += bucket }
+        for className in classes {
+            if let bucket = byClass[className] { result += bucket }
+        }
+        if let bucket = byTag[tag] { result += bucket }
+        guard result.count > 1 else { return result }
+        result.sort()
+        var unique: [Int32] = []
+        unique.reserveCapacity(result.count)
+        for instance in result where unique.last != instance { unique.append(instance) }
+        return unique
+    }
+}

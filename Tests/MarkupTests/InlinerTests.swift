@@ -1,0 +1,169 @@
+// The inliner end to end: cascade order, !important against the style attribute, retention of what cannot be
+// inlined, Outlook attributes, linked stylesheets, template code, and diagnostics instead of failures.
+import XCTest
+@testable import Markup
+
+final class InlinerTests: XCTestCase {
+    func inline(_ html: String, options: InlinerOptions = InlinerOptions(), loader: (String) throws -> String? = { _ in nil }) throws -> (HTMLDocument, InlineReport) {
+        let document = try HTMLDocument(parsing: html)
+        let report = try Inliner(options: options).inline(document, stylesheetLoader: loader)
+        return (document, report)
+    }
+
+    func style(of name: String, in document: HTMLDocument, at index: Int = 0) -> String? {
+        document.allElements.filter { $0.name == name }[index].attribute("style")
+    }
+
+    func testSpecificityThenSourceOrder() throws {
+        let (document, _) = try inline("""
+        <style>#a { color: red } p.x { color: blue; margin: 0 } p { color: green; padding: 1px } p.x { margin: 2px }</style>
+        <p id="a" class="x">t</p>
+        """)
+        XCTAssertEqual(style(of: "p", in: document), "padding: 1px; margin: 2px; color: red;")
+    }
+
+    func testImportantAndStyleAttribute() throws {
+        let (document, _) = try inline("""
+        <style>p { color: red !important; margin: 0 !important; padding: 5px; border: 0 }</style>
+        <p style="color: blue; padding: 1px; margin: 3px !important">t</p>
+        """)
+        // Normal rules < style attribute < !important rules < !important in the attribute; weakest first.
+        XCTAssertEqual(style(of: "p", in: document), "border: 0; padding: 1px; color: red; margin: 3px;")
+    }
+
+    func testRepeatsInOneRuleAreKept() throws {
+        let (document, _) = try inline("<style>div { background: red; background: linear-gradient(red, blue) }</style><div></div>")
+        XCTAssertEqual(style(of: "div", in: document), "background: red; background: linear-gradient(red, blue);")
+    }
+
+    func testRetainedRulesGoToOneStyleInHead() throws {
+        let (document, report) = try inline("""
+        <html><head><style>a { color: red } a:hover { color: blue } @media (max-width: 600px) { a { color: green } }</style>
+        <style>@font-face { font-family: X } p::before { content: "x" } @charset "utf-8";</style></head>
+        <body><a href="#">x</a><p>y</p></body></html>
+        """)
+        let styles = document.allElements.filter { $0.name == "style" }
+        XCTAssertEqual(styles.count, 1)
+        XCTAssertEqual(styles.first?.parent?.name, "head")
+        let css = styles.first?.textContent ?? ""
+        XCTAssertTrue(css.contains("a:hover {\n  color: blue;\n}"), css)
+        XCTAssertTrue(css.contains("@media (max-width: 600px)"), css)
+        XCTAssertTrue(css.contains("@font-face"), css)
+        XCTAssertTrue(css.contains("p::before"), css)
+        XCTAssertFalse(css.contains("@charset"), css)
+        XCTAssertEqual(style(of: "a", in: document), "color: red;")
+        XCTAssertNil(style(of: "p", in: document))
+        XCTAssertEqual(report.rulesRetained, 4)
+        XCTAssertEqual(report.retainedCSSBytes, css.utf8.count)
+        XCTAssertEqual(report.rulesInlined, 1)
+    }
+
+    func testKeepingStyleElements() throws {
+        var options = InlinerOptions()
+        options.removeInlinedStyleElements = false
+        let (document, report) = try inline("<style>p { color: red }</style><p>x</p>", options: options)
+        XCTAssertEqual(document.allElements.filter { $0.name == "style" }.count, 1)
+        XCTAssertEqual(style(of: "p", in: document), "color: red;")
+        XCTAssertEqual(report.retainedCSSBytes, 0)
+    }
+
+    func testStyleOptOuts() throws {
+        let (document, _) = try inline("""
+        <style data-embed>p { color: red }</style><style media="print">p { color: blue }</style>
+        <style media="only screen">p { margin: 0 }</style><p>x</p>
+        """)
+        XCTAssertEqual(style(of: "p", in: document), "margin: 0;")
+        let kept = document.allElements.filter { $0.name == "style" }
+        XCTAssertEqual(kept.count, 2)
+        XCTAssertFalse(kept.contains { $0.hasAttribute("data-embed") })
+    }
+
+    func testOutlookAttributes() throws {
+        let (document, _) = try inline("""
+        <style>table { width: 600px; background-color: #fff; height: 50% } td { text-align: center; vertical-align: top; width: 50% }
+        img { width: 120px; height: auto } img.pc { width: 50% } td.g { background-image: url('a.png') } th { background: linear-gradient(red, blue); background-color: red }</style>
+        <table><tr><td class="g">x</td><th>y</th></tr></table><img src="a.png"><img class="pc" src="b.png">
+        """)
+        let table = try XCTUnwrap(document.allElements.first { $0.name == "table" })
+        XCTAssertEqual(table.attribute("width"), "600")
+        XCTAssertEqual(table.attribute("height"), "50%")
+        XCTAssertEqual(table.attribute("bgcolor"), "#fff")
+        let td = try XCTUnwrap(document.allElements.first { $0.name == "td" })
+        XCTAssertEqual(td.attribute("align"), "center")
+        XCTAssertEqual(td.attribute("valign"), "top")
+        XCTAssertEqual(td.attribute("width"), "50%")
+        XCTAssertEqual(td.attribute("background"), "a.png")
+        let images = document.allElements.filter { $0.name == "img" }
+        XCTAssertEqual(images[0].attribute("width"), "120")
+        XCTAssertEqual(images[0].attribute("height"), "auto")
+        XCTAssertNil(images[1].attribute("width"), "a percentage is no width attribute on an image")
+
+        var options = InlinerOptions()
+        options.applyWidthAttributes = false
+        options.applyTableAttributes = false
+        let (plain, _) = try inline("<style>table { width: 600px; background-color: red }</style><table></table>", options: options)
+        let plainTable = try XCTUnwrap(plain.allElements.first { $0.name == "table" })
+        XCTAssertNil(plainTable.attribute("width"))
+        XCTAssertNil(plainTable.attribute("bgcolor"))
+    }
+
+    func testCSSVariables() throws {
+        let css = ":root { --main: red; --pad: 2px } p { --pad: 4px; color: var(--main); padding: var(--pad); margin: var(--none, var(--pad)); border: var(--missing) }"
+        let (document, _) = try inline("<p>x</p>", options: InlinerOptions(extraCSS: css))
+        XCTAssertEqual(style(of: "p", in: document), "color: red; padding: 4px; margin: 4px; border: var(--missing);")
+        var options = InlinerOptions(extraCSS: css)
+        options.resolveCSSVariables = false
+        let (kept, _) = try inline("<p>x</p>", options: options)
+        XCTAssertEqual(style(of: "p", in: kept), "--pad: 4px; color: var(--main); padding: var(--pad); margin: var(--none, var(--pad)); border: var(--missing);")
+    }
+
+    func testLinkedStylesheetsAndLoaderFailures() throws {
+        struct Unreadable: Error {}
+        let html = """
+        <html><head><link rel="stylesheet" href="a.css"><link rel="stylesheet" href="missing.css">
+        <link rel="stylesheet" href="broken.css"><link rel="icon" href="x.ico"></head><body><p>x</p></body></html>
+        """
+        let (document, report) = try inline(html) { href in
+            switch href {
+            case "a.css": return "p { color: red }"
+            case "broken.css": throw Unreadable()
+            default: return nil
+            }
+        }
+        XCTAssertEqual(style(of: "p", in: document), "color: red;")
+        XCTAssertEqual(document.allElements.filter { $0.name == "link" }.compactMap { $0.attribute("href") }, ["missing.css", "broken.css", "x.ico"])
+        XCTAssertEqual(report.diagnostics.map(\.source), ["missing.css", "broken.css"])
+    }
+
+    func testBrokenCSSBecomesDiagnostics() throws {
+        let (document, report) = try inline("""
+        <style>p { color: red }
+        a { color: "unterminated
+        }
+        div { margin: 0</style><p style="@wrong {color: ---}">x</p><div>y</div>
+        """)
+        XCTAssertEqual(style(of: "p", in: document), "color: red;")
+        XCTAssertNil(style(of: "div", in: document))
+        XCTAssertFalse(report.diagnostics.isEmpty)
+        XCTAssertTrue(report.diagnostics.contains { $0.line == 2 && $0.message.contains("string") }, "\(report.diagnostics)")
+    }
+
+    func testTemplateCodePassesThrough() throws {
+        let html = """
+        <html><body><p class="a"><%= user.name %> {{#if x}}<b>{{ y }}</b>{{/if}}</p><a href="{{ unsubscribe_url }}">u</a><div <%= attrs %>></div><?php echo "x"; ?></body></html>
+        """
+        let (output, _) = try Inliner(options: InlinerOptions(extraCSS: ".a { color: red } b { font-weight: 700 }")).inline(html: html)
+        for block in ["<%= user.name %>", "{{#if x}}", "{{ y }}", "{{/if}}", "href=\"{{ unsubscribe_url }}\"", "<div <%= attrs %>>", "<?php echo \"x\"; ?>"] {
+            XCTAssertTrue(output.contains(block), "\(block) changed in \(output)")
+        }
+        XCTAssertTrue(output.contains("<p class=\"a\" style=\"color: red;\">"), output)
+    }
+
+    func testMediaAttribute() {
+        XCTAssertTrue(Inliner.appliesToScreen(nil))
+        XCTAssertTrue(Inliner.appliesToScreen("all"))
+        XCTAssertTrue(Inliner.appliesToScreen("print, screen"))
+        XCTAssertTrue(Inliner.appliesToScreen("(min-width: 600px)"))
+        XCTAssertFalse(Inliner.appliesToScreen("print"))
+    }
+}
