@@ -11,6 +11,7 @@ extension LinkStatistics {
         var openLink: Int?
         var linkText: [UInt8] = []
         var linkTextNeedsSpace = false
+        var depth = 0
 
         mutating func visit(_ node: xmlNodePtr) {
             switch node.pointee.type {
@@ -36,6 +37,16 @@ extension LinkStatistics {
         private mutating func visitElement(_ node: xmlNodePtr) {
             let name = HTMLNode.elementName(node)
             if HTMLNode.hidesContent(node, named: name) { return }
+            if depth >= PlainTextWriter.maximumDepth {
+                // As in PlainTextWriter: past this depth the rest is plain text, gathered by libxml2.
+                if let content = xmlNodeGetContent(node) {
+                    defer { gazette_xmlFree(content) }
+                    count(UnsafePointer(content))
+                }
+                return
+            }
+            depth += 1
+            defer { depth -= 1 }
             let isBlock = HTMLNode.blockElements.contains(name)
             if isBlock || name == "br" || name == "img" { endWord() }
             switch name {

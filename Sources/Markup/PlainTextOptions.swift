@@ -20,11 +20,16 @@ public struct PlainTextOptions: Sendable, Equatable {
     /// How links appear; references by default.
     public var links: LinkStyle
 
+    /// Spaces put before every line of a code block (`pre`), to set it apart from prose the way Markdown
+    /// does; 0 (the default) keeps code exactly as written.
+    public var codeIndent: Int
+
     private var storedWidth: Int
 
-    /// Options with a width of 72 columns and reference-style links unless told otherwise.
-    public init(width: Int = 72, links: LinkStyle = .references) {
+    /// Options with a width of 72 columns, reference-style links and code as written unless told otherwise.
+    public init(width: Int = 72, links: LinkStyle = .references, codeIndent: Int = 0) {
         self.storedWidth = min(max(width, 20), 78)
         self.links = links
+        self.codeIndent = min(max(codeIndent, 0), 8)
     }
 }

@@ -63,6 +63,16 @@ extension PlainTextWriter {
         let role = Self.roles[HTMLNode.elementName(node)]
         if case .hidden = role { return }
         if node.pointee.properties != nil, HTMLNode.attributesHide(node) { return }
+        if depth >= Self.maximumDepth {
+            // libxml2 gathers the text without recursing.
+            if let content = xmlNodeGetContent(node) {
+                defer { gazette_xmlFree(content) }
+                appendText(UnsafePointer(content))
+            }
+            return
+        }
+        depth += 1
+        defer { depth -= 1 }
         guard let role else {
             visitChildren(node)
             return
@@ -150,14 +160,22 @@ extension PlainTextWriter {
         while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
             lines.removeLast()
         }
+        let indent = String(repeating: " ", count: options.codeIndent)
+        push(Container(first: indent, rest: indent))
         for line in lines {
             let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
             emit(trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) ? "" : String(trimmed))
         }
+        pop()
         breakBlock(blank: true)
     }
 
-    private static func gatherPreformatted(_ node: xmlNodePtr, into text: inout String) {
+    private static func gatherPreformatted(_ node: xmlNodePtr, into text: inout String, depth: Int = 0) {
+        if depth >= maximumDepth, let content = xmlNodeGetContent(node) {
+            defer { gazette_xmlFree(content) }
+            text += String(cString: content)
+            return
+        }
         var child = node.pointee.children
         while let current = child {
             defer { child = current.pointee.next }
@@ -172,7 +190,7 @@ extension PlainTextWriter {
                 if name == "br" {
                     text += "\n"
                 } else {
-                    gatherPreformatted(current, into: &text)
+                    gatherPreformatted(current, into: &text, depth: depth + 1)
                 }
             default:
                 continue

@@ -81,6 +81,7 @@ extension PlainTextWriter {
     mutating func flushInline(underline: String? = nil) {
         joinsPrevious = false
         guard !words.isEmpty else { return }
+        finishOpenLinkBeforeFlush()
         var start = words.startIndex
         var end = words.endIndex
         while start < end, words[start] == TextWrapper.lineBreak { start += 1 }

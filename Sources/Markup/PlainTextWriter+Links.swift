@@ -12,9 +12,19 @@ extension PlainTextWriter {
             return
         }
         // Text glued to the link ("re<a>read</a>") is part of the first word of the link.
-        let start = joinsPrevious && !words.isEmpty ? words.count - 1 : words.count
+        let outer = openLink
+        openLink = OpenLink(href: href, start: joinsPrevious && !words.isEmpty ? words.count - 1 : words.count)
         visitChildren(node)
-        finishLink(href: href, textFrom: start)
+        if let link = openLink { finishLink(href: link.href, textFrom: link.start) }
+        openLink = outer
+    }
+
+    /// Called before the gathered words are wrapped: a link around blocks (`<a><h2>…</h2><p>…</p></a>`,
+    /// common in email cards) gets its reference on each block's text, and starts over after it.
+    mutating func finishOpenLinkBeforeFlush() {
+        guard let link = openLink else { return }
+        finishLink(href: link.href, textFrom: link.start)
+        openLink?.start = 0
     }
 
     /// `#top` and `javascript:` lead nowhere a reader of the text part can follow.
@@ -35,6 +45,7 @@ extension PlainTextWriter {
     }
 
     private mutating func finishLink(href: String, textFrom start: Int) {
+        let start = min(start, words.count)
         guard let last = words[start...].lastIndex(where: { $0 != TextWrapper.lineBreak }) else {
             // Nothing to read (an image with empty alt, an empty anchor): a bare URL would only be noise.
             return

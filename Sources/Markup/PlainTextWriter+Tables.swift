@@ -15,12 +15,16 @@ extension PlainTextWriter {
             return
         }
         breakBlock(blank: true)
+        // A table inside a link (a whole card made clickable) keeps its cells free of the link's number.
+        let outerLink = openLink
+        openLink = nil
         if let caption {
             visitChildren(caption)
             flushInline()
         }
         writeDataTable(rows)
         breakBlock(blank: true)
+        openLink = outerLink
     }
 
     /// The caption and rows of `table` when it holds data: not `role="presentation"`/`"none"`, at least two
@@ -77,7 +81,9 @@ extension PlainTextWriter {
     }
 
     /// Whether a cell holds something only a layout cell would: a block, a nested table, an image.
-    private static func containsLayout(_ node: xmlNodePtr, imagesAllowed: Bool) -> Bool {
+    private static func containsLayout(_ node: xmlNodePtr, imagesAllowed: Bool, depth: Int = 0) -> Bool {
+        // Data cells are shallow; anything deeper than the writer follows is layout.
+        if depth >= maximumDepth { return true }
         var child = node.pointee.children
         while let current = child {
             defer { child = current.pointee.next }
@@ -85,7 +91,7 @@ extension PlainTextWriter {
             let name = HTMLNode.elementName(current)
             if HTMLNode.hidesContent(current, named: name) { continue }
             if HTMLNode.blockElements.contains(name) || (name == "img" && !imagesAllowed) { return true }
-            if containsLayout(current, imagesAllowed: imagesAllowed) { return true }
+            if containsLayout(current, imagesAllowed: imagesAllowed, depth: depth + 1) { return true }
         }
         return false
     }

@@ -57,12 +57,24 @@ public struct PlainTextWriter {
     /// The next text continues the last word (no whitespace between them in the HTML).
     var joinsPrevious = false
 
+    /// A link being read: its URL and where its words start in `words`.
+    struct OpenLink {
+        var href: String
+        var start: Int
+    }
+
     // Links
+    var openLink: OpenLink?
     var references: [String] = []
     var referenceNumbers: [String: Int] = [:]
 
     // Lists
     var lists: [ListState] = []
+
+    /// Elements open around the one being visited; past `maximumDepth` the rest is read as plain text, so
+    /// a pathological tree can't exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 256
 
     init(options: PlainTextOptions) {
         self.options = options

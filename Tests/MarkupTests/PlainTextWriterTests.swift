@@ -102,6 +102,12 @@ final class PlainTextWriterTests: XCTestCase {
         XCTAssertEqual(output, "Code:\n\n\(code)\n\nAfter\n")
     }
 
+    func testCodeIndentOption() throws {
+        let html = "<blockquote><pre>a\n  b</pre></blockquote>"
+        XCTAssertEqual(try text(html, PlainTextOptions(codeIndent: 4)), ">     a\n>       b\n")
+        XCTAssertEqual(try text(html), "> a\n>   b\n")
+    }
+
     func testInlineCodeIsKeptAsIs() throws {
         XCTAssertEqual(try text("<p>Call <code>map(_:)</code> on <code>[Int]</code>.</p>"), "Call map(_:) on [Int].\n")
     }
@@ -179,6 +185,37 @@ final class PlainTextWriterTests: XCTestCase {
 
     func testImageLinkWithEmptyAltLeavesNothing() throws {
         XCTAssertEqual(try text("<p><a href='https://x.example'><img src='s.gif' alt=''></a>Text</p>"), "Text\n")
+    }
+
+    func testLinkAroundBlocksNumbersEachBlock() throws {
+        let html = "<a href='https://x.example/story'><h2>Story</h2><p>Teaser text</p></a><p>After</p>"
+        XCTAssertEqual(try text(html), """
+            Story [1]
+            ---------
+
+            Teaser text [1]
+
+            After
+
+            Links:
+            [1] https://x.example/story
+
+            """)
+    }
+
+    func testDeepNestingIsReadAsText() throws {
+        // libxml2's parser stops at 256 levels; a tree built in code can go deeper and must not blow the stack.
+        let document = try HTMLDocument(parsing: "<div id='top'></div>")
+        var parent = try XCTUnwrap(document.body?.firstChildElement(named: "div"))
+        for index in 0..<5_000 {
+            let child = document.makeElement(named: index.isMultiple(of: 2) ? "div" : "span")
+            parent.append(child)
+            parent = child
+        }
+        parent.append(document.makeText("deep words"))
+        let root = try XCTUnwrap(document.root)
+        XCTAssertEqual(PlainTextWriter.text(from: root), "deep words\n")
+        XCTAssertEqual(LinkStatistics(root).words, 2)
     }
 
     // MARK: Images, breaks, rules, whitespace
