@@ -168,7 +168,7 @@ struct CSSParser {
         // Property names are ASCII-case-insensitive; custom properties are not.
         let property = isCustom || !name.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
             ? String(decoding: name, as: UTF8.self) : String(decoding: name, as: UTF8.self).lowercased()
-        var value = trimmed(removeComments(from: colon + 1, to: end)[...])
+        var value = trimmed(removeComments(from: colon + 1, to: end))
         var isImportant = false
         if let bang = importantFlagStart(in: value) {
             isImportant = true
@@ -390,8 +390,9 @@ struct CSSParser {
     }
 
     /// The text between `start` and `end` with comments left out (strings kept as written).
-    private mutating func removeComments(from start: Int, to end: Int) -> [UInt8] {
-        guard bytes[start..<end].contains(UInt8(ascii: "*")) else { return Array(bytes[start..<end]) }
+    private mutating func removeComments(from start: Int, to end: Int) -> ArraySlice<UInt8> {
+        // The common case has no comment: a slice of the input, no copy.
+        guard bytes[start..<end].contains(UInt8(ascii: "*")) else { return bytes[start..<end] }
         var kept: [UInt8] = []
         var cursor = start
         while cursor < end {
@@ -408,7 +409,7 @@ struct CSSParser {
                 cursor += 1
             }
         }
-        return kept
+        return kept[...]
     }
 
     // MARK: Small helpers

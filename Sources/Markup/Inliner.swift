@@ -34,9 +34,10 @@ public struct Inliner: Sendable {
 
         var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
         var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
+        var candidates: [Int32] = []
         for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
             var cascade: InlinerCascade?
-            let candidates = index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element])
+            index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element], into: &candidates)
             for candidate in candidates {
                 let instance = index.instances[Int(candidate)]
                 guard matcher.matches(instance.selector, element: element) else { continue }

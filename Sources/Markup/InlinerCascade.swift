@@ -34,15 +34,23 @@ struct InlinerCascade {
     private var alive: [Bool] = []
     /// For each entry, the repeat from the same source it followed (-1 for none).
     private var previous: [Int32] = []
-    /// Per property, the index of the winning entry.
-    private var heads: [String: Int32] = [:]
+    /// Per property, the index of the winning entry. A linear scan over a few dozen small strings beats
+    /// hashing them; an element rarely has more.
+    private var headProperties: [String] = []
+    private var headIndices: [Int32] = []
 
-    var isEmpty: Bool { heads.isEmpty }
+    var isEmpty: Bool { headProperties.isEmpty }
+
+    private func headSlot(_ property: String) -> Int? {
+        headProperties.firstIndex(of: property)
+    }
 
     mutating func add(_ entry: Entry) {
         let property = entry.declaration.property
         var link: Int32 = -1
-        if let headIndex = heads[property] {
+        let slot = headSlot(property)
+        if let slot {
+            let headIndex = headIndices[slot]
             let head = entries[Int(headIndex)]
             guard entry.outranks(head) else { return }
             if head.source == entry.source {
@@ -55,7 +63,12 @@ struct InlinerCascade {
                 }
             }
         }
-        heads[property] = Int32(entries.count)
+        if let slot {
+            headIndices[slot] = Int32(entries.count)
+        } else {
+            headProperties.append(property)
+            headIndices.append(Int32(entries.count))
+        }
         entries.append(entry)
         alive.append(true)
         previous.append(link)
@@ -63,18 +76,22 @@ struct InlinerCascade {
 
     /// The winning declaration of a property.
     func winner(_ property: String) -> Declaration? {
-        heads[property].map { entries[Int($0)].declaration }
+        headSlot(property).map { entries[Int(headIndices[$0])].declaration }
     }
 
     /// Indices into `entries` of every surviving entry, in the order Juice writes them: weakest first.
     var orderedIndices: [Int] {
-        var result = entries.indices.filter { alive[$0] }
-        result.sort { left, right in
-            let lhs = entries[left], rhs = entries[right]
-            if lhs.origin != rhs.origin { return lhs.origin < rhs.origin }
-            if lhs.specificity != rhs.specificity { return lhs.specificity < rhs.specificity }
-            return lhs.position < rhs.position
+        // One packed key per entry (origin, specificity clamped to 255 each, position) sorts as the tuple would.
+        var keyed: [(key: UInt64, index: Int)] = []
+        keyed.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() where alive[index] {
+            let clamp = { (value: Int) in UInt64(min(max(value, 0), 255)) }
+            let key = UInt64(entry.origin.rawValue) << 56 | clamp(entry.specificity.ids) << 48
+                | clamp(entry.specificity.classes) << 40 | clamp(entry.specificity.types) << 32
+                | UInt64(min(max(entry.position, 0), Int(UInt32.max)))
+            keyed.append((key, index))
         }
-        return result
+        keyed.sort { $0.key < $1.key }
+        return keyed.map(\.index)
     }
 }

@@ -73,19 +73,34 @@ struct InlinerRuleIndex {
         }
     }
 
-    /// Instances that may match an element, in source order, without repeats.
-    func candidates(id: String?, classes: [String], tag: String) -> [Int32] {
-        var result = universal
-        if let id, let bucket = byID[id] { result += bucket }
-        for className in classes {
-            if let bucket = byClass[className] { result += bucket }
+    /// Instances that may match an element, in source order, without repeats, written into `result` (a buffer
+    /// reused across elements).
+    func candidates(id: String?, classes: [String], tag: String, into result: inout [Int32]) {
+        result.removeAll(keepingCapacity: true)
+        result += universal
+        var buckets = universal.isEmpty ? 0 : 1
+        if let id, let bucket = byID[id] {
+            result += bucket
+            buckets += 1
         }
-        if let bucket = byTag[tag] { result += bucket }
-        guard result.count > 1 else { return result }
+        for className in classes {
+            if let bucket = byClass[className] {
+                result += bucket
+                buckets += 1
+            }
+        }
+        if let bucket = byTag[tag] {
+            result += bucket
+            buckets += 1
+        }
+        // One bucket is already in source order without repeats.
+        guard buckets > 1 else { return }
         result.sort()
-        var unique: [Int32] = []
-        unique.reserveCapacity(result.count)
-        for instance in result where unique.last != instance { unique.append(instance) }
-        return unique
+        var write = 0
+        for read in result.indices where write == 0 || result[write - 1] != result[read] {
+            result[write] = result[read]
+            write += 1
+        }
+        result.removeLast(result.count - write)
     }
 }
