@@ -40,11 +40,15 @@ let package = Package(
             dependencies: ["Gazette", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .target(name: "GazetteTestSupport", dependencies: ["Gazette"], path: "Tests/GazetteTestSupport"),
-        .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"]),
+        // `scripts/benchmark` runs it in a release build beside the peers (BENCHMARKS.md).
+        .executableTarget(name: "gazette-benchmark", dependencies: ["Gazette", "Markup"], path: "Benchmarks/GazetteBenchmark"),
+
+        .target(name: "GazetteTestSupport", dependencies: ["Gazette"], path: "Tests/GazetteTestSupport",
+                exclude: ["smtp_test_server.py"]),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),
-        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport"]),
+        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,82 @@
+// Times Gazette's build stages on one issue and prints them as JSON for scripts/benchmark, which runs
+// the peers (css-inline, premailer) on the same input in the same run and prints the ratios.
+//   gazette-benchmark PROJECT ISSUE INPUT_OUT   writes the inliner's input HTML to INPUT_OUT, then measures
+import Foundation
+import Gazette
+import Markup
+
+@inline(never)
+func measure(_ label: String, minimumSeconds: Double = 2.0, _ body: () throws -> Void) rethrows -> [String: Any] {
+    // Warm up, then repeat until enough time has passed; report the median of batches.
+    for _ in 0..<3 { try body() }
+    var samples: [Double] = []
+    let start = Date()
+    while Date().timeIntervalSince(start) < minimumSeconds || samples.count < 20 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        if samples.count >= 100_000 { break }
+    }
+    samples.sort()
+    return ["label": label, "median_s": samples[samples.count / 2], "min_s": samples[0], "runs": samples.count]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4 else { fail("usage: gazette-benchmark PROJECT ISSUE INPUT_OUT") }
+do {
+    let project = try Project(root: URL(fileURLWithPath: arguments[1]))
+    let templates = try TemplateSet(projectRoot: project.root)
+    let issue = try project.loadIssue(at: project.findIssue(arguments[2]))
+    let renderer = IssueRenderer(project: project, templates: templates)
+    let input = try renderer.preInlineHTML(issue)
+    try Data(input.utf8).write(to: URL(fileURLWithPath: arguments[3]))
+
+    var results: [[String: Any]] = []
+    // 1. Inlining alone: parse, inline, serialize (what css-inline and premailer do).
+    results.append(try measure("gazette inline") {
+        let document = try HTMLDocument(parsing: input)
+        _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
+        _ = document.serialized()
+    })
+    // 2. The whole issue build: Markdown, template, inlining, text part, checks.
+    let checker = IssueChecker(configuration: project.configuration)
+    results.append(try measure("gazette whole issue build") {
+        let rendered = try renderer.render(issue)
+        _ = checker.check(rendered)
+    })
+    // 3. Personalization: fill the prepared HTML and text for many recipients on one core.
+    let prepared = try renderer.render(issue).prepared
+    let recipients = 200_000
+    let names = (0..<1000).map { Array("Reader \($0) & Co".utf8) }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(prepared.html.literalByteCount * 2 + prepared.text.literalByteCount * 2)
+    var bytes = 0
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    for index in 0..<recipients {
+        var values = [[UInt8]](repeating: [], count: prepared.slotNames.count)
+        for (slot, name) in prepared.slotNames.enumerated() {
+            switch name {
+            case "unsubscribe_url": values[slot] = Array("https://example.org/unsubscribe?token=\(index)".utf8)
+            case "subscriber.email": values[slot] = Array("reader\(index)@example.org".utf8)
+            default: values[slot] = names[index % names.count]
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+        prepared.html.render(values, into: &buffer)
+        prepared.text.render(values, into: &buffer)
+        bytes &+= buffer.count
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    results.append(["label": "gazette personalization", "recipients": recipients, "seconds": seconds,
+                    "recipients_per_s": Double(recipients) / seconds, "bytes_per_message": bytes / recipients])
+    let report: [String: Any] = ["input_bytes": input.utf8.count, "results": results]
+    let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+} catch {
+    fail("gazette-benchmark: \(error)")
+}

@@ -1,0 +1,18 @@
+// The fingerprint of what an issue sends: a resumed publish compares it with the one its log began with.
+import Mail
+
+enum ContentHash {
+    /// Hex SHA-256 over the subject, HTML and text templates (chunks and slot numbers).
+    static func of(_ prepared: PreparedIssue) -> String {
+        var bytes: [UInt8] = []
+        for template in [prepared.subject, prepared.html, prepared.text] {
+            for (index, chunk) in template.chunks.enumerated() {
+                bytes += chunk
+                if index < template.slots.count { bytes += Array("\u{0}\(template.slots[index])\u{0}".utf8) }
+            }
+            bytes.append(0xFF)
+        }
+        let digest = (try? MessageAuthentication.hmacSHA256(key: Array("gazette content hash".utf8), message: bytes)) ?? []
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,245 @@
+// Renders an issue once: Markdown (cmark) → body markers → email layout (Mustache) → libxml2 tree → CSS inlined →
+// inspected → URLs made absolute → HTML and text split into chunks and slots (a PreparedIssue).
+import Foundation
+import Markup
+
+/// Renders issues of one project with one set of templates.
+public struct IssueRenderer {
+    public let project: Project
+    public let templates: TemplateSet
+    let context: TemplateContext
+
+    public init(project: Project, templates: TemplateSet) {
+        self.project = project
+        self.templates = templates
+        self.context = TemplateContext(configuration: project.configuration)
+    }
+
+    var configuration: Configuration { project.configuration }
+
+    /// The email layout with the issue's content in it, before CSS inlining; slots are taken from `slots`.
+    struct EmailLayout {
+        var html: String
+        var markdownHTML: String
+        var diagnostics: [Diagnostic]
+    }
+
+    func emailLayout(_ issue: IssueSource, slots: SlotTable) throws -> EmailLayout {
+        var diagnostics: [Diagnostic] = []
+        // 1. Markdown to HTML, with source positions so findings map back to Markdown lines.
+        let markdownHTML = try CommonMark.html(fromMarkdown: issue.body, options: [.default, .sourcePositions])
+
+        // 2. Markers in the body: per-recipient ones become slots, build-time ones their values.
+        let (emailContent, markers) = BodyMarkers.replace(in: markdownHTML) { name in
+            if TemplateVariables.isPerRecipient(name) { return slots.token(for: name) }
+            return context.buildTimeValue(name, issue: issue).map(HTMLSerializer.escapeText)
+        }
+        for marker in markers where !marker.resolved {
+            diagnostics.append(.error(
+                "leftover-marker", "{{\(marker.name)}} is not a known variable, so it would be sent as it is",
+                at: SourceLocation(path: issue.path, line: line(ofMarker: marker.name, in: issue)),
+                hint: "use subscriber.<column>, unsubscribe_url, issue.* or newsletter.*; to show braces literally, put them in `code`"))
+        }
+
+        // 3. The email layout around the content.
+        var emailContext = baseContext(for: issue, basePath: configuration.baseURL)
+        emailContext["content"] = emailContent
+        emailContext["subscriber"] = SubscriberSlots(table: slots)
+        emailContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
+        let html = try templates.render("email.html", emailContext)
+        return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics)
+    }
+
+    /// The email as the inliner receives it, with linked stylesheets pasted into `<style>` elements:
+    /// the input the benchmark gives to Gazette's inliner and to its peers alike.
+    public func preInlineHTML(_ issue: IssueSource) throws -> String {
+        var html = try emailLayout(issue, slots: SlotTable()).html
+        let document = try HTMLDocument(parsing: html)
+        for link in document.root?.descendants(named: "link") ?? []
+        where link.attribute("rel")?.lowercased() == "stylesheet" {
+            guard let href = link.attribute("href"), let css = templates.assets[Self.assetName(href)] else { continue }
+            let style = document.makeElement(named: "style")
+            style.append(document.makeText(css))
+            link.insertBefore(style)
+            link.remove()
+        }
+        html = document.serialized()
+        return html
+    }
+
+    /// Renders `issue` for email and web; throws only when the issue cannot be rendered at all.
+    public func render(_ issue: IssueSource) throws -> RenderedIssue {
+        let slots = SlotTable()
+        let layout = try emailLayout(issue, slots: slots)
+        var diagnostics = layout.diagnostics
+        let markdownHTML = layout.markdownHTML
+        let document = try HTMLDocument(parsing: layout.html)
+
+        // 4. CSS inlining; stylesheets are looked up among the templates' files.
+        let inliner = Inliner(options: InlinerOptions())
+        let report = try inliner.inline(document) { href in templates.assets[Self.assetName(href)] }
+        for problem in report.diagnostics {
+            // A linked stylesheet's problem points into its file; others into the email template.
+            let asset = Self.assetName(problem.source)
+            let location = templates.assets[asset] != nil
+                ? SourceLocation(path: "\(TemplateSet.directory)/\(asset)", line: problem.line)
+                : SourceLocation(path: templates.path(of: "email.html"))
+            let message = templates.assets[asset] != nil || problem.source.isEmpty
+                ? problem.message : "\(problem.source), line \(problem.line): \(problem.message)"
+            diagnostics.append(.warning("css", message, at: location, hint: problem.hint))
+        }
+        Self.removeStylesheetLinks(from: document)
+
+        // 5. Inspect the final tree while it still carries source positions and relative URLs.
+        let inspection = ContentInspector(project: project, issue: issue, templates: templates)
+        diagnostics += inspection.inspect(document: document, markdownHTML: markdownHTML)
+
+        // 6. Absolute URLs for mail clients; positions stripped; the text part from the #content element.
+        Self.finalizeURLs(in: document, baseURL: configuration.baseURL)
+        let contentNode = document.element(withID: "content") ?? document.body ?? document.root
+        let textOptions = PlainTextOptions(width: configuration.textWidth,
+                                           links: configuration.textLinks == .inline ? .inline : .references)
+        let contentText = contentNode.map { PlainTextWriter.text(from: $0, options: textOptions) } ?? ""
+        var textContext = baseContext(for: issue, basePath: configuration.baseURL)
+        textContext["content_text"] = contentText
+        textContext["content"] = contentText
+        textContext["subscriber"] = SubscriberSlots(table: slots)
+        textContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
+        let text = Self.tidyText(try templates.render("email.txt", textContext))
+        let html = document.serialized()
+
+        let subjectWithSlots = BodyMarkers.replace(in: issue.subject) { name in
+            TemplateVariables.isPerRecipient(name) ? slots.token(for: name) : context.buildTimeValue(name, issue: issue)
+        }.html
+
+        var prepared = PreparedIssue(
+            issueNumber: issue.number, slug: issue.slug, title: issue.title, date: issue.date.description,
+            sourcePath: issue.path, preheader: issue.preheader, lists: issue.lists, slotNames: slots.names,
+            subject: PersonalizationTemplate(splitting: subjectWithSlots, escaping: .none),
+            html: PersonalizationTemplate(splitting: html, escaping: .html),
+            text: PersonalizationTemplate(splitting: text, escaping: .none),
+            contentHash: "", webURL: context.webURL(of: issue))
+        prepared.contentHash = ContentHash.of(prepared)
+
+        var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, html: html,
+                                              slots: slots, retainedStyleBytes: report.retainedCSSBytes)
+        measurements.personalizedHTMLBytes = samplePersonalizedSize(prepared)
+
+        // 7. The web versions of the body: markers get their defaults; URLs absolute for the feed, relative for pages.
+        let feedContent = try webContentHTML(markdownHTML: markdownHTML, issue: issue, base: configuration.baseURL)
+        let pageContent = try webContentHTML(markdownHTML: markdownHTML, issue: issue, base: "../../")
+        return RenderedIssue(source: issue, prepared: prepared, feedContentHTML: feedContent,
+                             pageContentHTML: pageContent, diagnostics: diagnostics, measurements: measurements)
+    }
+
+    /// The template values every template of an issue sees.
+    func baseContext(for issue: IssueSource, basePath: String) -> [String: Any] {
+        ["newsletter": context.newsletter(basePath: basePath, year: issue.date.year), "issue": context.issue(issue)]
+    }
+
+    /// The body for web pages and the feed: markers filled from the personalization defaults.
+    func webContentHTML(markdownHTML: String, issue: IssueSource, base: String) throws -> String {
+        let (filled, _) = BodyMarkers.replace(in: markdownHTML) { name in
+            if name.hasPrefix("subscriber.") {
+                return HTMLSerializer.escapeText(configuration.personalizationDefaults[String(name.dropFirst(11))] ?? "")
+            }
+            if name == "unsubscribe_url" { return configuration.unsubscribeURL ?? "" }
+            return context.buildTimeValue(name, issue: issue).map(HTMLSerializer.escapeText)
+        }
+        let fragment = try HTMLDocument(parsing: "<html><body>" + filled + "</body></html>")
+        Self.finalizeURLs(in: fragment, baseURL: base)
+        guard let body = fragment.body else { return filled }
+        return body.children.map { HTMLSerializer.serialize($0) }.joined()
+    }
+
+    /// The email's HTML size with long sample values in the slots, as the biggest recipient would get it.
+    func samplePersonalizedSize(_ prepared: PreparedIssue) -> Int {
+        let sample = prepared.slotValues(
+            fields: [:], unsubscribeURL: (configuration.unsubscribeURL ?? configuration.baseURL)
+                + "?token=" + String(repeating: "x", count: 120),
+            defaults: configuration.personalizationDefaults
+        ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
+        return prepared.html.render(sample).utf8.count
+    }
+
+    /// The Markdown line on which a marker first appears.
+    func line(ofMarker name: String, in issue: IssueSource) -> Int {
+        for (offset, line) in issue.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.contains(name) {
+            return issue.bodyStartLine + offset
+        }
+        return issue.bodyStartLine
+    }
+
+    /// `./email.css` and `email.css` both name templates/email.css.
+    static func assetName(_ href: String) -> String {
+        var name = href
+        while name.hasPrefix("./") { name.removeFirst(2) }
+        if name.hasPrefix("templates/") { name.removeFirst("templates/".count) }
+        return name
+    }
+
+    static func removeStylesheetLinks(from document: HTMLDocument) {
+        for link in document.root?.descendants(named: "link") ?? []
+        where link.attribute("rel")?.lowercased().split(separator: " ").contains("stylesheet") == true {
+            link.remove()
+        }
+    }
+
+    /// Relative `href`/`src` become absolute against the base URL; `data-sourcepos` goes.
+    static func finalizeURLs(in document: HTMLDocument, baseURL: String) {
+        document.root?.visitElements { element in
+            element.removeAttribute("data-sourcepos")
+            for attribute in ["href", "src"] {
+                guard let value = element.attribute(attribute), let absolute = absoluteURL(value, baseURL: baseURL)
+                else { continue }
+                element.setAttribute(attribute, absolute)
+            }
+        }
+    }
+
+    /// nil when `value` is already absolute, a fragment, a slot, or template code.
+    static func absoluteURL(_ value: String, baseURL: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.contains("{{")
+            || trimmed.hasPrefix("//") {
+            return nil
+        }
+        if let colon = trimmed.firstIndex(of: ":"),
+           trimmed[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) {
+            return nil  // has a scheme: https:, mailto:, tel: …
+        }
+        var path = Substring(trimmed)
+        while path.hasPrefix("./") { path = path.dropFirst(2) }
+        if path.hasPrefix("/") {
+            guard let url = URL(string: baseURL), let scheme = url.scheme, let host = url.host else { return nil }
+            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")\(path)"
+        }
+        return baseURL + path
+    }
+
+    /// At most one blank line in a row, no trailing spaces, one final newline.
+    static func tidyText(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var trimmed = line
+            // "-- " is the signature separator (RFC 3676 §4.3): its space is meant.
+            while trimmed != "-- ", trimmed.last == " " || trimmed.last == "\t" || trimmed.last == "\r" { trimmed = trimmed.dropLast() }
+            if trimmed.isEmpty && (lines.last?.isEmpty ?? true) { continue }
+            lines.append(trimmed)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension HTMLDocument {
+    /// The first element whose `id` is `id`.
+    func element(withID id: String) -> HTMLNode? {
+        var found: HTMLNode?
+        root?.visitElements { element in
+            if found == nil, element.attribute("id") == id { found = element }
+        }
+        return found
+    }
+}

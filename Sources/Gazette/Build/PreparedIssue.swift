@@ -1,0 +1,35 @@
+// The result of building an issue for email: HTML and text rendered, inlined and converted once,
+// with only per-recipient slots left. Written to public/email/<slug>/ so each stage can be inspected.
+import Foundation
+
+/// An issue ready to personalize: subject, HTML and text with their slots.
+public struct PreparedIssue: Sendable, Codable {
+    public var issueNumber: Int
+    public var slug: String
+    public var title: String
+    public var date: String
+    public var sourcePath: String
+    public var preheader: String?
+    /// Subscriber lists the issue goes to; nil means all.
+    public var lists: [String]?
+    /// Names of the slots (`subscriber.name`, `unsubscribe_url`), indexed by the templates' slot numbers.
+    public var slotNames: [String]
+    public var subject: PersonalizationTemplate
+    public var html: PersonalizationTemplate
+    public var text: PersonalizationTemplate
+    /// SHA-256 of the rendered subject, HTML and text: a resumed send refuses when it changed.
+    public var contentHash: String
+    /// The web version's URL.
+    public var webURL: String
+
+    /// The values for each slot, from a subscriber's fields and the send-time URLs.
+    public func slotValues(fields: [String: String], unsubscribeURL: String, defaults: [String: String]) -> [String] {
+        slotNames.map { name in
+            if name == "unsubscribe_url" { return unsubscribeURL }
+            guard name.hasPrefix("subscriber.") else { return "" }
+            let field = String(name.dropFirst("subscriber.".count))
+            if let value = fields[field], !value.isEmpty { return value }
+            return defaults[field] ?? ""
+        }
+    }
+}

@@ -1,0 +1,90 @@
+// `gazette build`: renders every issue and writes the web archive (a page per issue, an index, an Atom feed,
+// stylesheet and content files) and the prepared emails to public/. Rendering errors of one issue do not stop the others.
+import Foundation
+import Markup
+
+/// Builds a project into `public/`.
+public struct SiteBuilder {
+    public let project: Project
+    public let options: BuildOptions
+
+    public init(project: Project, options: BuildOptions) {
+        self.project = project
+        self.options = options
+    }
+
+    /// The outcome of a build or a check run.
+    public struct Result {
+        public var rendered: [RenderedIssue] = []
+        public var diagnostics: [Diagnostic] = []
+        public var writtenFiles: [String] = []
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Loads and renders the selected issues without writing anything (what `check` needs).
+    public func render(progress: (String) -> Void = { _ in }) -> (Result, TemplateSet?) {
+        var result = Result()
+        let templates: TemplateSet
+        do {
+            progress("Load templates")
+            templates = try TemplateSet(projectRoot: project.root, strict: options.strict)
+            result.diagnostics += templates.warnings
+        } catch let error as DiagnosticError {
+            result.diagnostics += error.diagnostics
+            return (result, nil)
+        } catch {
+            result.diagnostics.append(.error("templates", "\(error)", at: SourceLocation(path: TemplateSet.directory)))
+            return (result, nil)
+        }
+        let (issues, loadDiagnostics) = selectedIssues()
+        result.diagnostics += loadDiagnostics
+        let renderer = IssueRenderer(project: project, templates: templates)
+        for issue in issues {
+            progress("Render \(issue.path)")
+            do {
+                result.rendered.append(try renderer.render(issue))
+            } catch let error as DiagnosticError {
+                result.diagnostics += error.diagnostics.map { var d = $0; d.step = d.step ?? "Render \(issue.path)"; return d }
+            } catch {
+                result.diagnostics.append(.error("render", "\(error)", at: SourceLocation(path: issue.path),
+                                                 hint: "this is a bug in Gazette if the file looks fine; please report it"))
+            }
+        }
+        return (result, templates)
+    }
+
+    func selectedIssues() -> ([IssueSource], [Diagnostic]) {
+        guard !options.issueReferences.isEmpty else { return project.loadIssues(includeDrafts: options.includeDrafts) }
+        var issues: [IssueSource] = [], diagnostics: [Diagnostic] = []
+        for reference in options.issueReferences {
+            do {
+                let issue = try project.loadIssue(at: project.findIssue(reference))
+                diagnostics += issue.warnings
+                issues.append(issue)
+            } catch let error as DiagnosticError {
+                diagnostics += error.diagnostics
+            } catch {
+                diagnostics.append(.error("issue", "\(error)"))
+            }
+        }
+        return (issues, diagnostics)
+    }
+
+    /// Renders and writes everything to `public/`.
+    public func build(progress: (String) -> Void = { _ in }) -> Result {
+        var (result, templates) = render(progress: progress)
+        guard let templates else { return result }
+        let writer = SiteWriter(project: project, templates: templates)
+        do {
+            progress("Write \(Project.outputDirectory)/")
+            result.writtenFiles = try writer.write(result.rendered)
+        } catch let error as DiagnosticError {
+            result.diagnostics += error.diagnostics
+        } catch {
+            result.diagnostics.append(.error("write", "could not write \(Project.outputDirectory)/: \(error.localizedDescription)",
+                                             at: SourceLocation(path: Project.outputDirectory),
+                                             hint: "check that the folder is writable and the disk is not full"))
+        }
+        return result
+    }
+}

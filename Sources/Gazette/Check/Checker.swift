@@ -1,0 +1,38 @@
+// `gazette check`: renders the selected issues without writing, then runs the project and issue checks.
+
+/// Runs every check on a project.
+public struct Checker {
+    public let project: Project
+    public let options: BuildOptions
+
+    public init(project: Project, options: BuildOptions) {
+        self.project = project
+        self.options = options
+    }
+
+    /// One issue's measured values, for reports.
+    public struct IssueSummary: Sendable {
+        public var path: String
+        public var measurements: IssueMeasurements
+    }
+
+    public struct Report: Sendable {
+        public var issues: [IssueSummary] = []
+        public var diagnostics: [Diagnostic] = []
+        public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+        public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+    }
+
+    public func run() -> Report {
+        var report = Report()
+        report.diagnostics += ProjectChecker(configuration: project.configuration).check()
+        let (result, _) = SiteBuilder(project: project, options: options).render()
+        report.diagnostics += result.diagnostics
+        let checker = IssueChecker(configuration: project.configuration)
+        for rendered in result.rendered {
+            report.issues.append(IssueSummary(path: rendered.source.path, measurements: rendered.measurements))
+            report.diagnostics += checker.check(rendered)
+        }
+        return report
+    }
+}

@@ -1,2 +1,0 @@
-import Markup
-public enum GazetteVersion { public static let current = "0.1.0" }

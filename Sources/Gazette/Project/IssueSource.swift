@@ -1,0 +1,127 @@
+// One issue's file: `content/issues/NNN-slug.md` with YAML front matter between `---` lines on top.
+// Splitting and reading the front matter keeps line numbers, so errors point into the Markdown file.
+import Foundation
+
+/// An issue as written: front matter settings and the Markdown body.
+public struct IssueSource: Sendable {
+    /// Project-relative path, e.g. `content/issues/002-spring-release.md`.
+    public var path: String
+    public var number: Int
+    public var slug: String
+    public var title: String
+    /// The email subject; the title unless front matter sets `subject`.
+    public var subject: String
+    public var date: IssueDate
+    public var preheader: String?
+    public var summary: String?
+    public var author: String?
+    /// Subscriber lists this issue goes to; nil means all lists.
+    public var lists: [String]?
+    public var tags: [String]
+    public var draft: Bool
+    /// The Markdown after the front matter.
+    public var body: String
+    /// The line of the file on which `body` starts.
+    public var bodyStartLine: Int
+    /// Findings that do not stop loading (an unknown front matter key …).
+    public var warnings: [Diagnostic] = []
+
+    static let knownKeys = ["title", "subject", "date", "preheader", "summary", "author", "lists", "tags", "draft",
+                            "number", "slug"]
+
+    /// Parses an issue file's text.
+    public init(file: TextFile) throws {
+        path = file.path
+        let location = SourceLocation(path: file.path, line: 1)
+        let (frontMatter, body, bodyLine) = try Self.split(file.text, path: file.path)
+        guard let frontMatter else {
+            throw DiagnosticError(.error(
+                "front-matter-missing", "the issue has no front matter", at: location,
+                hint: "start the file with a block like\n---\ntitle: \"…\"\ndate: 2026-11-23\n---"))
+        }
+        let reader = try YAMLReader(parsing: frontMatter, file: file.path, lineOffset: 1)
+        for key in reader.keys where !Self.knownKeys.contains(key) {
+            warnings.append(.warning("front-matter-unknown", "unknown front matter key `\(key)`; it is ignored",
+                                     at: reader.location(ofKey: key),
+                                     hint: "known keys: \(Self.knownKeys.joined(separator: ", "))"))
+        }
+        title = try reader.requiredString("title", hint: "add `title: \"…\"` to the front matter")
+        subject = try reader.string("subject") ?? title
+        let dateText = try reader.requiredString("date", hint: "add `date: 2026-11-23` to the front matter")
+        guard let date = IssueDate(parsing: dateText) else {
+            throw DiagnosticError(.error("front-matter-date", "front matter 'date' is not a date: \"\(dateText)\"",
+                                         at: reader.location(ofKey: "date"), hint: "write dates as 2025-03-14"))
+        }
+        self.date = date
+        preheader = try reader.string("preheader")
+        summary = try reader.string("summary")
+        author = try reader.string("author")
+        lists = try reader.strings("lists")
+        tags = try reader.strings("tags") ?? []
+        draft = try reader.bool("draft") ?? false
+
+        let fileName = (file.path as NSString).lastPathComponent
+        let stem = (fileName as NSString).deletingPathExtension
+        let (fileNumber, fileSlug) = Self.numberAndSlug(fromStem: stem)
+        guard let number = try reader.int("number") ?? fileNumber else {
+            throw DiagnosticError(.error("issue-number", "the issue has no number", at: location,
+                                         hint: "name the file like 012-\(stem).md, or add `number: 12` to the front matter"))
+        }
+        self.number = number
+        slug = try reader.string("slug") ?? fileSlug
+        guard Self.isValidSlug(slug) else {
+            throw DiagnosticError(.error("issue-slug", "the slug \"\(slug)\" is not usable in a URL", at: location,
+                                         hint: "use lower-case letters, digits and hyphens"))
+        }
+        self.body = body
+        self.bodyStartLine = bodyLine
+    }
+
+    /// Splits `---` front matter from the body; returns the body's first line number.
+    static func split(_ text: String, path: String) throws -> (frontMatter: String?, body: String, bodyLine: Int) {
+        // "\r\n" is one Character in Swift: split on both forms so CRLF files read like LF files.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (nil, text, 1) }
+        lines.removeFirst()
+        guard let end = lines.firstIndex(where: { $0 == "---" || $0 == "..." }) else {
+            throw DiagnosticError(.error("front-matter-unclosed", "the front matter opened on line 1 is never closed",
+                                         at: SourceLocation(path: path, line: 1),
+                                         hint: "end the front matter with a line of three dashes: ---"))
+        }
+        let frontMatter = lines[..<end].joined(separator: "\n")
+        let body = lines[(end + 1)...].joined(separator: "\n")
+        return (frontMatter, body, end + 3)
+    }
+
+    /// `012-spring-release` → (12, "spring-release"); `spring-release` → (nil, "spring-release").
+    static func numberAndSlug(fromStem stem: String) -> (Int?, String) {
+        let digits = stem.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let number = Int(digits) else { return (nil, slugify(stem)) }
+        var rest = stem.dropFirst(digits.count)
+        while rest.first == "-" || rest.first == "_" { rest = rest.dropFirst() }
+        return (number, rest.isEmpty ? String(digits) : slugify(String(rest)))
+    }
+
+    /// Lower-case ASCII letters, digits and single hyphens.
+    public static func slugify(_ text: String) -> String {
+        var slug = ""
+        var pendingHyphen = false
+        for scalar in text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                if pendingHyphen && !slug.isEmpty { slug += "-" }
+                slug.unicodeScalars.append(scalar)
+                pendingHyphen = false
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return slug.isEmpty ? "issue" : String(slug.prefix(60))
+    }
+
+    static func isValidSlug(_ slug: String) -> Bool {
+        !slug.isEmpty && slug.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+    }
+
+    /// The issue's name in progress lines and errors: its file name without extension.
+    public var name: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+}

@@ -1,2 +1,0 @@
-import Gazette
-print(GazetteVersion.current)

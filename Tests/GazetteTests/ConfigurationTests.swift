@@ -1,0 +1,77 @@
+import XCTest
+@testable import Gazette
+
+final class ConfigurationTests: XCTestCase {
+    let minimal = """
+    name: "Dispatch"
+    base_url: https://example.org/news
+    sender: { name: "Dispatch", address: news@example.org }
+    postal_address: "1 Main St"
+    unsubscribe: { url: "https://example.org/unsubscribe" }
+    """
+
+    func testReadsSettingsAndAddsTrailingSlash() throws {
+        let configuration = try Configuration(yaml: minimal)
+        XCTAssertEqual(configuration.name, "Dispatch")
+        XCTAssertEqual(configuration.baseURL, "https://example.org/news/")
+        XCTAssertEqual(configuration.sender.address, "news@example.org")
+        XCTAssertEqual(configuration.textWidth, 72)
+        XCTAssertEqual(configuration.checks, CheckThresholds())
+        XCTAssertEqual(configuration.deliveryVia, "outbox:outbox")
+    }
+
+    func testSyntaxErrorNamesFileAndLine() {
+        assertDiagnostic(minimal + "\nchecks:\n  max_html_bytes: [1, 2\n", code: "yaml-syntax", line: 8, message: "starts on line 7")
+    }
+
+    func testUnknownSettingIsAnErrorWithTheKnownOnes() {
+        assertDiagnostic(minimal + "\nsendr: x\n", code: "setting-unknown", line: 6, hint: "known settings")
+    }
+
+    func testWrongTypeSaysWhatWasExpected() {
+        assertDiagnostic(minimal + "\ntext: { width: wide }\n", code: "setting-type", line: 6, message: "a whole number")
+    }
+
+    func testMissingNameAndBadBaseURL() {
+        assertDiagnostic("base_url: https://x.org/\nsender: {address: a@x.org}\n", code: "setting-missing", message: "`name`")
+        assertDiagnostic(minimal.replacingOccurrences(of: "https://example.org/news", with: "example.org"),
+                         code: "setting-invalid", line: 2)
+    }
+
+    func testListInsteadOfMapping() {
+        assertDiagnostic("- a\n- b\n", code: "yaml-shape")
+    }
+
+    func testDuplicateKey() {
+        assertDiagnostic(minimal + "\nname: again\n", code: "yaml-duplicate-key")
+    }
+
+    func testSecretInConfigIsReported() throws {
+        let configuration = try Configuration(yaml: minimal + "\ndelivery: { via: \"smtp://user:hunter2@mail.example.org\" }\n")
+        let findings = ProjectChecker(configuration: configuration).check()
+        XCTAssertEqual(findings.map(\.code), ["secret-in-config"])
+        XCTAssertEqual(findings.first?.location?.line, 6)
+    }
+
+    func testInvalidSenderAddressIsAnError() throws {
+        let configuration = try Configuration(yaml: minimal.replacingOccurrences(of: "news@example.org", with: "news at example"))
+        XCTAssertEqual(ProjectChecker(configuration: configuration).check().map(\.code), ["address"])
+    }
+
+    private func assertDiagnostic(_ yaml: String, code: String, line: Int? = nil, message: String? = nil, hint: String? = nil,
+                                  file: StaticString = #filePath, testLine: UInt = #line) {
+        do {
+            _ = try Configuration(yaml: yaml)
+            XCTFail("expected \(code)", file: file, line: testLine)
+        } catch let error as DiagnosticError {
+            guard let diagnostic = error.diagnostics.first else { return XCTFail("no diagnostic", file: file, line: testLine) }
+            XCTAssertEqual(diagnostic.code, code, "\(diagnostic)", file: file, line: testLine)
+            XCTAssertEqual(diagnostic.location?.path, "gazette.yml", file: file, line: testLine)
+            if let line { XCTAssertEqual(diagnostic.location?.line, line, "\(diagnostic)", file: file, line: testLine) }
+            if let message { XCTAssertTrue(diagnostic.message.contains(message), "\(diagnostic)", file: file, line: testLine) }
+            if let hint { XCTAssertTrue(diagnostic.hint?.contains(hint) == true, "\(diagnostic)", file: file, line: testLine) }
+        } catch {
+            XCTFail("unexpected \(error)", file: file, line: testLine)
+        }
+    }
+}

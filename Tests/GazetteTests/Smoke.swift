@@ -1,3 +1,0 @@
-import XCTest
-@testable import Gazette
-final class GazetteSmokeTests: XCTestCase { func testLoads() {} }
