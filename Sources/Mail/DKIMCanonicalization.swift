@@ -71,44 +71,87 @@ enum DKIMCanonicalization {
         }
     }
 
+    /// The SHA-256 of the relaxed canonical body. Bodies we write usually need no change but dropping
+    /// trailing empty lines (quoted-printable leaves no trailing whitespace), so those are hashed in place.
+    static func bodyHash(_ body: ArraySlice<UInt8>) throws -> [UInt8] {
+        try body.withUnsafeBytes { bytes in
+            let input = bytes.bindMemory(to: UInt8.self)
+            var end = input.count
+            // Trailing empty lines (CRLF CRLF … at the end) are ignored: keep one CRLF.
+            while end >= 4, input[end - 1] == 0x0A, input[end - 2] == 0x0D, input[end - 3] == 0x0A, input[end - 4] == 0x0D {
+                end -= 2
+            }
+            if end >= 2, input[end - 1] == 0x0A, input[end - 2] == 0x0D, !needsRewriting(input, end: end) {
+                if end == 2 { return try Digest.sha256(UnsafeRawBufferPointer(start: nil, count: 0)) }
+                return try Digest.sha256(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+            }
+            return try Digest.sha256(Self.body(input))
+        }
+    }
+
+    /// True when relaxed canonicalization would change something before `end`: a tab, two spaces in a
+    /// row, whitespace before CRLF, or a bare CR or LF.
+    private static func needsRewriting(_ input: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+        var previous: UInt8 = 0x0A
+        for index in 0..<end {
+            let byte = input[index]
+            if byte < 0x21 {
+                switch byte {
+                case 0x20: if previous == 0x20 { return true }
+                case 0x0D: if previous == 0x20 || index + 1 >= end || input[index + 1] != 0x0A { return true }
+                case 0x0A: if previous != 0x0D { return true }
+                default: return true  // tabs and other controls: take the careful path
+                }
+            }
+            previous = byte
+        }
+        return false
+    }
+
     /// Relaxed body canonicalization: no whitespace at line ends, runs as one space, no empty lines at the
     /// end; a non-empty body ends with CRLF.
-    static func body(_ body: ArraySlice<UInt8>) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(body.count)
-        var pendingSpace = false
-        var lastContentEnd = 0  // output length after the last non-empty line's CRLF
-        var lineHasContent = false
-        var index = body.startIndex
-        let end = body.endIndex
-        while index < end {
-            let byte = body[index]
-            if byte == 0x0D, index + 1 < end, body[index + 1] == 0x0A {
-                pendingSpace = false
-                output.append(0x0D)
-                output.append(0x0A)
-                if lineHasContent { lastContentEnd = output.count }
-                lineHasContent = false
-                index += 2
-                continue
+    static func body(_ body: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: body.count + 2) { output, written in
+            var count = 0
+            var pendingSpace = false
+            var lastContentEnd = 0  // output length after the last non-empty line's CRLF
+            var lineHasContent = false
+            var index = 0
+            let end = body.count
+            while index < end {
+                let byte = body[index]
+                if byte == 0x0D, index + 1 < end, body[index + 1] == 0x0A {
+                    pendingSpace = false
+                    output[count] = 0x0D
+                    output[count + 1] = 0x0A
+                    count += 2
+                    if lineHasContent { lastContentEnd = count }
+                    lineHasContent = false
+                    index += 2
+                    continue
+                }
+                if byte == 0x20 || byte == 0x09 {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace {
+                        output[count] = 0x20
+                        count += 1
+                    }
+                    pendingSpace = false
+                    output[count] = byte
+                    count += 1
+                    lineHasContent = true
+                }
+                index += 1
             }
-            if byte == 0x20 || byte == 0x09 {
-                pendingSpace = true
-            } else {
-                if pendingSpace { output.append(0x20) }
-                pendingSpace = false
-                output.append(byte)
-                lineHasContent = true
+            if lineHasContent {
+                // A last line without CRLF gets one (RFC 6376 §3.4.4).
+                output[count] = 0x0D
+                output[count + 1] = 0x0A
+                count += 2
+                lastContentEnd = count
             }
-            index += 1
+            written = lastContentEnd
         }
-        if lineHasContent {
-            // A last line without CRLF gets one (RFC 6376 §3.4.4).
-            output.append(0x0D)
-            output.append(0x0A)
-            lastContentEnd = output.count
-        }
-        output.removeLast(output.count - lastContentEnd)
-        return output
     }
 }

@@ -1,7 +1,6 @@
 // DKIM signatures (RFC 6376) with rsa-sha256 or ed25519-sha256 (RFC 8463), relaxed/relaxed, through OpenSSL.
 // Signs a rendered message and returns the folded DKIM-Signature field to put on top; no DNS, no sending.
 import Foundation
-internal import COpenSSL
 
 /// Signs messages for one domain and selector. Safe to share between threads: the key is read-only and
 /// every signature gets its own OpenSSL context.
@@ -61,7 +60,7 @@ public final class DKIMSigner: Sendable {
     /// The folded `DKIM-Signature: …` field, with its CRLF, for `message` (a rendered message with CRLF lines).
     public func signatureField(for message: [UInt8]) throws -> [UInt8] {
         let (fields, bodyStart) = try DKIMCanonicalization.split(message)
-        let bodyHash = try DKIMCanonicalization.body(message[bodyStart...]).withUnsafeBytes { try Digest.sha256($0) }
+        let bodyHash = try DKIMCanonicalization.bodyHash(message[bodyStart...])
 
         // Select fields bottom-up per name (RFC 6376 §5.4.2); a name listed again with no instance left
         // contributes nothing, which is what makes oversigning work.
@@ -114,24 +113,6 @@ public final class DKIMSigner: Sendable {
     /// rsa-sha256 signs the data with SHA-256; ed25519-sha256 signs the SHA-256 of the data (RFC 8463 §3).
     private func signature(over data: [UInt8]) throws -> [UInt8] {
         let operation = "sign with the DKIM key (\(key.algorithm.rawValue), \(selector)._domainkey.\(domain))"
-        let input = key.algorithm == .ed25519SHA256 ? try Digest.sha256(data) : data
-        return try key.withKey { pkey in
-            OpenSSLError.clearQueue()
-            guard let context = EVP_MD_CTX_new() else { throw OpenSSLError.drain(operation) }
-            defer { EVP_MD_CTX_free(context) }
-            let digest = key.algorithm == .rsaSHA256 ? EVP_sha256() : nil
-            guard EVP_DigestSignInit(context, nil, digest, nil, pkey) == 1 else { throw OpenSSLError.drain(operation) }
-            return try input.withUnsafeBufferPointer { bytes in
-                var length = 0
-                guard EVP_DigestSign(context, nil, &length, bytes.baseAddress, bytes.count) == 1 else {
-                    throw OpenSSLError.drain(operation)
-                }
-                var signature = [UInt8](repeating: 0, count: length)
-                guard EVP_DigestSign(context, &signature, &length, bytes.baseAddress, bytes.count) == 1 else {
-                    throw OpenSSLError.drain(operation)
-                }
-                return Array(signature.prefix(length))
-            }
-        }
+        return try key.sign(key.algorithm == .ed25519SHA256 ? try Digest.sha256(data) : data, operation: operation)
     }
 }

@@ -24,17 +24,19 @@ public enum QuotedPrintable {
         }
     }
 
-    /// Appends the quoted-printable form of `input` to `output` (no intermediate String).
+    /// Appends the quoted-printable form of `input` to `output` (no intermediate String; small inputs
+    /// go through a stack buffer).
     public static func encode(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) {
-        output.append(contentsOf: encode(input))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: worstCaseLength(input.count)) { buffer in
+            let count = encode(input.bindMemory(to: UInt8.self), to: buffer.baseAddress.unsafelyUnwrapped)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
     }
 
     /// Output can be at most three bytes per input byte plus a soft break per 72 encoded characters.
     static func worstCaseLength(_ count: Int) -> Int { 3 * count + (3 * count / 72 + 2) * 3 + 16 }
 
-    private static let hex: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                             UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46)
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// 0: written as it is; 1: always encoded; 2: space or tab (encoded only before a line end).
     private static let classes: [UInt8] = (0..<256).map { value in
@@ -45,74 +47,82 @@ public enum QuotedPrintable {
 
     /// The encoder proper; returns the number of bytes written to `output` (which holds `worstCaseLength`).
     static func encode(_ input: UnsafeBufferPointer<UInt8>, to output: UnsafeMutablePointer<UInt8>) -> Int {
-        let count = input.count
-        guard count > 0, let bytes = input.baseAddress else { return 0 }
+        guard let bytes = input.baseAddress, input.count > 0 else { return 0 }
+        return classes.withUnsafeBufferPointer { table in
+            hexDigits.withUnsafeBufferPointer { hex in
+                encode(bytes, count: input.count, to: output, table: table.baseAddress.unsafelyUnwrapped,
+                       hex: hex.baseAddress.unsafelyUnwrapped)
+            }
+        }
+    }
+
+    private static func encode(
+        _ bytes: UnsafePointer<UInt8>, count: Int, to output: UnsafeMutablePointer<UInt8>,
+        table: UnsafePointer<UInt8>, hex: UnsafePointer<UInt8>
+    ) -> Int {
         var written = 0
         var column = 0
         var index = 0
-        withUnsafeBytes(of: hex) { hexDigits in
-            classes.withUnsafeBufferPointer { table in
-                @inline(__always) func put(_ byte: UInt8) {
-                    output[written] = byte
+        let softLimit = maximumLineLength - 1  // room for the "=" of a soft break
+        while index < count {
+            // The common case: plain characters in the middle of a line, copied in a tight loop.
+            if column > 0 {
+                while index < count, column < softLimit, table[Int(bytes[index])] == 0 {
+                    output[written] = bytes[index]
                     written += 1
-                }
-                @inline(__always) func putEscaped(_ byte: UInt8) {
-                    output[written] = 0x3D
-                    output[written + 1] = hexDigits[Int(byte >> 4)]
-                    output[written + 2] = hexDigits[Int(byte & 15)]
-                    written += 3
-                }
-                @inline(__always) func lineBreakLength(at position: Int) -> Int {
-                    if position >= count { return 0 }
-                    if bytes[position] == 0x0A { return 1 }
-                    if bytes[position] == 0x0D, position + 1 < count, bytes[position + 1] == 0x0A { return 2 }
-                    return -1
-                }
-                @inline(__always) func startsLineUnsafely(_ position: Int) -> Bool {
-                    let byte = bytes[position]
-                    if byte == 0x2E { return true }  // "." alone would end SMTP DATA
-                    // "From " at a line start gets mangled by mbox writers.
-                    return byte == 0x46 && position + 4 < count && bytes[position + 1] == 0x72
-                        && bytes[position + 2] == 0x6F && bytes[position + 3] == 0x6D && bytes[position + 4] == 0x20
-                }
-
-                while index < count {
-                    let byte = bytes[index]
-                    let kind = table[Int(byte)]
-                    if kind == 0 && column > 0 && column < maximumLineLength - 1 {
-                        // The common case: a plain character in the middle of a line.
-                        put(byte)
-                        column += 1
-                        index += 1
-                        continue
-                    }
-                    if byte == 0x0A || (byte == 0x0D && index + 1 < count && bytes[index + 1] == 0x0A) {
-                        put(0x0D)
-                        put(0x0A)
-                        column = 0
-                        index += byte == 0x0A ? 1 : 2
-                        continue
-                    }
-                    let atLineEnd = lineBreakLength(at: index + 1) >= 0
-                    var escape = kind == 1 || (kind == 2 && atLineEnd) || (column == 0 && startsLineUnsafely(index))
-                    var length = escape ? 3 : 1
-                    // The last character of a line may reach column 76; others leave room for the soft break.
-                    if column + length > (atLineEnd ? maximumLineLength : maximumLineLength - 1) {
-                        put(0x3D)
-                        put(0x0D)
-                        put(0x0A)
-                        column = 0
-                        if !escape && startsLineUnsafely(index) {
-                            escape = true
-                            length = 3
-                        }
-                    }
-                    if escape { putEscaped(byte) } else { put(byte) }
-                    column += length
+                    column += 1
                     index += 1
                 }
+                if index >= count { break }
             }
+            let byte = bytes[index]
+            if byte == 0x0A || (byte == 0x0D && index + 1 < count && bytes[index + 1] == 0x0A) {
+                output[written] = 0x0D
+                output[written + 1] = 0x0A
+                written += 2
+                column = 0
+                index += byte == 0x0A ? 1 : 2
+                continue
+            }
+            let next = index + 1
+            let atLineEnd = next >= count || bytes[next] == 0x0A
+                || (bytes[next] == 0x0D && next + 1 < count && bytes[next + 1] == 0x0A)
+            let kind = table[Int(byte)]
+            var escape = kind == 1 || (kind == 2 && atLineEnd) || (column == 0 && startsLineUnsafely(bytes, index, count))
+            var length = escape ? 3 : 1
+            // The last character of a line may reach column 76; others leave room for the soft break.
+            if column + length > (atLineEnd ? maximumLineLength : softLimit) {
+                output[written] = 0x3D
+                output[written + 1] = 0x0D
+                output[written + 2] = 0x0A
+                written += 3
+                column = 0
+                if !escape && startsLineUnsafely(bytes, index, count) {
+                    escape = true
+                    length = 3
+                }
+            }
+            if escape {
+                output[written] = 0x3D
+                output[written + 1] = hex[Int(byte >> 4)]
+                output[written + 2] = hex[Int(byte & 15)]
+                written += 3
+            } else {
+                output[written] = byte
+                written += 1
+            }
+            column += length
+            index += 1
         }
         return written
+    }
+
+    /// A "." alone would end SMTP DATA; "From " at a line start gets mangled by mbox writers.
+    @inline(__always)
+    private static func startsLineUnsafely(_ bytes: UnsafePointer<UInt8>, _ position: Int, _ count: Int) -> Bool {
+        let byte = bytes[position]
+        if byte == 0x2E { return true }
+        return byte == 0x46 && position + 4 < count && bytes[position + 1] == 0x72 && bytes[position + 2] == 0x6F
+            && bytes[position + 3] == 0x6D && bytes[position + 4] == 0x20
     }
 }

@@ -80,7 +80,7 @@ public struct QuotedPrintableTemplate: Sendable {
                     case .hole(let number): fill(number, &raw)
                     }
                 }
-                raw.withUnsafeBytes { output.append(contentsOf: QuotedPrintable.encode($0)) }
+                raw.withUnsafeBytes { QuotedPrintable.encode($0, appendingTo: &output) }
             }
         }
     }

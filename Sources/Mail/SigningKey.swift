@@ -16,6 +16,9 @@ public final class SigningKey: @unchecked Sendable {
     public static let minimumRSABits = 2048
 
     private let key: OpaquePointer
+    /// An EVP_MD_CTX set up for signing once and copied for each signature: a fresh
+    /// EVP_DigestSignInit fetches algorithms under OpenSSL 3.0's global lock, which stops threads scaling.
+    private let template: OpaquePointer?
     /// The algorithm this key signs with.
     public let algorithm: Algorithm
     /// The key size in bits (256 for Ed25519).
@@ -55,9 +58,52 @@ public final class SigningKey: @unchecked Sendable {
             throw MailError(.unsupportedKeyType(type == EVP_PKEY_EC ? "EC (ECDSA is not defined for DKIM)" : "#\(type)"))
         }
         self.key = loaded
+        self.template = Self.makeTemplate(key: loaded, algorithm: algorithm)
     }
 
-    deinit { EVP_PKEY_free(key) }
+    deinit {
+        EVP_MD_CTX_free(template)
+        EVP_PKEY_free(key)
+    }
+
+    private static func makeTemplate(key: OpaquePointer, algorithm: Algorithm) -> OpaquePointer? {
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        let digest = algorithm == .rsaSHA256 ? Digest.sha256MD : nil
+        guard EVP_DigestSignInit(context, nil, digest, nil, key) == 1 else {
+            EVP_MD_CTX_free(context)
+            OpenSSLError.clearQueue()  // signing will set up a context each time instead
+            return nil
+        }
+        return context
+    }
+
+    /// Signs `data` (rsa-sha256: PKCS #1 v1.5 over its SHA-256; Ed25519: pure EdDSA over it).
+    /// Each call uses its own context, so calls may run on several threads at once.
+    func sign(_ data: [UInt8], operation: String) throws -> [UInt8] {
+        try withKey { key in
+            OpenSSLError.clearQueue()
+            guard let context = EVP_MD_CTX_new() else { throw OpenSSLError.drain(operation) }
+            defer { EVP_MD_CTX_free(context) }
+            if let template, EVP_MD_CTX_copy_ex(context, template) == 1 {
+                // Ready to sign.
+            } else {
+                OpenSSLError.clearQueue()
+                let digest = algorithm == .rsaSHA256 ? Digest.sha256MD : nil
+                guard EVP_DigestSignInit(context, nil, digest, nil, key) == 1 else { throw OpenSSLError.drain(operation) }
+            }
+            return try data.withUnsafeBufferPointer { bytes in
+                var length = 0
+                guard EVP_DigestSign(context, nil, &length, bytes.baseAddress, bytes.count) == 1 else {
+                    throw OpenSSLError.drain(operation)
+                }
+                var signature = [UInt8](repeating: 0, count: length)
+                guard EVP_DigestSign(context, &signature, &length, bytes.baseAddress, bytes.count) == 1 else {
+                    throw OpenSSLError.drain(operation)
+                }
+                return Array(signature.prefix(length))
+            }
+        }
+    }
 
     /// Lends the EVP_PKEY for the duration of `body`.
     func withKey<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {

@@ -157,6 +157,22 @@ final class DKIMTests: XCTestCase {
         }
     }
 
+    func testHandWrittenMessagesWithAwkwardWhitespaceVerify() throws {
+        let keyFile = try ed25519Key()
+        let signer = try signer(keyFile)
+        let head = "From:  Ada \t <ada@example.org>\r\nTo: b@example.org\r\nSubject:\tfolded\r\n  \t subject  \r\n"
+            + "Date: Thu, 13 Feb 2025 14:03:09 +0000\r\n"
+        let bodies = [
+            "", "\r\n", "no final line break", "trailing spaces   \r\n\ttab  and  runs\t\r\n\r\n\r\n",
+            " leading space\r\n\r\nmiddle empty line\r\n", "only\r\n\r\n\r\n\r\n", "a \r\n \r\n",
+        ]
+        let signed = try bodies.map { try signer.sign(Array((head + "\r\n" + $0).utf8)) }
+        let results = try verify(signed, keyFile: keyFile)
+        XCTAssertEqual(results.map(\.ok), Array(repeating: true, count: bodies.count), results.map(\.log).joined())
+        XCTAssertThrowsError(try signer.sign(Array("Subject: no from\r\n\r\nbody".utf8)))
+        XCTAssertThrowsError(try signer.sign(Array("From: a@example.org\nbare LF\n\nbody".utf8)))
+    }
+
     func testShortRSAKeyIsRejected() throws {
         let pem = try String(contentsOf: rsaKey(bits: 1024), encoding: .utf8)
         XCTAssertThrowsError(try SigningKey(pem: pem, source: "GAZETTE_DKIM_KEY")) { error in
