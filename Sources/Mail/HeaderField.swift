@@ -14,10 +14,20 @@ public struct HeaderField: Sendable, Hashable {
     public static let foldingWidth = 78
 
     /// A field whose `value` is already in wire form (a structured value such as `<id@host>`).
-    /// Throws when the name is invalid, when the value contains CR, LF or NUL, or has a word no fold can shorten.
+    /// Throws when the name is invalid, when the value contains CR, LF or NUL, has a word no fold can
+    /// shorten, or is not ASCII (free text belongs in `init(name:text:)`, which encodes it).
     public init(name: String, value: String) throws {
+        try self.init(name: name, value: value, allowingUTF8: false)
+    }
+
+    /// `allowingUTF8` admits raw UTF-8, which only an address needing SMTPUTF8 may carry (RFC 6532).
+    init(name: String, value: String, allowingUTF8: Bool) throws {
         try Self.checkName(name)
         try Self.checkInjection(value, header: name)
+        if !allowingUTF8, value.utf8.contains(where: { $0 >= 0x80 }) {
+            throw MailError(.invalidHeaderValue(
+                header: name, problem: "non-ASCII text in a structured value (free text is encoded by init(name:text:))"))
+        }
         let longestWord = value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map(\.count).max() ?? 0
         if name.utf8.count + 2 + longestWord > Self.maximumLineLength {
             throw MailError(.invalidHeaderValue(header: name, problem: "a word longer than 998 octets"))
@@ -37,7 +47,7 @@ public struct HeaderField: Sendable, Hashable {
 
     /// A field listing mailboxes (From, To, Reply-To), each formatted with its display name.
     public init(name: String, mailboxes: [Mailbox]) throws {
-        try self.init(name: name, value: mailboxes.map(\.headerValue).joined(separator: ", "))
+        try self.init(name: name, value: mailboxes.map(\.headerValue).joined(separator: ", "), allowingUTF8: true)
     }
 
     /// The rejection of any value that could end the header and start another: the reason header

@@ -15,6 +15,10 @@ public struct ListUnsubscribe: Sendable, Hashable {
         }
         for value in [url, mailto].compactMap({ $0 }) {
             try HeaderField.checkInjection(value, header: "List-Unsubscribe")
+            // A URI cannot be folded, and a header line may not pass 998 octets (RFC 5322 §2.1.1).
+            if value.utf8.count > 900 {
+                throw MailError(.invalidHeaderValue(header: "List-Unsubscribe", problem: "a URI longer than 900 characters"))
+            }
             if let bad = value.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value >= 0x7F || $0 == "<" || $0 == ">" }) {
                 throw MailError(.invalidHeaderValue(
                     header: "List-Unsubscribe",

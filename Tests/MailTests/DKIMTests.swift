@@ -55,6 +55,7 @@ final class DKIMTests: XCTestCase {
 
     private struct Verification: Decodable {
         var ok: Bool
+        var defects: [String]
         var queried: [String]
         var log: String
     }
@@ -64,7 +65,8 @@ final class DKIMTests: XCTestCase {
         // dkimpy verifies Ed25519 with PyNaCl.
         try PythonTools.require(["dkim", "cryptography", "nacl"])
         let script = #"""
-        import sys, json, base64, io, logging, dkim
+        import sys, json, base64, io, logging, dkim, email.policy
+        from email.parser import BytesParser
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ed25519
         key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
@@ -78,6 +80,9 @@ final class DKIMTests: XCTestCase {
         results = []
         for encoded in json.load(sys.stdin):
             queried, stream = [], io.StringIO()
+            parsed = BytesParser(policy=email.policy.default).parsebytes(base64.b64decode(encoded))
+            defects = [repr(d) for part in parsed.walk() for d in part.defects]
+            defects += [repr(d) for part in parsed.walk() for _, v in part.items() for d in getattr(v, "defects", ())]
             logger = logging.getLogger("dkim-test-%d" % len(results))
             logger.addHandler(logging.StreamHandler(stream)); logger.setLevel(logging.DEBUG)
             def dnsfunc(name, timeout=5):
@@ -87,12 +92,15 @@ final class DKIMTests: XCTestCase {
                 ok = dkim.verify(base64.b64decode(encoded), logger=logger, dnsfunc=dnsfunc)
             except Exception as error:
                 ok = False; stream.write("exception: %r" % error)
-            results.append({"ok": bool(ok), "queried": queried, "log": stream.getvalue()})
+            results.append({"ok": bool(ok), "queried": queried, "log": stream.getvalue(), "defects": defects})
         print(json.dumps(results))
         """#
         let input = try JSONEncoder().encode(messages.map { Data($0).base64EncodedString() })
         let output = try PythonTools.output(script, arguments: [keyFile.path], stdin: input, timeout: 120)
-        return try JSONDecoder().decode([Verification].self, from: output)
+        let results = try JSONDecoder().decode([Verification].self, from: output)
+        // Every signed message is also read by Python's email package and must have no defects.
+        for result in results { XCTAssertEqual(result.defects, [], "defects in a signed message") }
+        return results
     }
 
     private func assertSignsAndVerifies(keyFile: URL, algorithm: String) throws {

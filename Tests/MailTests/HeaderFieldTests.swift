@@ -46,6 +46,8 @@ final class HeaderFieldTests: XCTestCase {
         let field = try HeaderField(name: "X-Link", value: "<\(url)>")
         XCTAssertEqual(field.folded, "X-Link: <\(url)>\r\n")
         XCTAssertThrowsError(try HeaderField(name: "X-Link", value: String(repeating: "a", count: 1000)))
+        XCTAssertThrowsError(try ListUnsubscribe(url: "https://example.org/" + String(repeating: "a", count: 1000)))
+        XCTAssertThrowsError(try HeaderField(name: "X-Raw", value: "café"), "raw values must be ASCII")
         // Free text instead gets encoded words, which fold.
         let text = try HeaderField(name: "Subject", text: String(repeating: "a", count: 1000))
         for line in text.folded.components(separatedBy: "\r\n") { XCTAssertLessThanOrEqual(line.utf8.count, 78) }

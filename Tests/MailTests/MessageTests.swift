@@ -150,6 +150,7 @@ final class MessageTests: XCTestCase {
             --=_b1--\r
 
             """)
+        _ = try PythonEmail.parse(message)
     }
 
     static func lf(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n") }
