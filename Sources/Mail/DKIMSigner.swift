@@ -11,6 +11,7 @@ public final class DKIMSigner: Sendable {
         "List-Unsubscribe", "List-Unsubscribe-Post",
     ]
 
+    /// The private key signatures are made with.
     public let key: SigningKey
     /// The signing domain (`d=`), in ASCII.
     public let domain: String

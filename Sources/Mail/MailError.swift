@@ -27,8 +27,10 @@ public struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedMessage(String)
     }
 
+    /// What went wrong, with the details.
     public let reason: Reason
 
+    /// An error for `reason`.
     public init(_ reason: Reason) { self.reason = reason }
 
     public var description: String {

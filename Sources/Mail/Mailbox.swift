@@ -48,7 +48,7 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Parses `Name <address>`, `"Name, Jr." <address>` or a bare address (as written in gazette.yml).
+    /// Parses `Name <address>`, `"Name, Jr." <address>` or a bare address (as written in a config file).
     public init(parsing text: String) throws {
         let trimmed = text.trimmingSpaces
         guard trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") else {

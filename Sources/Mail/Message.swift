@@ -2,23 +2,34 @@
 // recipients of one mailing, keep a `MIMEWriter` and call `render` per recipient instead.
 import Foundation
 
-/// Everything that makes up one newsletter message.
+/// Everything that makes up one message.
 public struct Message: Sendable {
+    /// The sender (`From`).
     public var from: Mailbox
+    /// The recipients (`To`).
     public var to: [Mailbox]
+    /// The subject, any text without CR, LF or NUL.
     public var subject: String
+    /// The `Date` field's time.
     public var date: Date
+    /// The `Message-ID`.
     public var messageID: MessageID
+    /// Where replies go, when not to the sender.
     public var replyTo: Mailbox?
+    /// The `List-Id` (RFC 2919).
     public var listID: ListID?
+    /// `List-Unsubscribe` and, with an https URL, one-click `List-Unsubscribe-Post`.
     public var listUnsubscribe: ListUnsubscribe?
+    /// The `Feedback-ID` for providers' complaint reports.
     public var feedbackID: String?
+    /// Further fields, written after ours.
     public var extraHeaders: [HeaderField]
     /// The text/plain part (LF or CRLF line ends).
     public var text: String
     /// The text/html part; nil for a text-only message.
     public var html: String?
 
+    /// A message; nothing is checked until `rendered`.
     public init(
         from: Mailbox, to: [Mailbox], subject: String, date: Date, messageID: MessageID, replyTo: Mailbox? = nil,
         listID: ListID? = nil, listUnsubscribe: ListUnsubscribe? = nil, feedbackID: String? = nil,

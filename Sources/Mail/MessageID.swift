@@ -1,5 +1,5 @@
 // Message-IDs (RFC 5322 §3.6.4): given by the caller, or derived from a seed so that a resend of the
-// same issue to the same recipient carries the same ID and can be recognised.
+// same mailing to the same recipient carries the same ID and can be recognised.
 
 /// A Message-ID, stored without its angle brackets.
 public struct MessageID: Sendable, Hashable, CustomStringConvertible {
