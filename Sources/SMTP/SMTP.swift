@@ -1,1 +1,0 @@
-// SMTP: connections, TLS, the client protocol, transports. Filled by the messages issue.

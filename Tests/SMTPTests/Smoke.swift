@@ -1,3 +1,0 @@
-import XCTest
-@testable import SMTP
-final class SMTPSmokeTests: XCTestCase { func testLoads() {} }
