@@ -36,6 +36,22 @@ do {
     let input = try renderer.preInlineHTML(issue)
     try Data(input.utf8).write(to: URL(fileURLWithPath: arguments[3]))
 
+    // GAZETTE_PROFILE=inline|build:N runs one stage N times and prints nothing: for callgrind and perf.
+    if let profile = ProcessInfo.processInfo.environment["GAZETTE_PROFILE"] {
+        let parts = profile.split(separator: ":")
+        let count = parts.count > 1 ? Int(parts[1]) ?? 100 : 100
+        let checker = IssueChecker(configuration: project.configuration)
+        for _ in 0..<count {
+            if parts[0] == "inline" {
+                let document = try HTMLDocument(parsing: input)
+                _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
+                _ = document.serialized()
+            } else {
+                _ = checker.check(try renderer.render(issue))
+            }
+        }
+        exit(0)
+    }
     var results: [[String: Any]] = []
     // 1. Inlining alone: parse, inline, serialize (what css-inline and premailer do).
     results.append(try measure("gazette inline") {

@@ -43,9 +43,8 @@ extension HTMLNode {
 
     /// The value of attribute `name` of the element `node`, nil when absent.
     static func attribute(_ name: String, of node: xmlNodePtr) -> String? {
-        guard let value = xmlGetProp(node, name) else { return nil }
-        defer { gazette_xmlFree(value) }
-        return String(cString: value)
+        guard let attribute = findAttribute(name, of: node) else { return nil }
+        return withValue(of: attribute, in: node) { String(decoding: $0, as: UTF8.self) }
     }
 
     static func hidesContent(_ node: xmlNodePtr) -> Bool {
@@ -60,32 +59,79 @@ extension HTMLNode {
 
     /// Whether the element's attributes (`hidden`, `aria-hidden`, `style`) hide it.
     static func attributesHide(_ node: xmlNodePtr) -> Bool {
-        // One walk over the attribute list instead of three lookups: this runs for every element.
+        // One walk over the attribute list on libxml2's bytes, no Strings: this runs for every element.
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
-            guard let rawName = current.pointee.name else { continue }
-            switch rawName[0] {
-            case UInt8(ascii: "h"), UInt8(ascii: "a"), UInt8(ascii: "s"): break
-            default: continue
-            }
-            let name = String(cString: rawName)
-            if name == "hidden" { return true }
-            guard name == "aria-hidden" || name == "style" else { continue }
-            let value = attributeValue(current, of: node)
-            if name == "aria-hidden" {
-                if value.lowercased() == "true" { return true }
-            } else if styleHides(value) {
-                return true
+            guard let name = current.pointee.name else { continue }
+            switch name[0] {
+            case UInt8(ascii: "h"):
+                if equals(name, "hidden") { return true }
+            case UInt8(ascii: "a"):
+                if equals(name, "aria-hidden"), withValue(of: current, in: node, { equalsIgnoringASCIICase($0, "true") }) {
+                    return true
+                }
+            case UInt8(ascii: "s"):
+                if equals(name, "style"), withValue(of: current, in: node, styleHides) { return true }
+            default:
+                continue
             }
         }
         return false
     }
 
-    private static func attributeValue(_ attribute: xmlAttrPtr, of node: xmlNodePtr) -> String {
-        guard let raw = xmlNodeListGetString(node.pointee.doc, attribute.pointee.children, 1) else { return "" }
-        defer { gazette_xmlFree(raw) }
-        return String(cString: raw)
+    /// Whether the NUL-terminated `name` is `literal`.
+    private static func equals(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+        equals(name, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Whether `bytes` are the lower-case ASCII `word` in any ASCII case (no other letter lower-cases to these).
+    private static func equalsIgnoringASCIICase(_ bytes: some Collection<UInt8>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        var index = 0
+        for byte in bytes {
+            if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word.utf8Start[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// `styleHides` on the attribute's bytes; the String version settles what is not plain ASCII.
+    static func styleHides(_ style: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Inlined emails carry a style on nearly every element: skip the parse unless a hiding word is there.
+        guard ["none", "hidden", "collapse", "opacity"].contains(where: { containsIgnoringASCIICase(style, $0) }) else {
+            return false
+        }
+        // Carriage returns and non-ASCII text trim and split by Character: leave those to the String version.
+        if style.contains(where: { $0 == 0x0D || $0 >= 0x80 }) {
+            return styleHides(String(decoding: style, as: UTF8.self))
+        }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0C }
+        func trimmed(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+            guard let first = part.firstIndex(where: { !isSpace($0) }), let last = part.lastIndex(where: { !isSpace($0) })
+            else { return part[part.startIndex..<part.startIndex] }
+            return part[first...last]
+        }
+        var clipped = false
+        var zeroHeight = false
+        for declaration in style.split(separator: UInt8(ascii: ";")) {
+            guard let colon = declaration.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let property = trimmed(declaration[..<colon])
+            var value = trimmed(declaration[(colon + 1)...])
+            if let bang = value.firstIndex(of: UInt8(ascii: "!")) { value = trimmed(value[..<bang]) }
+            if equalsIgnoringASCIICase(property, "display") {
+                if equalsIgnoringASCIICase(value, "none") { return true }
+            } else if equalsIgnoringASCIICase(property, "visibility") {
+                if equalsIgnoringASCIICase(value, "hidden") || equalsIgnoringASCIICase(value, "collapse") { return true }
+            } else if equalsIgnoringASCIICase(property, "opacity") {
+                if Double(String(decoding: value, as: UTF8.self).lowercased()) == 0 { return true }
+            } else if equalsIgnoringASCIICase(property, "max-height") || equalsIgnoringASCIICase(property, "height") {
+                if ["0", "0px", "0em", "0%"].contains(where: { equalsIgnoringASCIICase(value, $0) }) { zeroHeight = true }
+            } else if equalsIgnoringASCIICase(property, "overflow") {
+                if equalsIgnoringASCIICase(value, "hidden") { clipped = true }
+            }
+        }
+        return clipped && zeroHeight
     }
 
     /// At a UTF-8 lead byte: the length of a no-break space (a space to readers; `isSpace`) or of an
@@ -120,19 +166,21 @@ extension HTMLNode {
 
     /// Whether `text` contains the lower-case ASCII `word`, ignoring ASCII case.
     private static func containsIgnoringASCIICase(_ text: String, _ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count >= count else { return false }
-            outer: for start in 0...(bytes.count - count) {
-                for index in 0..<count {
-                    let byte = bytes[start + index]
-                    if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word.utf8Start[index] { continue outer }
-                }
-                return true
+        return text.withUTF8 { containsIgnoringASCIICase($0, word) }
+    }
+
+    private static func containsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        outer: for start in 0...(bytes.count - count) {
+            for index in 0..<count {
+                let byte = bytes[start + index]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word.utf8Start[index] { continue outer }
             }
-            return false
+            return true
         }
+        return false
     }
 
     /// Whether inline CSS declarations hide the element. Parsed crudely on purpose: the inliner has already

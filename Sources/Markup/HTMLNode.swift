@@ -67,6 +67,9 @@ public struct HTMLNode {
 
     public var elementChildren: [HTMLNode] { children.filter(\.isElement) }
 
+    /// The first child node of any kind; with `nextSibling`, a walk that builds no arrays.
+    public var firstChild: HTMLNode? { node.pointee.children.map { HTMLNode(document: document, node: $0) } }
+
     public var nextSibling: HTMLNode? { node.pointee.next.map { HTMLNode(document: document, node: $0) } }
     public var previousSibling: HTMLNode? { node.pointee.prev.map { HTMLNode(document: document, node: $0) } }
 
@@ -112,14 +115,17 @@ public struct HTMLNode {
 
     // MARK: Attributes
 
+    // Reads walk the attribute list and copy the value once; xmlGetProp would duplicate it first (a malloc and a
+    // free per lookup, and lookups run for most elements of every issue).
+
+    /// The value of attribute `name` (lower case, as libxml2's HTML parser stores names), nil when absent.
     public func attribute(_ name: String) -> String? {
-        guard isElement, let value = xmlGetProp(node, name) else { return nil }
-        defer { gazette_xmlFree(value) }
-        return String(cString: value)
+        guard isElement, let attribute = Self.findAttribute(name, of: node) else { return nil }
+        return Self.withValue(of: attribute, in: node) { String(decoding: $0, as: UTF8.self) }
     }
 
     public func hasAttribute(_ name: String) -> Bool {
-        isElement && xmlHasProp(node, name) != nil
+        isElement && Self.findAttribute(name, of: node) != nil
     }
 
     public func setAttribute(_ name: String, _ value: String) {
@@ -134,18 +140,65 @@ public struct HTMLNode {
     /// Attributes in source order as (name, value) pairs.
     public var attributes: [(name: String, value: String)] {
         var result: [(String, String)] = []
-        var attribute = isElement ? node.pointee.properties : nil
-        while let current = attribute {
-            let name = String(cString: current.pointee.name)
-            var value = ""
-            if let raw = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
-                value = String(cString: raw)
-                gazette_xmlFree(raw)
-            }
-            result.append((name, value))
-            attribute = current.pointee.next
+        forEachAttribute { name, value in
+            result.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
         return result
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each attribute's name and value, in source order, making no Strings:
+    /// for walks that look at every attribute but keep few. The buffers are valid only during the call.
+    public func forEachAttribute(_ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        var attribute = isElement ? node.pointee.properties : nil
+        while let current = attribute {
+            if let name = current.pointee.name {
+                let nameBytes = UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)))
+                Self.withValue(of: current, in: node) { body(nameBytes, $0) }
+            }
+            attribute = current.pointee.next
+        }
+    }
+
+    /// The UTF-8 bytes of a text, comment or CDATA node's own content, without copying ([] for elements).
+    public func withContent<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        guard !isElement, let content = node.pointee.content else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// The attribute `name` (no namespace) of an element, as xmlHasProp finds it for HTML.
+    static func findAttribute(_ name: String, of node: xmlNodePtr) -> xmlAttrPtr? {
+        var name = name
+        return name.withUTF8 { wanted in
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                if current.pointee.ns == nil, let candidate = current.pointee.name, Self.equals(candidate, wanted) {
+                    return current
+                }
+                attribute = current.pointee.next
+            }
+            return nil
+        }
+    }
+
+    /// Whether the NUL-terminated `name` holds exactly `bytes`.
+    static func equals(_ name: UnsafePointer<xmlChar>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<bytes.count where name[index] != bytes[index] { return false }
+        return name[bytes.count] == 0
+    }
+
+    /// The value of an attribute as bytes: its one text child directly (the usual case), else as libxml2 joins it.
+    static func withValue<Result>(
+        of attribute: xmlAttrPtr, in node: xmlNodePtr, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        if let text = attribute.pointee.children, text.pointee.next == nil, text.pointee.type == XML_TEXT_NODE,
+           let content = text.pointee.content {
+            return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+        }
+        guard let children = attribute.pointee.children, let raw = xmlNodeListGetString(node.pointee.doc, children, 1) else {
+            return body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        defer { gazette_xmlFree(raw) }
+        return body(UnsafeBufferPointer(start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))))
     }
 
     // MARK: Changing the tree

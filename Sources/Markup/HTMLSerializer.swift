@@ -12,62 +12,132 @@ public enum HTMLSerializer {
     static let rawTextElements: Set<String> = ["script", "style"]
 
     public static func serialize(_ document: HTMLDocument) -> String {
-        var output = ""
-        output.reserveCapacity(4096)
-        if let doctype = document.doctype { output += doctype + "\n" }
+        String(decoding: serializedBytes(document), as: UTF8.self)
+    }
+
+    /// The document as UTF-8 bytes. Written straight from libxml2's name and content bytes into one buffer:
+    /// building Strings per tag and attribute was most of the serializer's time.
+    public static func serializedBytes(_ document: HTMLDocument) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(32 * 1024)
+        if let doctype = document.doctype {
+            output += doctype.utf8
+            output.append(0x0A)
+        }
         var child = document.tree.pointee.children
         while let current = child {
-            if current.pointee.type != XML_DTD_NODE {
-                write(HTMLNode(document: document, node: current), into: &output)
-            }
+            if current.pointee.type != XML_DTD_NODE { write(current, into: &output) }
             child = current.pointee.next
         }
-        if !output.hasSuffix("\n") { output += "\n" }
+        if output.last != 0x0A { output.append(0x0A) }
         return output
     }
 
     /// The HTML of one node and its descendants.
     public static func serialize(_ node: HTMLNode) -> String {
-        var output = ""
-        write(node, into: &output)
-        return output
+        var output: [UInt8] = []
+        write(node.node, into: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    static func write(_ node: HTMLNode, into output: inout String) {
-        switch node.node.pointee.type {
+    static func write(_ node: xmlNodePtr, into output: inout [UInt8]) {
+        switch node.pointee.type {
         case XML_ELEMENT_NODE:
-            let name = node.name
-            output += "<" + name
-            for (attribute, value) in node.attributes {
-                output += " " + attribute + "=\"" + escapeAttribute(value) + "\""
+            let name = bytes(node.pointee.name)
+            output.append(UInt8(ascii: "<"))
+            output += name
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                output.append(0x20)
+                output += bytes(current.pointee.name)
+                output += #"=""#.utf8
+                HTMLNode.withValue(of: current, in: node) { appendEscaped($0, into: &output, attribute: true) }
+                output.append(UInt8(ascii: "\""))
+                attribute = current.pointee.next
             }
-            output += ">"
-            if voidElements.contains(name) { return }
-            let raw = rawTextElements.contains(name)
-            var child = node.node.pointee.children
+            output.append(UInt8(ascii: ">"))
+            if isVoid(name) { return }
+            let raw = isRawText(name)
+            var child = node.pointee.children
             while let current = child {
-                let childNode = HTMLNode(document: node.document, node: current)
                 if raw, current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
-                    output += childNode.textContent
+                    output += bytes(current.pointee.content)
                 } else {
-                    write(childNode, into: &output)
+                    write(current, into: &output)
                 }
                 child = current.pointee.next
             }
-            output += "</" + name + ">"
+            output += "</".utf8
+            output += name
+            output.append(UInt8(ascii: ">"))
         case XML_TEXT_NODE:
-            output += escapeText(node.textContent)
+            appendEscaped(bytes(node.pointee.content), into: &output, attribute: false)
         case XML_CDATA_SECTION_NODE:
-            output += node.textContent
+            output += bytes(node.pointee.content)
         case XML_COMMENT_NODE:
-            output += "<!--" + node.textContent + "-->"
+            output += "<!--".utf8
+            output += bytes(node.pointee.content)
+            output += "-->".utf8
         case XML_ENTITY_REF_NODE:
-            if let name = node.node.pointee.name { output += "&" + String(cString: name) + ";" }
+            if let name = node.pointee.name {
+                output.append(UInt8(ascii: "&"))
+                output += bytes(name)
+                output.append(UInt8(ascii: ";"))
+            }
         case XML_PI_NODE:
-            output += "<?" + node.textContent + ">"
+            output += "<?".utf8
+            output += bytes(node.pointee.content)
+            output.append(UInt8(ascii: ">"))
         default:
             break
         }
+    }
+
+    /// The bytes of a NUL-terminated libxml2 string (empty for NULL), valid while the tree is unchanged.
+    private static func bytes(_ text: UnsafePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
+        guard let text else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
+    }
+
+    private static func isVoid(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Every void element name is 2–8 bytes; most elements are rejected by length and first letter alone.
+        guard name.count >= 2, name.count <= 8 else { return false }
+        return voidElements.contains(String(decoding: name, as: UTF8.self))
+    }
+
+    private static func isRawText(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count == 5 || name.count == 6 else { return false }
+        return rawTextElements.contains(String(decoding: name, as: UTF8.self))
+    }
+
+    /// `&` always; `<` and `>` in text, `"` in attribute values; a no-break space as `&nbsp;` so it stays visible.
+    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], attribute: Bool) {
+        var start = 0
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            let replacement: StaticString?
+            var length = 1
+            switch byte {
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<") where !attribute: replacement = "&lt;"
+            case UInt8(ascii: ">") where !attribute: replacement = "&gt;"
+            case UInt8(ascii: "\"") where attribute: replacement = "&quot;"
+            case 0xC2 where index + 1 < text.count && text[index + 1] == 0xA0:
+                replacement = "&nbsp;"
+                length = 2
+            default: replacement = nil
+            }
+            if let replacement {
+                output += UnsafeBufferPointer(rebasing: text[start..<index])
+                output += UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+                index += length
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        output += UnsafeBufferPointer(rebasing: text[start..<text.count])
     }
 
     public static func escapeText(_ text: String) -> String {

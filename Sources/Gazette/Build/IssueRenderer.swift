@@ -125,11 +125,10 @@ public struct IssueRenderer {
                                               slots: slots, retainedStyleBytes: report.retainedCSSBytes)
         measurements.personalizedHTMLBytes = samplePersonalizedSize(prepared)
 
-        // 7. The web versions of the body: markers get their defaults; URLs absolute for the feed, relative for pages.
-        let feedContent = try webContentHTML(markdownHTML: markdownHTML, issue: issue, base: configuration.baseURL)
-        let pageContent = try webContentHTML(markdownHTML: markdownHTML, issue: issue, base: "../../")
-        return RenderedIssue(source: issue, prepared: prepared, feedContentHTML: feedContent,
-                             pageContentHTML: pageContent, diagnostics: diagnostics, measurements: measurements)
+        // 7. The web versions of the body are made by SiteWriter from cmark's HTML, only when it writes pages:
+        // check and publish never need them, and each costs a parse and a serialization.
+        return RenderedIssue(source: issue, prepared: prepared, markdownHTML: markdownHTML,
+                             diagnostics: diagnostics, measurements: measurements)
     }
 
     /// The template values every template of an issue sees.
@@ -153,13 +152,14 @@ public struct IssueRenderer {
     }
 
     /// The email's HTML size with long sample values in the slots, as the biggest recipient would get it.
+    /// Counted, not rendered: the literal bytes plus each slot's escaped sample value.
     func samplePersonalizedSize(_ prepared: PreparedIssue) -> Int {
         let sample = prepared.slotValues(
             fields: [:], unsubscribeURL: (configuration.unsubscribeURL ?? configuration.baseURL)
                 + "?token=" + String(repeating: "x", count: 120),
             defaults: configuration.personalizationDefaults
         ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
-        return prepared.html.render(sample).utf8.count
+        return prepared.html.renderedByteCount(sample)
     }
 
     /// The Markdown line on which a marker first appears.
@@ -200,6 +200,8 @@ public struct IssueRenderer {
 
     /// nil when `value` is already absolute, a fragment, a slot, or template code.
     static func absoluteURL(_ value: String, baseURL: String) -> String? {
+        // Most links start with a scheme (https:, mailto:): settled from the bytes, before any trimming.
+        if hasScheme(value.utf8) { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.contains("{{")
             || trimmed.hasPrefix("//") {
@@ -218,18 +220,55 @@ public struct IssueRenderer {
         return baseURL + path
     }
 
-    /// At most one blank line in a row, no trailing spaces, one final newline.
-    static func tidyText(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var trimmed = line
-            // "-- " is the signature separator (RFC 3676 §4.3): its space is meant.
-            while trimmed != "-- ", trimmed.last == " " || trimmed.last == "\t" || trimmed.last == "\r" { trimmed = trimmed.dropLast() }
-            if trimmed.isEmpty && (lines.last?.isEmpty ?? true) { continue }
-            lines.append(trimmed)
+    /// Whether `bytes` start with an ASCII URL scheme and its colon (`https:`), which the slow path also skips.
+    static func hasScheme(_ bytes: String.UTF8View) -> Bool {
+        var first = true
+        for byte in bytes {
+            let letter = byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A
+            if byte == UInt8(ascii: ":") { return !first }
+            if first {
+                guard letter else { return false }
+                first = false
+            } else if !(letter || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E) {
+                return false
+            }
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        return false
+    }
+
+    /// At most one blank line in a row, no trailing spaces, one final newline. On bytes: lines end at a line feed
+    /// not preceded by a carriage return, as splitting on the Character "\n" did ("\r\n" is one Character).
+    static func tidyText(_ text: String) -> String {
+        var output: [UInt8] = []
+        var text = text
+        text.withUTF8 { bytes in
+            output.reserveCapacity(bytes.count + 1)
+            var blankOwed = false
+            var start = 0
+            for index in 0...bytes.count {
+                guard index == bytes.count || (bytes[index] == 0x0A && (index == 0 || bytes[index - 1] != 0x0D)) else {
+                    continue
+                }
+                var end = index
+                // "-- " is the signature separator (RFC 3676 §4.3): its space is meant.
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D,
+                      !(end - start == 3 && bytes[start] == 0x2D && bytes[start + 1] == 0x2D && bytes[start + 2] == 0x20) {
+                    end -= 1
+                }
+                if end == start {
+                    // A blank line is written only between two lines of text.
+                    blankOwed = !output.isEmpty
+                } else {
+                    if !output.isEmpty { output.append(0x0A) }
+                    if blankOwed { output.append(0x0A) }
+                    blankOwed = false
+                    output += UnsafeBufferPointer(rebasing: bytes[start..<end])
+                }
+                start = index + 1
+            }
+        }
+        output.append(0x0A)
+        return String(decoding: output, as: UTF8.self)
     }
 }
 

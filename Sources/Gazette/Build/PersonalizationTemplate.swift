@@ -77,6 +77,28 @@ public struct PersonalizationTemplate: Sendable, Equatable, Codable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The byte count `render(values)` would produce, without building it (the size check runs on every build).
+    public func renderedByteCount(_ values: [String]) -> Int {
+        var total = literalByteCount
+        for slot in slots where slot < values.count {
+            switch escaping {
+            case .none: total += values[slot].utf8.count
+            case .html: total += values[slot].utf8.reduce(0) { $0 + Self.escapedLength(of: $1) }
+            }
+        }
+        return total
+    }
+
+    /// The length of one byte as `appendEscapingHTML` writes it.
+    static func escapedLength(of byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "'"): return 5
+        case UInt8(ascii: "<"), UInt8(ascii: ">"): return 4
+        case UInt8(ascii: "\""): return 6
+        default: return 1
+        }
+    }
+
     static func appendEscapingHTML(_ value: [UInt8], to output: inout [UInt8]) {
         for byte in value {
             switch byte {

@@ -5,10 +5,9 @@ import Markup
 public struct RenderedIssue {
     public var source: IssueSource
     public var prepared: PreparedIssue
-    /// The issue's body for the feed: absolute URLs, markers filled with the personalization defaults.
-    public var feedContentHTML: String
-    /// The issue's body for its web page at issues/<slug>/: URLs relative to that page.
-    public var pageContentHTML: String
+    /// cmark's HTML of the body (with source positions and markers): SiteWriter makes the web page's and the
+    /// feed's content from it (`IssueRenderer.webContentHTML`) only when it writes them.
+    var markdownHTML: String
     /// Findings of rendering and the content inspection (unknown markers, CSS problems, unsafe HTML …).
     public var diagnostics: [Diagnostic]
     /// Measurements the checks compare with thresholds.

@@ -19,27 +19,36 @@ struct SiteWriter {
         let context = TemplateContext(configuration: project.configuration)
         let newestFirst = rendered.sorted { ($0.source.date, $0.source.number) > ($1.source.date, $1.source.number) }
         let year = newestFirst.first?.source.date.year ?? IssueDate.today().year
+        // The web versions of each body, made here because only the site needs them. Listings carry the feed's
+        // (absolute URLs) for every issue, so a template may show it on the index too.
+        let renderer = IssueRenderer(project: project, templates: templates)
+        var feedContent: [String: String] = [:]
+        for issue in rendered {
+            feedContent[issue.source.path] = try renderer.webContentHTML(
+                markdownHTML: issue.markdownHTML, issue: issue.source, base: project.configuration.baseURL)
+        }
 
         for issue in rendered {
             var page: [String: Any] = [
                 "newsletter": context.newsletter(basePath: "../../", year: issue.source.date.year),
                 "issue": context.issue(issue.source),
-                "content": issue.pageContentHTML,
+                "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, base: "../../"),
             ]
-            page["issues"] = listing(newestFirst, context: context, absolute: false, basePath: "../../")
+            page["issues"] = listing(newestFirst, context: context, absolute: false, basePath: "../../", content: feedContent)
             written.append(try save(templates.render("page.html", page), to: TemplateContext.pagePath(of: issue.source) + "index.html"))
             written += try writePrepared(issue.prepared)
         }
 
         let index: [String: Any] = [
             "newsletter": context.newsletter(basePath: "", year: year),
-            "issues": listing(newestFirst, context: context, absolute: false, basePath: ""),
+            "issues": listing(newestFirst, context: context, absolute: false, basePath: "", content: feedContent),
         ]
         written.append(try save(templates.render("index.html", index), to: "index.html"))
 
         let feed: [String: Any] = [
             "newsletter": context.newsletter(basePath: project.configuration.baseURL, year: year),
-            "issues": listing(Array(newestFirst.prefix(Self.feedEntryLimit)), context: context, absolute: true, basePath: ""),
+            "issues": listing(Array(newestFirst.prefix(Self.feedEntryLimit)), context: context, absolute: true, basePath: "",
+                              content: feedContent),
             "feed": ["updated": newestFirst.first?.source.date.rfc3339 ?? IssueDate.today().rfc3339,
                      "url": project.configuration.baseURL + "feed.xml"],
         ]
@@ -53,7 +62,9 @@ struct SiteWriter {
     }
 
     /// The issues as index and feed templates list them.
-    func listing(_ issues: [RenderedIssue], context: TemplateContext, absolute: Bool, basePath: String) -> [[String: Any]] {
+    /// `content` holds the feed's body of each issue by source path.
+    func listing(_ issues: [RenderedIssue], context: TemplateContext, absolute: Bool, basePath: String,
+                 content: [String: String]) -> [[String: Any]] {
         issues.map { issue in
             let source = issue.source
             return [
@@ -61,7 +72,7 @@ struct SiteWriter {
                 "url": absolute ? context.webURL(of: source) : basePath + TemplateContext.pagePath(of: source),
                 "date": source.date.description, "date_display": source.date.displayString,
                 "updated": source.date.rfc3339, "summary": source.summary ?? source.preheader ?? "",
-                "content": issue.feedContentHTML,
+                "content": content[source.path] ?? "",
             ]
         }
     }

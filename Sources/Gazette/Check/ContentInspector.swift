@@ -23,34 +23,18 @@ struct ContentInspector {
                                              "wbr", "svg", "path", "g", "circle", "rect", "line", "polyline",
                                              "polygon", "use", "defs", "center", "abbr", "kbd", "samp", "sup", "sub"]
 
+    /// Everything the walk finds, in the order it is reported: per-element findings, then leftover template
+    /// markers, then GFM tables left as paragraphs, then libxml2's HTML errors.
     func inspect(document: HTMLDocument, markdownHTML: String) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        document.root?.visitElements { element in
-            let name = element.name
-            let location = self.location(of: element)
-            if Self.unsafeElements.contains(name) {
-                findings.append(.error("unsafe-html", "<\(name)> does not work in email and is removed or flagged by filters",
-                                       at: location, hint: "link to a web page instead of embedding \(name == "form" ? "a form" : "it")"))
-            }
-            for (attribute, _) in element.attributes where attribute.lowercased().hasPrefix("on") {
-                findings.append(.error("unsafe-html", "the event handler \(attribute)= on <\(name)> is script, which email clients strip",
-                                       at: location, hint: "remove the \(attribute) attribute"))
-            }
-            if name == "a", let href = element.attribute("href") {
-                findings += inspectURL(href, attribute: "link", location: location)
-            }
-            if name == "img" {
-                if let src = element.attribute("src") { findings += inspectURL(src, attribute: "image", location: location) }
-                if !element.hasAttribute("alt") {
-                    findings.append(.warning("image-alt", "an image has no alt text (\(element.attribute("src") ?? "no src"))",
-                                             at: location, hint: "write ![what it shows](…); use an empty alt only for decoration"))
-                }
-            }
-        }
-        findings += leftoverMarkers(in: document)
-        findings += pipeTables(in: document)
-        findings += htmlErrors(in: markdownHTML)
-        return findings
+        var walk = InspectionWalk(inspector: self, delimiterRows: Self.tableDelimiterRows(in: issue.body))
+        if let root = document.root { walk.visit(root, insideCode: false, checksMarkers: true, sourceLine: nil, isRoot: true) }
+        return walk.elementFindings + walk.markerFindings + walk.tableFindings + htmlErrors(in: markdownHTML)
+    }
+
+    /// The Markdown line as a location in the issue, or the email template when the element came from it.
+    func location(markdownLine line: Int?) -> SourceLocation {
+        guard let line else { return SourceLocation(path: templates.path(of: "email.html")) }
+        return SourceLocation(path: issue.path, line: issue.bodyStartLine + line - 1)
     }
 
     /// The Markdown line of an element from the nearest `data-sourcepos`, or the email template.
@@ -58,11 +42,49 @@ struct ContentInspector {
         var current: HTMLNode? = element
         while let node = current {
             if let position = node.attribute("data-sourcepos"), let line = Self.startLine(ofSourcePosition: position) {
-                return SourceLocation(path: issue.path, line: issue.bodyStartLine + line - 1)
+                return location(markdownLine: line)
             }
             current = node.parent
         }
-        return SourceLocation(path: templates.path(of: "email.html"))
+        return location(markdownLine: nil)
+    }
+
+    /// Whether `bytes` hold `{{`, `{%` or `<%`: the cheap test before `firstTemplateMarker`.
+    static func mayHoldTemplateMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        for index in 0..<(bytes.count - 1) {
+            let byte = bytes[index], next = bytes[index + 1]
+            if byte == UInt8(ascii: "{"), next == UInt8(ascii: "{") || next == UInt8(ascii: "%") { return true }
+            if byte == UInt8(ascii: "<"), next == UInt8(ascii: "%") { return true }
+        }
+        return false
+    }
+
+    /// The 1-based lines of `body` that are GFM table delimiter rows. Lines end at "\n" alone ("\r\n" is one
+    /// Character in Swift, so it never split lines here); only lines with `|` and `-` are looked at closely.
+    static func tableDelimiterRows(in body: String) -> Set<Int> {
+        var rows: Set<Int> = []
+        var body = body
+        body.withUTF8 { bytes in
+            var line = 1, start = 0, pipe = false, dash = false
+            for index in 0...bytes.count {
+                let byte = index < bytes.count ? bytes[index] : 0x0A
+                if byte == 0x0A, index == bytes.count || index == 0 || bytes[index - 1] != 0x0D {
+                    if pipe, dash, isTableDelimiterRow(Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))) {
+                        rows.insert(line)
+                    }
+                    line += 1
+                    start = index + 1
+                    pipe = false
+                    dash = false
+                } else if byte == UInt8(ascii: "|") {
+                    pipe = true
+                } else if byte == UInt8(ascii: "-") {
+                    dash = true
+                }
+            }
+        }
+        return rows
     }
 
     /// `12:1-14:20` → 12
@@ -79,6 +101,10 @@ struct ContentInspector {
     }
 
     func inspectURL(_ value: String, attribute kind: String, location: SourceLocation) -> [Diagnostic] {
+        // The usual link, https:// with nothing to trim, can only be a shortener: no Foundation trimming for it.
+        if Self.startsWithHTTPS(value.utf8), let last = value.utf8.last, last != 0x20, last != 0x09, last < 0x80 {
+            return shortenerFinding(value, kind: kind, location: location)
+        }
         let url = value.trimmingCharacters(in: .whitespaces)
         let lower = url.lowercased()
         if url.isEmpty {
@@ -96,7 +122,7 @@ struct ContentInspector {
         }
         if lower.hasPrefix("https://") { return shortenerFinding(url, kind: kind, location: location) }
         if url.hasPrefix("#") || url.hasPrefix("//") || url.contains("{{") || url.hasPrefix(SlotTable.prefix)
-            || lower.range(of: "^[a-z][a-z0-9+.-]*:", options: .regularExpression) != nil {
+            || IssueRenderer.hasScheme(lower.utf8) {  // ^[a-z][a-z0-9+.-]*: on the lower-cased URL
             return []
         }
         // A relative URL: it must name a file that the build publishes from content/.
@@ -115,41 +141,38 @@ struct ContentInspector {
     }
 
     func shortenerFinding(_ url: String, kind: String, location: SourceLocation) -> [Diagnostic] {
-        guard let host = URL(string: url)?.host?.lowercased() else { return [] }
+        guard Self.mayUseShortener(url.utf8), let host = URL(string: url)?.host?.lowercased() else { return [] }
         let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
         guard Self.shorteners.contains(bare) else { return [] }
         return [.warning("link-shortener", "the \(kind) uses the URL shortener \(bare)", at: location,
                          hint: "link to the destination itself: spam filters distrust shorteners")]
     }
 
-    /// `{{…}}`, `{%…%}` and `<%…%>` left in visible text or attributes (outside code).
-    func leftoverMarkers(in document: HTMLDocument) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        var reportedLines: Set<String> = []
-        func report(_ text: String, _ location: SourceLocation) {
-            guard let marker = Self.firstTemplateMarker(in: text), reportedLines.insert(location.description).inserted
-            else { return }
-            findings.append(.error("leftover-marker", "a template marker is left in the email: \(marker)", at: location,
-                                   hint: "fill it in, or put it in `code` if readers should see it"))
+    /// Whether the bytes start with `https://` in any ASCII case.
+    static func startsWithHTTPS(_ bytes: String.UTF8View) -> Bool {
+        var iterator = bytes.makeIterator()
+        for expected in "https://".utf8 {
+            guard let byte = iterator.next(), (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected else { return false }
         }
-        func walk(_ node: HTMLNode, insideCode: Bool) {
-            switch node.kind {
-            case .element:
-                let name = node.name
-                if name == "style" || name == "script" || name == "head" { return }
-                let code = insideCode || name == "code" || name == "pre"
-                for (attribute, value) in node.attributes where attribute != "style" {
-                    report(value, location(of: node))
-                }
-                for child in node.children { walk(child, insideCode: code) }
-            case .text:
-                if !insideCode, let parent = node.parent { report(node.textContent, location(of: parent)) }
-            default:
-                break
-            }
+        return true
+    }
+
+    /// False when the URL's host, read from the bytes, is plainly no shortener; true when it is one or when
+    /// the authority is unusual (percent-escapes, IPv6, non-ASCII), which Foundation's URL then decides.
+    static func mayUseShortener(_ bytes: String.UTF8View) -> Bool {
+        let url = Array(bytes)
+        guard let separator = url.firstRange(of: Array("://".utf8), from: 0) else { return true }
+        var host: [UInt8] = []
+        for byte in url[(separator + 3)...] {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            if byte >= 0x80 || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "[") { return true }
+            if byte == UInt8(ascii: "@") { host.removeAll(); continue }  // user information comes before the host
+            host.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
-        if let root = document.root { walk(root, insideCode: false) }
-        return findings
+        if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host.removeSubrange(colon...) }
+        var name = String(decoding: host, as: UTF8.self)
+        if name.hasPrefix("www.") { name.removeFirst(4) }
+        return shorteners.contains(name)
     }
 
     /// The first marker in `text`. `{{name}}` markers are left out: the body's marker pass reports those.
@@ -167,24 +190,6 @@ struct ContentInspector {
             }
         }
         return nil
-    }
-
-    /// A paragraph whose Markdown lines hold a GFM table delimiter row (`|---|---|`): CommonMark has no pipe tables.
-    func pipeTables(in document: HTMLDocument) -> [Diagnostic] {
-        let lines = issue.body.split(separator: "\n", omittingEmptySubsequences: false)
-        var findings: [Diagnostic] = []
-        for paragraph in document.root?.descendants(named: "p") ?? [] {
-            guard let position = paragraph.attribute("data-sourcepos"),
-                  let range = Self.lineRange(ofSourcePosition: position) else { continue }
-            for line in range where line - 1 < lines.count && Self.isTableDelimiterRow(lines[line - 1]) {
-                findings.append(.error(
-                    "pipe-table", "this looks like a GFM pipe table, which CommonMark renders as a plain paragraph",
-                    at: SourceLocation(path: issue.path, line: issue.bodyStartLine + range.lowerBound - 1),
-                    hint: "write the table as HTML (<table><tr><th>…</th></tr>…</table>), see docs/templates.md"))
-                break
-            }
-        }
-        return findings
     }
 
     /// `| --- | :---: |`, `---|---` …
@@ -230,37 +235,5 @@ struct ContentInspector {
     static func invalidTagName(_ message: String) -> String? {
         guard message.hasPrefix("Tag "), message.hasSuffix(" invalid") else { return nil }
         return String(message.dropFirst(4).dropLast(8))
-    }
-
-    /// The numbers the threshold checks compare.
-    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: String, html: String, slots: SlotTable,
-                 retainedStyleBytes: Int) -> IssueMeasurements {
-        var measurements = IssueMeasurements()
-        measurements.htmlBytes = html.utf8.count
-        measurements.retainedStyleBytes = retainedStyleBytes
-        measurements.textWords = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
-        if let body = document.body {
-            let statistics = LinkStatistics(body)
-            measurements.visibleWords = statistics.words
-            measurements.linkTextRatio = statistics.linkTextRatio
-            measurements.linksPer100Words = statistics.linksPer100Words
-            measurements.links = statistics.linkCount
-            measurements.images = statistics.imageCount
-            measurements.imagesPer100Words = statistics.imagesPer100Words
-            let unsubscribeToken = slots.names.firstIndex(of: "unsubscribe_url").map(SlotTable.token)
-            measurements.hasUnsubscribeLink = statistics.links.contains { link in
-                unsubscribeToken.map { link.href.contains($0) } ?? false
-            }
-            if let address = project.configuration.postalAddress, !address.isEmpty {
-                let visible = Self.collapseWhitespace(body.textContent)
-                measurements.hasPostalAddress = visible.contains(Self.collapseWhitespace(address))
-            }
-        }
-        measurements.hasPreheader = !(issue.preheader ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-        return measurements
-    }
-
-    static func collapseWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }

@@ -1,0 +1,162 @@
+// The numbers ContentInspector measures for the threshold checks: sizes, words, links, images, and whether the
+// unsubscribe link and postal address are there. Text is scanned by Unicode scalar, not by Character: grapheme
+// breaking over the whole email showed at the top of the build's profile.
+import Foundation
+import Markup
+
+extension ContentInspector {
+    /// The numbers the threshold checks compare.
+    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: String, html: String, slots: SlotTable,
+                 retainedStyleBytes: Int) -> IssueMeasurements {
+        var measurements = IssueMeasurements()
+        measurements.htmlBytes = html.utf8.count
+        measurements.retainedStyleBytes = retainedStyleBytes
+        measurements.textWords = Self.wordCount(text)
+        if let body = document.body {
+            let statistics = LinkStatistics(body)
+            measurements.visibleWords = statistics.words
+            measurements.linkTextRatio = statistics.linkTextRatio
+            measurements.linksPer100Words = statistics.linksPer100Words
+            measurements.links = statistics.linkCount
+            measurements.images = statistics.imageCount
+            measurements.imagesPer100Words = statistics.imagesPer100Words
+            let unsubscribeToken = slots.names.firstIndex(of: "unsubscribe_url").map(SlotTable.token)
+            measurements.hasUnsubscribeLink = statistics.links.contains { link in
+                unsubscribeToken.map { link.href.utf8.contains(subsequence: $0.utf8) } ?? false
+            }
+            if let address = project.configuration.postalAddress, !address.isEmpty {
+                measurements.hasPostalAddress = Self.containsCollapsed(body.textContent, address)
+            }
+        }
+        measurements.hasPreheader = !(issue.preheader ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        return measurements
+    }
+
+    static func collapseWhitespace(_ text: String) -> String {
+        String(decoding: collapsedWhitespace(text), as: UTF8.self)
+    }
+
+    /// The text's non-blank runs joined by single spaces: what `split(whereSeparator: \.isWhitespace)` and
+    /// `joined(separator: " ")` give, except that a blank followed by a combining mark counts as blank.
+    static func collapsedWhitespace(_ text: String) -> [UInt8] {
+        var output: [UInt8] = []
+        var text = text
+        text.withUTF8 { bytes in
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let length = whitespaceLength(bytes, at: index)
+                if length > 0 {
+                    pendingSpace = !output.isEmpty
+                    index += length
+                    continue
+                }
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    /// The byte length of the Unicode White_Space character at `index` (what Character.isWhitespace tests), or 0.
+    private static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : 0 }
+        let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+        let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+        switch byte {
+        case 0xC2: return next == 0x85 || next == 0xA0 ? 2 : 0  // U+0085, U+00A0
+        case 0xE1: return next == 0x9A && third == 0x80 ? 3 : 0  // U+1680
+        case 0xE2:
+            // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
+            if next == 0x80, third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF { return 3 }
+            return next == 0x81 && third == 0x9F ? 3 : 0
+        case 0xE3: return next == 0x80 && third == 0x80 ? 3 : 0  // U+3000
+        default: return 0
+        }
+    }
+
+    /// Whether `address` appears in `text` once both have their whitespace collapsed. Byte search for an ASCII
+    /// address whose match ends at a character boundary; otherwise String comparison (canonical equivalence).
+    static func containsCollapsed(_ text: String, _ address: String) -> Bool {
+        let haystack = collapsedWhitespace(text)
+        let needle = collapsedWhitespace(address)
+        if needle.allSatisfy({ $0 < 0x80 }) {
+            var from = 0
+            while let start = haystack.firstRange(of: needle, from: from) {
+                let end = start + needle.count
+                if end == haystack.count || !startsWithExtendingScalar(haystack, at: end) { return true }
+                from = start + 1
+            }
+            // An ASCII run never matches a different byte sequence except through rare compatibility
+            // characters (Kelvin sign …): settle those with String's own comparison.
+            if haystack.allSatisfy({ $0 < 0x80 }) { return false }
+        }
+        return String(decoding: haystack, as: UTF8.self).contains(String(decoding: needle, as: UTF8.self))
+    }
+
+    /// Whether the scalar at `index` would join the character before it (a combining mark, ZWJ …).
+    private static func startsWithExtendingScalar(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard bytes[index] >= 0xC0 else { return false }
+        var iterator = bytes[index...].makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return false }
+        let properties = scalar.properties
+        return properties.isGraphemeExtend || scalar.value == 0x200D
+            || properties.generalCategory == .spacingMark
+    }
+
+    /// Words of the text part: runs between spaces and line feeds, as `split` on those Characters counts them
+    /// ("\r\n" is one Character, not a line feed; a space carrying a combining mark is not a space).
+    static func wordCount(_ text: String) -> Int {
+        var words = 0
+        var inWord = false
+        var previous: UInt8 = 0
+        var text = text
+        text.withUTF8 { bytes in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                var separator = false
+                if byte == 0x20 {
+                    separator = index + 1 == bytes.count || bytes[index + 1] < 0xC0
+                        || !startsWithExtendingScalar(Array(bytes[(index + 1)...].prefix(4)), at: 0)
+                } else if byte == 0x0A {
+                    separator = previous != 0x0D
+                }
+                if separator {
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    words += 1
+                }
+                previous = byte
+            }
+        }
+        return words
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The first index at or after `from` where `needle` starts.
+    func firstRange(of needle: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, count >= needle.count else { return nil }
+        var index = from
+        while index <= count - needle.count {
+            if self[index] == first, self[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the bytes contain `other`'s bytes.
+    func contains(subsequence other: String.UTF8View) -> Bool {
+        Array(self).firstRange(of: Array(other), from: 0) != nil
+    }
+}
