@@ -14,6 +14,7 @@ public struct DeliveryResult: Sendable {
         /// Why, in words, when not accepted ("lost connection … while waiting for the reply to DATA").
         public let reason: String?
 
+        /// An outcome as the session or a test makes it.
         public init(address: String, disposition: Disposition, reply: Reply?, reason: String?) {
             self.address = address
             self.disposition = disposition
@@ -33,6 +34,7 @@ public struct DeliveryResult: Sendable {
     /// How many times the message was tried (the relay retries deferred recipients).
     public var attempts: Int = 1
 
+    /// A result as the session or a test makes it.
     public init(disposition: Disposition, reply: Reply?, recipients: [RecipientOutcome], server: String, attempts: Int = 1) {
         self.disposition = disposition
         self.reply = reply

@@ -10,6 +10,7 @@ public struct EnhancedStatusCode: Sendable, Hashable, CustomStringConvertible {
     /// The detail within the subject.
     public let detail: Int
 
+    /// A code from its three parts.
     public init(class: Int, subject: Int, detail: Int) {
         self.class = `class`
         self.subject = subject

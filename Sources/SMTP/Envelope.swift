@@ -11,6 +11,7 @@ public struct Envelope: Sendable, Equatable {
     /// DSN requests, sent only when the server offers DSN.
     public var deliveryStatusNotification: DSNRequest?
 
+    /// An envelope; `sender` nil is the null reverse path (for messages that must not bounce).
     public init(sender: Mailbox?, recipients: [Mailbox], deliveryStatusNotification: DSNRequest? = nil) {
         self.sender = sender
         self.recipients = recipients
@@ -34,6 +35,7 @@ public struct DSNRequest: Sendable, Equatable {
     /// ORCPT=rfc822;<address> for every recipient, so bounces name the address we sent to.
     public var originalRecipient: Bool
 
+    /// Defaults: headers only in bounces, notify on failure, ORCPT on.
     public init(returnContent: Return? = .headers, envelopeID: String? = nil, notify: [Notify] = [.failure],
                 originalRecipient: Bool = true) {
         self.returnContent = returnContent

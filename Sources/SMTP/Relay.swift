@@ -17,6 +17,7 @@ public final class Relay: Sendable {
         /// Seconds a connection may sit idle before it says QUIT.
         public var idleConnectionTimeout: Double
 
+        /// Defaults: 4 connections, RetryPolicy(), no rate limit, unlimited reuse, 10 s idle.
         public init(connections: Int = 4, retry: RetryPolicy = RetryPolicy(), rateLimiter: (any RateLimiter)? = nil,
                     messagesPerConnection: Int? = nil, idleConnectionTimeout: Double = 10) {
             self.connections = min(max(1, connections), 256)

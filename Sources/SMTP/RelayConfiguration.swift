@@ -32,6 +32,7 @@ public struct RelayConfiguration: Sendable, Equatable {
     /// Time limits of each stage.
     public var timeouts: SMTPTimeouts
 
+    /// A relay by parts; the port defaults to 465 for implicit TLS, else 587.
     public init(host: String, port: Int? = nil, security: Security = .startTLS, username: String? = nil,
                 caFile: String? = nil, timeouts: SMTPTimeouts = SMTPTimeouts()) {
         self.host = host

@@ -8,6 +8,7 @@ public struct Reply: Sendable, Equatable, CustomStringConvertible {
     /// The text of each line after the code and separator, as sent (enhanced code included).
     public let lines: [String]
 
+    /// A reply from its code and text lines (at least one line is kept, maybe empty).
     public init(code: Int, lines: [String]) {
         self.code = code
         self.lines = lines.isEmpty ? [""] : lines

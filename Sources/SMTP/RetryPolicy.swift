@@ -14,6 +14,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Each delay varies by up to this share either way, so connections do not retry in step.
     public var jitter: Double
 
+    /// Defaults: 4 attempts, 5 s, then 10 s and 20 s, at most 120 s, ±20 %.
     public init(maximumAttempts: Int = 4, initialDelay: Double = 5, multiplier: Double = 2,
                 maximumDelay: Double = 120, jitter: Double = 0.2) {
         self.maximumAttempts = max(1, maximumAttempts)

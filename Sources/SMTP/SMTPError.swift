@@ -43,6 +43,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// What the client was doing.
     public let stage: Stage?
 
+    /// An error with where it happened.
     public init(_ reason: Reason, peer: String? = nil, stage: Stage? = nil) {
         self.reason = reason
         self.peer = peer

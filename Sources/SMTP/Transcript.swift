@@ -6,6 +6,7 @@ public struct TranscriptLine: Sendable, CustomStringConvertible {
     /// Who said it.
     public enum Direction: String, Sendable { case client = "C:", server = "S:", note = "*" }
 
+    /// Client, server, or a note of the client (connected, TLS parameters, reconnecting).
     public let direction: Direction
     /// The line without CRLF; AUTH secrets already replaced by "<redacted>".
     public let text: String

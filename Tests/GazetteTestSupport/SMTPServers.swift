@@ -9,6 +9,8 @@ public final class TestSMTPServer: @unchecked Sendable {
     /// What the server offers and which faults it injects.
     public struct Options: Sendable {
         public enum TLS: String, Sendable { case none, starttls, implicit }
+        /// The loopback address to listen on: 127.0.0.1 or ::1.
+        public var host = "127.0.0.1"
         public var tls: TLS = .none
         public var certificates: TestCertificates?
         /// Accepted AUTH user and password.
@@ -67,14 +69,15 @@ public final class TestSMTPServer: @unchecked Sendable {
         public let tls: Bool?
     }
 
-    public let host = "127.0.0.1"
+    public let host: String
     public let port: Int
     /// Where messages and events.jsonl are written.
     public let recordDirectory: URL
     private let process: Process
     private let stdinPipe: Pipe
 
-    private init(port: Int, recordDirectory: URL, process: Process, stdinPipe: Pipe) {
+    private init(host: String, port: Int, recordDirectory: URL, process: Process, stdinPipe: Pipe) {
+        self.host = host
         self.port = port
         self.recordDirectory = recordDirectory
         self.process = process
@@ -86,7 +89,7 @@ public final class TestSMTPServer: @unchecked Sendable {
         try PythonTools.require(["aiosmtpd"])
         let record = try TemporaryDirectory("smtp-server").url
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/GazetteTestSupport/smtp_test_server.py")
-        var arguments = [script.path, "--record", record.path, "--tls", options.tls.rawValue]
+        var arguments = [script.path, "--record", record.path, "--host", options.host, "--tls", options.tls.rawValue]
         if let certificates = options.certificates {
             arguments += ["--cert", certificates.serverCertificate, "--key", certificates.serverKey]
         }
@@ -124,7 +127,7 @@ public final class TestSMTPServer: @unchecked Sendable {
             let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
             throw PythonTools.Failure(description: "smtp_test_server.py did not report its port within 20 s: \(errors)")
         }
-        return TestSMTPServer(port: port, recordDirectory: record, process: process, stdinPipe: stdinPipe)
+        return TestSMTPServer(host: options.host, port: port, recordDirectory: record, process: process, stdinPipe: stdinPipe)
     }
 
     /// Stops the server (closing its stdin, then SIGTERM, then SIGKILL) and removes its records.

@@ -18,7 +18,8 @@ final class SMTPSinkTests: LiveServerTestCase {
     func testVolumeOverFourConnections() async throws {
         let sink = try startSink()
         let relay = try relay(sink, connections: 4)
-        let count = 2_000
+        // GAZETTE_SMTP_VOLUME=20000 for a longer run (a release build prints the rate).
+        let count = ProcessInfo.processInfo.environment["GAZETTE_SMTP_VOLUME"].flatMap { Int($0) } ?? 2_000
         let body = message(0) + Array(String(repeating: "Lorem ipsum dolor sit amet, consectetur adipiscing.\r\n", count: 40).utf8)
         let envelopes = try (0..<count).map { try envelope(to: ["r\($0)@example.org"]) }
         let start = ContinuousClock.now

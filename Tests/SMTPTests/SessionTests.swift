@@ -203,6 +203,55 @@ final class SessionTests: LiveServerTestCase {
         XCTAssertEqual(try server.receivedMessages().first?.pipelined, false)
     }
 
+    func testIPv6Loopback() throws {
+        let probe = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        let usable = probe >= 0 && withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
+        }
+        close(probe)
+        try XCTSkipUnless(usable, "no IPv6 loopback on this machine")
+        let certificates = try certificates()
+        let server = try startServer { $0.host = "::1"; $0.tls = .starttls; $0.certificates = certificates }
+        let session = try Session(configuration: configuration(port: server.port, security: .startTLS, host: "::1",
+                                                               caFile: certificates.caFile))
+        let result = try session.send(envelope(to: ["reader@example.org"]), message: message())
+        XCTAssertEqual(session.peer, "[::1][::1]:\(server.port)")
+        session.close()
+        XCTAssertEqual(result.disposition, .accepted)
+    }
+
+    func testEightBitBodyIsDeclared() throws {
+        let server = try startServer()
+        let session = try Session(configuration: configuration(port: server.port))
+        let body = Array("Subject: Grüße\r\n\r\nSchöne Grüße aus Köln.\r\n".utf8)
+        _ = try session.send(envelope(to: ["reader@example.org"]), message: body)
+        _ = try session.send(envelope(to: ["reader@example.org"]), message: message())
+        session.close()
+        let received = try server.receivedMessages()
+        XCTAssertEqual(received.first?.mailOptions.contains("BODY=8BITMIME"), true)
+        XCTAssertEqual(received.last?.mailOptions.contains("BODY=8BITMIME"), false)
+        XCTAssertEqual(received.first.map { Array($0.content) }, body)
+    }
+
+    func testLargeMessageOverTLSArrivesIntact() throws {
+        let certificates = try certificates()
+        let server = try startServer { $0.tls = .starttls; $0.certificates = certificates; $0.pipelining = true }
+        let session = try Session(configuration: configuration(port: server.port, security: .startTLS, caFile: certificates.caFile))
+        var body = Array("Subject: big\r\n\r\n".utf8)
+        for line in 0..<20_000 {
+            // Every tenth line starts with a dot, to be stuffed and unstuffed across TLS records.
+            body += Array((line % 10 == 0 ? ".line \(line) " : "line \(line) ").utf8) + Array(repeating: UInt8(ascii: "x"), count: 40) + [13, 10]
+        }
+        let result = try session.send(envelope(to: ["reader@example.org"]), message: body)
+        session.close()
+        XCTAssertEqual(result.disposition, .accepted)
+        XCTAssertGreaterThan(body.count, 1_000_000)
+        XCTAssertEqual(try server.receivedMessages().first.map { Array($0.content) } == body, true)
+    }
+
     func testHELOFallback() throws {
         let server = try startServer { $0.refuseEHLO = true }
         let session = try Session(configuration: configuration(port: server.port))
