@@ -1,0 +1,12 @@
+// A digest computed from a list file's bytes as the audience reads them, so the publish log can freeze the
+// audience: what was hashed is exactly what was read. SHA-256 itself is the caller's (OpenSSL lives in Mail).
+
+/// Receives a file's bytes chunk by chunk and gives its digest at the end (hex SHA-256 for the publish log).
+///
+/// TODO(publish): SHA-256 — `Mail.Digest` is internal; once Mail offers a streaming SHA-256 (EVP_DigestUpdate),
+/// a conforming type goes to `Audience(…, digester:)` and `AudienceFile.contentDigest` becomes its hex string.
+public protocol ContentDigester: AnyObject {
+    func update(_ bytes: UnsafeRawBufferPointer)
+    /// The digest of every byte given so far, as text; called once, after the last chunk.
+    func finalize() -> String
+}
