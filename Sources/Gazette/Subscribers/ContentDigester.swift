@@ -3,8 +3,8 @@
 
 /// Receives a file's bytes chunk by chunk and gives its digest at the end (hex SHA-256 for the publish log).
 ///
-/// TODO(publish): SHA-256 — `Mail.Digest` is internal; once Mail offers a streaming SHA-256 (EVP_DigestUpdate),
-/// a conforming type goes to `Audience(…, digester:)` and `AudienceFile.contentDigest` becomes its hex string.
+/// TODO(publish): SHA-256 — `Mail.Digest` hashes whole buffers only; a streaming SHA-256 in Mail
+/// (EVP_DigestUpdate) would conform in a few lines and fingerprint a million-row list in constant memory.
 public protocol ContentDigester: AnyObject {
     func update(_ bytes: UnsafeRawBufferPointer)
     /// The digest of every byte given so far, as text; called once, after the last chunk.
