@@ -83,7 +83,8 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
         case .connectionClosed:
             return "lost connection with \(peer)\(stage)"
         case .tls(let error):
-            return "TLS failure with \(peer)\(stage): \(error)"
+            let details = error.entries.map { entry in entry.data.map { "\(entry.message) (\($0))" } ?? entry.message }
+            return "TLS failure with \(peer)\(stage): " + (details.isEmpty ? error.description : details.joined(separator: "; "))
         case .certificateVerification(let text):
             return "the certificate of \(peer) was not accepted: \(text)"
         case .startTLSUnavailable(let reply):
