@@ -29,8 +29,10 @@ public struct Configuration: Sendable {
     public var textLinks: TextLinkStyle
     public var textWidth: Int
     public var checks: CheckThresholds
+    /// How a publish sends (`delivery:` and `dkim:`).
+    public var delivery: DeliverySettings
     /// The delivery URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
-    public var deliveryVia: String
+    public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
     var scalarSettings: [(key: String, value: String, location: SourceLocation)] = []
     /// Where a top-level key was written, for diagnostics that point into gazette.yml.
@@ -83,7 +85,7 @@ public struct Configuration: Sendable {
                                          at: text?.location(ofKey: "width"), hint: "72 reads well in every client"))
         }
         checks = try CheckThresholds(reading: reader.mapping("checks"))
-        deliveryVia = try reader.mapping("delivery")?.string("via") ?? "outbox:outbox"
+        delivery = try DeliverySettings(delivery: reader.mapping("delivery"), dkim: reader.mapping("dkim"))
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }

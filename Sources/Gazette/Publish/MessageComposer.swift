@@ -1,0 +1,122 @@
+// Builds one recipient's message from the prepared issue: slots filled by splicing (no rendering), headers
+// checked for injection, bodies quoted-printable from precomputed templates, then DKIM-signed.
+import Foundation
+import Mail
+
+/// A recipient and where it came from (CSV file and row), as the audience yields it.
+public struct Recipient: Sendable {
+    public var address: String
+    public var fields: [String: String]
+    /// `subscribers/main.csv:12`
+    public var source: String
+    /// The list the recipient came from (its file name without `.csv`), for the unsubscribe token.
+    public var list: String
+
+    public init(address: String, fields: [String: String], source: String, list: String) {
+        self.address = address
+        self.fields = fields
+        self.source = source
+        self.list = list
+    }
+}
+
+/// A composed message, or why the recipient is invalid.
+public enum Composition: Sendable {
+    case message(OutgoingMessage)
+    case invalid(reason: String)
+}
+
+/// Composes messages for one issue; shared by all worker threads.
+public struct MessageComposer: Sendable {
+    let prepared: PreparedIssue
+    let writer: MIMEWriter
+    let signer: DKIMSigner?
+    let unsubscribe: UnsubscribeLink
+    let defaults: [String: String]
+    let senderDomain: String
+    let returnPath: String
+    let verp: Bool
+    let subjectTemplate: PersonalizationTemplate?
+    let htmlBody: QuotedPrintableTemplate
+    let textBody: QuotedPrintableTemplate
+    let subjectPrefix: String
+
+    public init(configuration: Configuration, prepared: PreparedIssue, signer: DKIMSigner?,
+                unsubscribe: UnsubscribeLink, subjectPrefix: String = "",
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.prepared = prepared
+        self.signer = signer
+        self.unsubscribe = unsubscribe
+        self.defaults = configuration.personalizationDefaults
+        self.subjectPrefix = subjectPrefix
+        let from = try Mailbox(configuration.sender.address, displayName: configuration.sender.name)
+        senderDomain = from.domain
+        returnPath = configuration.delivery.returnPath ?? from.address
+        verp = configuration.delivery.verp
+        let replyTo = try configuration.replyTo.map { try Mailbox($0) }
+        let listID = try ListID(identifier: "\(IssueSource.slugify(configuration.name)).\(from.domain)", name: configuration.name)
+        let feedbackID = configuration.delivery.feedbackID.map { "\(prepared.slug):\($0)" }
+        // The subject with its slots filled is passed per message; a subject without slots is written once.
+        let fixedSubject = prepared.subject.slots.isEmpty ? subjectPrefix + prepared.subject.render([]) : "(personalized)"
+        writer = try MIMEWriter(from: from, subject: fixedSubject, replyTo: replyTo, listID: listID,
+                                feedbackID: feedbackID, clock: clock)
+        subjectTemplate = prepared.subject.slots.isEmpty ? nil : prepared.subject
+        htmlBody = QuotedPrintableTemplate(chunks: prepared.html.chunks)
+        textBody = QuotedPrintableTemplate(chunks: prepared.text.chunks)
+    }
+
+    /// The Message-ID of a recipient's message: the same for every attempt, so a resend is recognisable.
+    public func messageID(for address: String) throws -> MessageID {
+        try MessageID(seed: "\(prepared.slug)/\(AddressKey.normalize(address))", domain: senderDomain)
+    }
+
+    /// The message for `recipient`, or `.invalid` when its address or a value would break the headers.
+    public func compose(_ recipient: Recipient) throws -> Composition {
+        do {
+            let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            let mailbox = try Mailbox(recipient.address, displayName: displayName)
+            let unsubscribeURL = try unsubscribe.url(address: mailbox.address, list: recipient.list)
+            let values = prepared.slotValues(fields: recipient.fields, unsubscribeURL: unsubscribeURL ?? "",
+                                             defaults: defaults).map { Array($0.utf8) }
+            let listUnsubscribe = try ListUnsubscribe(url: unsubscribeURL,
+                                                      mailto: unsubscribe.mailtoURL(address: mailbox.address, list: recipient.list))
+            let messageID = try messageID(for: mailbox.address)
+            let subject = subjectTemplate.map { subjectPrefix + $0.render(values.map { String(decoding: $0, as: UTF8.self) }) }
+            var html: [UInt8] = [], text: [UInt8] = []
+            html.reserveCapacity(htmlBody.encodedLiteralCount + 1024)
+            text.reserveCapacity(textBody.encodedLiteralCount + 512)
+            let htmlSlots = prepared.html.slots, textSlots = prepared.text.slots
+            htmlBody.encode(into: &html) { hole, line in
+                if hole < htmlSlots.count, htmlSlots[hole] < values.count {
+                    PersonalizationTemplate.appendEscapingHTML(values[htmlSlots[hole]], to: &line)
+                }
+            }
+            textBody.encode(into: &text) { hole, line in
+                if hole < textSlots.count, textSlots[hole] < values.count { line.append(contentsOf: values[textSlots[hole]]) }
+            }
+            var bytes = try writer.render(to: [mailbox], messageID: messageID, subject: subject,
+                                          listUnsubscribe: listUnsubscribe,
+                                          text: EncodedBody(quotedPrintable: text), html: EncodedBody(quotedPrintable: html))
+            if let signer { bytes = try signer.sign(bytes) }
+            return .message(OutgoingMessage(
+                returnPath: verp ? Self.verpAddress(returnPath, recipient: mailbox.address) : returnPath,
+                recipient: mailbox.address, bytes: bytes, messageID: messageID.value,
+                requiresSMTPUTF8: mailbox.requiresSMTPUTF8, envelopeID: messageID.value))
+        } catch let error as MailError {
+            switch error.reason {
+            case .invalidAddress, .headerInjection, .invalidHeaderValue:
+                return .invalid(reason: "\(error)")
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// `bounces@example.org` + `ada@example.net` → `bounces+ada=example.net@example.org` (VERP).
+    static func verpAddress(_ returnPath: String, recipient: String) -> String {
+        guard let at = returnPath.lastIndex(of: "@"), let recipientAt = recipient.lastIndex(of: "@") else { return returnPath }
+        let local = returnPath[..<at], domain = returnPath[returnPath.index(after: at)...]
+        let encoded = recipient[..<recipientAt] + "=" + recipient[recipient.index(after: recipientAt)...]
+        return "\(local)+\(encoded)@\(domain)"
+    }
+}

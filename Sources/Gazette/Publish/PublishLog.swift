@@ -1,0 +1,90 @@
+// The resumable log of one issue's publish (logs/<issue>.jsonl): appended line by line with unbuffered
+// writes (a SIGKILL loses nothing already written), fsync'd at least once a second and at close.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends records to a publish log. Safe to use from several threads.
+public final class PublishLog: @unchecked Sendable {
+    public let url: URL
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var dirty = false
+    private var lastSync = Date()
+    private var closed = false
+    private var syncTimer: DispatchSourceTimer?
+
+    /// Opens (creating if needed) the log for appending.
+    public init(url: URL) throws {
+        self.url = url
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw DiagnosticError(.error("log-open", "cannot open the publish log: \(String(cString: strerror(errno)))",
+                                         at: SourceLocation(path: url.lastPathComponent),
+                                         hint: "check that logs/ is writable"))
+        }
+        // A log ending in a torn line (a crash mid-write) gets a newline, so the next record starts clean.
+        if let handle = try? FileHandle(forReadingFrom: url) {
+            defer { try? handle.close() }
+            if let end = try? handle.seekToEnd(), end > 0 {
+                try? handle.seek(toOffset: end - 1)
+                if handle.readData(ofLength: 1) != Data([0x0A]) { _ = "\n".withCString { write(descriptor, $0, 1) } }
+            }
+        }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { [weak self] in self?.syncIfDirty() }
+        timer.resume()
+        syncTimer = timer
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Appends one record with a single write(2); the bytes reach the kernel before this returns.
+    public func append(_ record: LogRecord) throws {
+        let line = record.jsonLine()
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        var offset = 0
+        while offset < line.count {
+            let written = line.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, line.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw DiagnosticError(.error("log-write", "cannot write the publish log: \(String(cString: strerror(errno)))",
+                                             at: SourceLocation(path: url.lastPathComponent),
+                                             hint: "is the disk full? The run stops so that no send goes unrecorded"))
+            }
+            offset += written
+        }
+        dirty = true
+    }
+
+    /// fsync(2) if anything was written since the last one.
+    public func syncIfDirty() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard dirty, !closed else { return }
+        fsync(descriptor)
+        dirty = false
+        lastSync = Date()
+    }
+
+    /// Syncs and closes; further appends are ignored.
+    public func close() {
+        syncTimer?.cancel()
+        syncTimer = nil
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        fsync(descriptor)
+        Glibc.close(descriptor)
+        closed = true
+    }
+}

@@ -1,0 +1,66 @@
+// What a publish log says so far: its header, and for each recipient the last known status. A `sending`
+// line without an outcome reads as `uncertain`; a torn last line (a crash mid-write) is ignored.
+import Foundation
+
+/// The state of an issue's publish, read back from its log.
+public struct PublishLogState: Sendable {
+    public var header: LogRecord?
+    /// Last status per address key (see `AddressKey`).
+    public private(set) var statuses: [UInt64: RecipientStatus] = [:]
+    /// Times of every `sent` outcome, for per-hour and per-day caps.
+    public private(set) var sentTimes: [Date] = []
+    /// Lines that could not be read (other than a torn last line), with their numbers.
+    public private(set) var unreadableLines: [Int] = []
+    public private(set) var runs = 0
+
+    public init() {}
+
+    /// Reads `url`; a missing file is an empty state.
+    public init(reading url: URL, keepSentTimes: Bool = true) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let data = try Data(contentsOf: url)
+        let decoder = JSONDecoder()
+        var lineNumber = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            lineNumber += 1
+            let end = data[start...].firstIndex(of: 0x0A)
+            let line = data[start..<(end ?? data.endIndex)]
+            start = end.map { data.index(after: $0) } ?? data.endIndex
+            guard !line.isEmpty else { continue }
+            guard let record = try? decoder.decode(LogRecord.self, from: line) else {
+                if end != nil { unreadableLines.append(lineNumber) }  // a torn last line has no newline
+                continue
+            }
+            apply(record, keepSentTimes: keepSentTimes)
+        }
+    }
+
+    mutating func apply(_ record: LogRecord, keepSentTimes: Bool) {
+        switch record.event {
+        case .header:
+            if header == nil { header = record }
+        case .runStart:
+            runs += 1
+        case .runEnd:
+            break
+        case .sending:
+            guard let address = record.address else { return }
+            // Until its outcome arrives, a message in flight counts as possibly delivered.
+            statuses[AddressKey.hash64(AddressKey.normalize(address))] = .uncertain
+        case .sent, .failed, .invalid, .deferred, .uncertain:
+            guard let address = record.address, let status = record.status else { return }
+            statuses[AddressKey.hash64(AddressKey.normalize(address))] = status
+            if status == .sent, keepSentTimes, let time = LogRecord.date(record.time) { sentTimes.append(time) }
+        }
+    }
+
+    /// How many recipients are in each state.
+    public var counts: [RecipientStatus: Int] {
+        var counts: [RecipientStatus: Int] = [:]
+        for status in statuses.values { counts[status, default: 0] += 1 }
+        return counts
+    }
+
+    public func status(ofKey key: UInt64) -> RecipientStatus? { statuses[key] }
+}

@@ -1,0 +1,32 @@
+// What `gazette publish` is asked to do.
+import Foundation
+
+/// Options of one publish run.
+public struct PublishOptions: Sendable {
+    /// The issue: number, slug, file name or path.
+    public var issue: String
+    /// Overrides `delivery.via` for this run.
+    public var via: String?
+    /// Trust this PEM CA file for the relay (besides the system store).
+    public var caFile: String?
+    /// Render and validate every message; send nothing, write no log.
+    public var dryRun = false
+    /// Send to at most this many recipients in this run.
+    public var limit: Int?
+    /// Send one message, subject prefixed with [TEST], to this address; no log.
+    public var testTo: String?
+    /// Only this shard of the audience, with its own log.
+    public var shard: Shard?
+    /// Leave `uncertain` recipients alone instead of re-sending (at-most-once for them).
+    public var skipUncertain = false
+    /// Continue although the issue's content changed since the log began.
+    public var force = false
+    /// Overrides `delivery.concurrency`.
+    public var concurrency: Int?
+    /// Seconds before the first retry of a 4xx within the run (doubling each time); nil: `delivery.retry_delay`.
+    public var retryDelay: TimeInterval?
+    /// Where secrets come from (GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET).
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    public init(issue: String) { self.issue = issue }
+}

@@ -1,0 +1,53 @@
+// What a publish run did, counted: the summary line, `--format json`, and the exit status.
+
+/// Counts of one run.
+public struct PublishSummary: Sendable, Equatable {
+    public var sent = 0
+    public var deferred = 0
+    public var failed = 0
+    public var invalid = 0
+    public var uncertain = 0
+    /// In the audience but in suppressed.csv.
+    public var suppressed = 0
+    /// Listed twice (in one or several lists).
+    public var duplicates = 0
+    /// Done in an earlier run (sent, failed or invalid).
+    public var alreadyDone = 0
+    /// Belonging to another shard.
+    public var otherShard = 0
+    /// Rows of a list that could not be read.
+    public var rowProblems = 0
+    /// Not attempted because of --limit, a stop signal or a cap.
+    public var notAttempted = 0
+    /// Messages composed and validated by a --dry-run (nothing sent).
+    public var composed = 0
+    /// Run was interrupted by SIGINT or SIGTERM.
+    public var interrupted = false
+
+    public init() {}
+
+    mutating func count(_ status: RecipientStatus) {
+        switch status {
+        case .sent: sent += 1
+        case .deferred: deferred += 1
+        case .failed: failed += 1
+        case .invalid: invalid += 1
+        case .uncertain: uncertain += 1
+        }
+    }
+
+    public var attempted: Int { sent + deferred + failed + invalid + uncertain }
+
+    /// 0 when everyone is in a final state (sent, failed, invalid: failures are reported, not retried),
+    /// 75 (EX_TEMPFAIL) when some are left for a rerun: deferred, uncertain, not attempted, interrupted.
+    /// Errors in the content or settings never get this far: they exit 1 before anything is sent.
+    public var exitStatus: Int32 {
+        interrupted || deferred > 0 || uncertain > 0 || notAttempted > 0 ? 75 : 0
+    }
+
+    public var dictionary: [String: Int] {
+        ["sent": sent, "deferred": deferred, "failed": failed, "invalid": invalid, "uncertain": uncertain,
+         "suppressed": suppressed, "duplicates": duplicates, "already_done": alreadyDone, "other_shard": otherShard,
+         "row_problems": rowProblems, "not_attempted": notAttempted, "composed": composed]
+    }
+}

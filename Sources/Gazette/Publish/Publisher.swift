@@ -1,0 +1,190 @@
+// `gazette publish`: from a prepared issue and the audience to messages handed to a transport, with the
+// log that makes the run resumable (DESIGN.md, reliability contract). One thread reads the audience; worker
+// threads compose, sign, send and log; a stop request lets in-flight messages finish.
+import Foundation
+import Mail
+
+/// Publishes one issue.
+public final class Publisher: @unchecked Sendable {
+    public let project: Project
+    public let options: PublishOptions
+    let makeTransport: (String) throws -> Transport
+    private let stopLock = NSLock()
+    private var stopRequested = false
+    private var queueToStop: WorkQueue<Job>?
+
+    /// `makeTransport` turns a delivery URL into a transport (the CLI passes the one that knows SMTP).
+    public init(project: Project, options: PublishOptions, makeTransport: @escaping (String) throws -> Transport) {
+        self.project = project
+        self.options = options
+        self.makeTransport = makeTransport
+    }
+
+    /// Asks the run to stop: nothing new starts, messages in flight finish and are logged.
+    public func requestStop() {
+        stopLock.lock()
+        stopRequested = true
+        let queue = queueToStop
+        stopLock.unlock()
+        if let queue { dropped.add(queue.discardPending()) }
+    }
+
+    var isStopping: Bool {
+        stopLock.lock()
+        defer { stopLock.unlock() }
+        return stopRequested
+    }
+
+    let dropped = Counter()
+
+    /// What the run is about to do, for the first progress line.
+    public struct Plan: Sendable {
+        public var issue: String
+        public var transport: String
+        public var logPath: String?
+        public var estimatedRecipients: Int
+        public var resumed: Bool
+        public var warnings: [Diagnostic]
+    }
+
+    /// Renders and checks the issue, then sends; throws (exit 1) on content or setup errors before anything is sent.
+    public func run(onPlan: (Plan) -> Void = { _ in }, progress: @escaping @Sendable (PublishSummary) -> Void = { _ in })
+        throws -> PublishSummary {
+        let configuration = project.configuration
+        var warnings: [Diagnostic] = []
+
+        // 1. Render and check: an issue with errors is never sent.
+        let templates = try TemplateSet(projectRoot: project.root)
+        let issue = try project.loadIssue(at: project.findIssue(options.issue))
+        let rendered = try IssueRenderer(project: project, templates: templates).render(issue)
+        let findings = ProjectChecker(configuration: configuration).check() + IssueChecker(configuration: configuration).check(rendered)
+        let errors = findings.filter { $0.severity == .error }
+        if !errors.isEmpty { throw DiagnosticError(errors) }
+        let prepared = rendered.prepared
+
+        // 2. Transport and secrets.
+        let via = options.via ?? configuration.delivery.via
+        let transport = try makeTransport(via)
+        let realSend = !options.dryRun && !via.hasPrefix("outbox:")
+        let (secret, secretWarning) = try PublishSecrets.unsubscribeSecret(environment: options.environment, realSend: realSend)
+        if let secretWarning { warnings.append(secretWarning) }
+        let signer = try PublishSecrets.signer(configuration: configuration, environment: options.environment)
+        let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto, secret: secret)
+        let composer = try MessageComposer(configuration: configuration, prepared: prepared, signer: signer,
+                                           unsubscribe: unsubscribe, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
+
+        if let testTo = options.testTo {
+            return try sendTest(to: testTo, issue: issue, composer: composer, transport: transport, warnings: warnings, onPlan: onPlan)
+        }
+
+        // 3. The log: resume or begin, under a lock.
+        let logs = project.url("logs")
+        let stem = prepared.slug + (options.shard.map { ".shard-\($0.index)-of-\($0.count)" } ?? "")
+        let logURL = logs.appendingPathComponent(stem + ".jsonl")
+        var lock: PublishLock?
+        if !options.dryRun { lock = try PublishLock(url: logs.appendingPathComponent(stem + ".lock")) }
+        defer { lock?.release() }
+        let state = try PublishLogState(reading: logURL, keepSentTimes: false)
+        if let header = state.header, header.contentHash != prepared.contentHash, !options.force {
+            throw DiagnosticError(.error(
+                "content-changed", "the issue changed since its publish began (\(state.counts[.sent, default: 0]) already sent)",
+                at: SourceLocation(path: issue.path),
+                hint: "revert the change, or pass --force to send the new version to the rest"))
+        }
+        let frozen = try AudienceSnapshot(project: project, logStem: stem, header: state.header, issueLists: issue.lists)
+
+        let audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
+        let estimate = audience.estimatedRows
+        onPlan(Plan(issue: issue.path, transport: transport.description, logPath: options.dryRun ? nil : "logs/\(stem).jsonl",
+                    estimatedRecipients: estimate, resumed: state.header != nil, warnings: warnings))
+
+        // 4. Send.
+        let log: PublishLog? = options.dryRun ? nil : try PublishLog(url: logURL)
+        defer { log?.close() }
+        if state.header == nil, let log {
+            var header = LogRecord(event: .header)
+            header.version = 1
+            header.issue = prepared.slug
+            header.issuePath = issue.path
+            header.contentHash = prepared.contentHash
+            header.lists = try frozen.freeze()
+            header.shard = options.shard?.description
+            try log.append(header)
+        }
+        var start = LogRecord(event: .runStart)
+        start.pid = getpid()
+        start.via = transport.description
+        try log?.append(start)
+
+        let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
+                                      maxPerHour: configuration.delivery.maxPerHour, maxPerDay: configuration.delivery.maxPerDay,
+                                      history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
+                                          ? [] : Self.sendHistory(in: logs))
+        let run = PublishRun(publisher: self, composer: composer, transport: transport, log: log, limiter: limiter,
+                             suppression: try SuppressionList(project: project), configuration: configuration)
+        var summary = try run.send(audience: audience, state: state, progress: progress)
+        summary.notAttempted += dropped.value
+        summary.interrupted = isStopping
+
+        var end = LogRecord(event: .runEnd)
+        end.summary = summary.dictionary
+        try log?.append(end)
+        return summary
+    }
+
+    /// `--test-to`: one message, subject prefixed [TEST], fields from the first subscriber; no log.
+    func sendTest(to address: String, issue: IssueSource, composer: MessageComposer, transport: Transport,
+                  warnings: [Diagnostic], onPlan: (Plan) -> Void) throws -> PublishSummary {
+        onPlan(Plan(issue: issue.path, transport: transport.description, logPath: nil, estimatedRecipients: 1,
+                    resumed: false, warnings: warnings))
+        var fields: [String: String] = ["email": address]
+        let audience = try Audience(project: project, lists: issue.lists, files: nil, shard: .all)
+        try audience.firstRecipient().map { fields = $0.fields.merging(["email": address]) { _, new in new } }
+        var summary = PublishSummary()
+        switch try composer.compose(Recipient(address: address, fields: fields, source: "--test-to", list: "test")) {
+        case .invalid(let reason):
+            throw DiagnosticError(.error("test-address", "cannot send the test message to \(address): \(reason)"))
+        case .message(let message):
+            let sender = try transport.makeSender()
+            defer { sender.close() }
+            let outcome = sender.send(message)
+            summary.count(outcome.status)
+            if outcome.status != .sent {
+                throw DiagnosticError(.error("test-send", "the test message was not accepted: \(outcome.reply)",
+                                             hint: "try `gazette smtp test` to check the relay"))
+            }
+        }
+        return summary
+    }
+
+    /// When messages were sent, from every log in logs/ (a relay's caps count all of them).
+    static func sendHistory(in logs: URL) -> [Date] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+        var times: [Date] = []
+        for name in files where name.hasSuffix(".jsonl") {
+            if let state = try? PublishLogState(reading: logs.appendingPathComponent(name)) { times += state.sentTimes }
+        }
+        return times
+    }
+
+    func register(_ queue: WorkQueue<Job>?) {
+        stopLock.lock()
+        queueToStop = queue
+        let stop = stopRequested
+        stopLock.unlock()
+        if stop, let queue { dropped.add(queue.discardPending()) }
+    }
+
+    /// One recipient to try.
+    struct Job: Sendable {
+        var recipient: Recipient
+    }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ amount: Int) { lock.lock(); count += amount; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

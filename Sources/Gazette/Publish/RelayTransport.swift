@@ -1,0 +1,80 @@
+// The `smtp://` and `smtps://` transports: one SMTP session per worker thread, kept open across messages
+// (RSET between), through the SMTP module. The password comes from GAZETTE_SMTP_PASSWORD.
+import Foundation
+import Mail
+import SMTP
+
+/// Sends through an SMTP relay.
+public struct RelayTransport: Transport {
+    public let configuration: RelayConfiguration
+    let password: String?
+
+    public init(url: String, caFile: String?, environment: [String: String]) throws {
+        do {
+            var configuration = try RelayConfiguration(url: url)
+            if let caFile { configuration.caFile = caFile }
+            self.configuration = configuration
+        } catch {
+            throw DiagnosticError(.error("delivery", "the delivery URL \(url) is not usable: \(error)",
+                                         hint: "write smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS), or add ?tls=none for a local test server"))
+        }
+        password = environment["GAZETTE_SMTP_PASSWORD"]
+        if configuration.username != nil, (password ?? "").isEmpty {
+            throw DiagnosticError(.error("smtp-password", "the relay URL names the user \(configuration.username ?? "") but GAZETTE_SMTP_PASSWORD is not set",
+                                         hint: "set GAZETTE_SMTP_PASSWORD in the environment (a CI secret); it never goes in gazette.yml"))
+        }
+    }
+
+    public var description: String { configuration.url }
+
+    /// Opens the session at once, so a wrong password or certificate stops the run before anything is sent.
+    public func makeSender() throws -> MessageSender {
+        let session = try Session(configuration: configuration, password: password)
+        do {
+            try session.open()
+        } catch let error as SMTPError {
+            throw DiagnosticError(.error(
+                error.isTransient ? "relay-unavailable" : "relay", "cannot start a session with \(configuration.host): \(error)",
+                hint: error.isTransient ? "the relay may be down or busy; run again later (the log keeps your place)"
+                    : "check the relay URL, GAZETTE_SMTP_PASSWORD and --ca-file; `gazette smtp test` shows the details"))
+        }
+        return RelaySender(session: session)
+    }
+}
+
+final class RelaySender: MessageSender {
+    let session: Session
+
+    init(session: Session) { self.session = session }
+
+    func send(_ message: OutgoingMessage) -> DeliveryOutcome {
+        let envelope: Envelope
+        do {
+            envelope = Envelope(sender: try Mailbox(message.returnPath), recipients: [try Mailbox(message.recipient)],
+                                deliveryStatusNotification: DSNRequest(envelopeID: message.envelopeID))
+        } catch {
+            return DeliveryOutcome(status: .invalid, reply: "\(error)")
+        }
+        let result: DeliveryResult
+        do {
+            result = try session.send(envelope, message: message.bytes)
+        } catch {
+            // Nothing was handed over (the content did not go out): safe to try again later.
+            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: session.peer)
+        }
+        let recipient = result.recipients.first
+        let reply = recipient?.reply ?? result.reply
+        let status: RecipientStatus
+        switch recipient?.disposition ?? result.disposition {
+        case .accepted: status = .sent
+        case .deferred: status = .deferred
+        case .failed: status = .failed
+        case .uncertain: status = .uncertain
+        }
+        return DeliveryOutcome(status: status, code: reply?.code, enhancedCode: reply?.enhancedStatusCode?.description,
+                               reply: recipient?.reason ?? reply?.text ?? "", server: result.server,
+                               isThrottling: reply?.isThrottling ?? false)
+    }
+
+    func close() { session.close() }
+}

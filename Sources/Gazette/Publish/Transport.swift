@@ -1,0 +1,54 @@
+// Where messages go: an outbox folder, an SMTP relay. A transport makes one sender per worker thread;
+// a sender is used by that thread alone and may keep a connection open between messages.
+
+/// One message on its way to one recipient.
+public struct OutgoingMessage: Sendable {
+    /// The envelope sender (MAIL FROM), where bounces go.
+    public var returnPath: String
+    /// The recipient's address as the envelope carries it (IDNA domain).
+    public var recipient: String
+    public var bytes: [UInt8]
+    public var messageID: String
+    /// The recipient's local part is not ASCII: only a server that offers SMTPUTF8 can take it.
+    public var requiresSMTPUTF8: Bool
+    /// DSN envelope id (RFC 3461 ENVID), for bounce correlation when the relay offers DSN.
+    public var envelopeID: String?
+}
+
+/// What the transport learned about one message.
+public struct DeliveryOutcome: Sendable, Equatable {
+    public var status: RecipientStatus
+    public var code: Int?
+    public var enhancedCode: String?
+    public var reply: String
+    /// `host[address]:port`, for the log.
+    public var server: String?
+    /// 421, 450, 451, 452, 454: the server asks us to slow down (never a failure of the recipient).
+    public var isThrottling: Bool
+
+    public init(status: RecipientStatus, code: Int? = nil, enhancedCode: String? = nil, reply: String,
+                server: String? = nil, isThrottling: Bool = false) {
+        self.status = status
+        self.code = code
+        self.enhancedCode = enhancedCode
+        self.reply = reply
+        self.server = server
+        self.isThrottling = isThrottling
+    }
+}
+
+/// Sends messages for one worker; not shared between threads.
+public protocol MessageSender: AnyObject {
+    /// Delivers one message and says what happened; per-message problems are outcomes, not errors.
+    func send(_ message: OutgoingMessage) -> DeliveryOutcome
+    /// Ends the session politely (QUIT) and releases the connection.
+    func close()
+}
+
+/// A kind of delivery, configured once per run.
+public protocol Transport: Sendable {
+    /// A human name for progress lines and the log (`outbox:outbox`, `smtp://relay.example.org:587`).
+    var description: String { get }
+    /// Makes a sender for one worker.
+    func makeSender() throws -> MessageSender
+}

@@ -1,0 +1,58 @@
+// The per-recipient unsubscribe URL: the configured page with the address, the list and an HMAC-SHA256 token
+// over both (secret from GAZETTE_UNSUBSCRIBE_SECRET), so the page can act without a database lookup of trust.
+import Foundation
+import Mail
+
+/// Makes and checks unsubscribe tokens.
+public struct UnsubscribeLink: Sendable {
+    public let baseURL: String?
+    public let mailto: String?
+    let secret: String
+
+    public init(baseURL: String?, mailto: String?, secret: String) {
+        self.baseURL = baseURL
+        self.mailto = mailto
+        self.secret = secret
+    }
+
+    /// The base64url HMAC-SHA256 of `address` and `list`.
+    public func token(address: String, list: String) throws -> String {
+        try MessageAuthentication.token(key: secret, message: AddressKey.normalize(address) + "\n" + list)
+    }
+
+    /// Whether `token` is the one for `address` and `list` (in constant time).
+    public func verify(token: String, address: String, list: String) -> Bool {
+        guard let expected = try? self.token(address: address, list: list) else { return false }
+        return MessageAuthentication.constantTimeEquals(Array(expected.utf8), Array(token.utf8))
+    }
+
+    /// `https://…/unsubscribe?list=main&email=ada%40example.org&token=…`
+    public func url(address: String, list: String) throws -> String? {
+        guard let baseURL else { return nil }
+        let separator = baseURL.contains("?") ? "&" : "?"
+        return baseURL + separator + "list=" + Self.queryEscape(list) + "&email=" + Self.queryEscape(address)
+            + "&token=" + (try token(address: address, list: list))
+    }
+
+    /// `mailto:unsubscribe@…?subject=unsubscribe%20<list>%20<token>`
+    public func mailtoURL(address: String, list: String) throws -> String? {
+        guard let mailto else { return nil }
+        let subject = "unsubscribe \(list) \(AddressKey.normalize(address)) \(try token(address: address, list: list))"
+        return "mailto:\(mailto)?subject=\(Self.queryEscape(subject))"
+    }
+
+    /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
+    static func queryEscape(_ text: String) -> String {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        for byte in text.utf8 {
+            if unreserved.contains(byte) {
+                output.append(byte)
+            } else {
+                output.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

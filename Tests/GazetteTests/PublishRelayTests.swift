@@ -1,0 +1,186 @@
+// `gazette publish` through real SMTP servers on loopback, run as users run it: STARTTLS with AUTH and a
+// private CA, faults injected by the aiosmtpd test server (4xx, 5xx, a connection dropped after DATA), and
+// crash tests: kill -9 at random moments and SIGTERM, then rerun until done, counting what the server got.
+import Foundation
+import GazetteTestSupport
+import XCTest
+@testable import Gazette
+
+final class PublishRelayTests: XCTestCase {
+    var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        directory = try TemporaryDirectory("relay")
+        addTeardownBlock { [directory] in directory?.remove() }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+    }
+
+    func subscribers(_ count: Int, extra: [String] = []) throws -> [String] {
+        let addresses = (0..<count).map { "reader\($0)@example.org" } + extra
+        try directory.write("email,name\n" + addresses.map { "\($0),Reader" }.joined(separator: "\n") + "\n",
+                            to: "subscribers/main.csv")
+        return addresses
+    }
+
+    func startServer(_ configure: (inout TestSMTPServer.Options) -> Void = { _ in }) throws -> TestSMTPServer {
+        var options = TestSMTPServer.Options()
+        options.pipelining = true
+        configure(&options)
+        let server = try TestSMTPServer.start(options)
+        addTeardownBlock { server.stop() }
+        return server
+    }
+
+    func publish(_ arguments: [String], environment: [String: String] = [:]) throws -> GazetteBinary.Run {
+        try GazetteBinary.run(["publish", "1"] + arguments, in: directory.url,
+                              environment: ["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"].merging(environment) { $1 },
+                              timeout: 120)
+    }
+
+    /// How many messages each recipient got.
+    func deliveries(_ server: TestSMTPServer) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
+        return counts
+    }
+
+    func logState() throws -> PublishLogState {
+        try PublishLogState(reading: directory.url.appendingPathComponent("logs/hello.jsonl"))
+    }
+
+    func testStartTLSWithAuthAndAPrivateCA() throws {
+        let certificates = try TestCertificates.make(in: directory.url.appendingPathComponent("tls"))
+        let server = try startServer {
+            $0.tls = .starttls
+            $0.certificates = certificates
+            $0.credentials = ("news", "correct horse")
+            $0.authMechanisms = ["PLAIN", "LOGIN"]
+            $0.requireAuth = true
+        }
+        let addresses = try subscribers(12)
+        let via = "smtp://news@localhost:\(server.port)"
+        let refused = try publish(["--via", via, "--ca-file", certificates.untrustedCAFile], environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        XCTAssertEqual(refused.status, 1, "an untrusted certificate stops the run before anything is sent: \(refused.stderr)")
+        XCTAssertTrue(refused.stderr.lowercased().contains("certificate"), refused.stderr)
+        let wrong = try publish(["--via", via, "--ca-file", certificates.caFile], environment: ["GAZETTE_SMTP_PASSWORD": "nope"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertEqual(try server.receivedMessages().count, 0)
+
+        let run = try publish(["--via", via, "--ca-file", certificates.caFile], environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        XCTAssertEqual(run.status, 0, run.stderr + run.stdout)
+        XCTAssertTrue(run.stdout.contains("Done: 12 sent"), run.stdout)
+        let received = try server.receivedMessages()
+        XCTAssertEqual(Set(received.flatMap(\.rcptTos)), Set(addresses))
+        XCTAssertTrue(received.allSatisfy { $0.tls && $0.user == "news" })
+        let files = try received.enumerated().map { index, message in
+            try directory.write(message.content, to: "received/\(index).eml")
+        }
+        let reports = try MessageVerifier.verify(files)
+        XCTAssertTrue(reports.allSatisfy { $0.defects.isEmpty }, "\(reports.map(\.defects))")
+    }
+
+    func testTemporaryAndPermanentRefusalsAndADroppedConnection() throws {
+        let server = try startServer {
+            $0.tempfailRecipients = ["busy@example.org"]
+            $0.tempfailTimes = 1000
+            $0.rejectRecipients = ["nobody@example.org"]
+        }
+        _ = try subscribers(5, extra: ["busy@example.org", "nobody@example.org"])
+        try directory.write(try directory.read("gazette.yml") + "delivery: { retries: 2, retry_delay: 0.05 }\n", to: "gazette.yml")
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let first = try publish(["--via", via, "--concurrency", "2"])
+        XCTAssertEqual(first.status, 75, "a deferred recipient means run again: \(first.stderr)\(first.stdout)")
+        XCTAssertTrue(first.stdout.contains("5 sent, 1 deferred, 1 failed"), first.stdout)
+        let suppressed = try directory.read("subscribers/suppressed.csv")
+        XCTAssertTrue(suppressed.contains("nobody@example.org"), "a 5xx user-unknown feeds the suppression list: \(suppressed)")
+        XCTAssertFalse(suppressed.contains("busy@example.org"))
+
+        let second = try publish(["--via", via])
+        XCTAssertEqual(second.status, 75)
+        XCTAssertTrue(second.stdout.contains("0 sent, 1 deferred"), "only the deferred one is tried again: \(second.stdout)")
+        XCTAssertEqual(try deliveries(server).values.max(), 1, "nobody got two")
+    }
+
+    func testConnectionDroppedAfterDataIsUncertainAndResentOnce() throws {
+        let server = try startServer { $0.dropAfterData = 1 }
+        _ = try subscribers(3)
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let first = try publish(["--via", via, "--concurrency", "1"])
+        XCTAssertEqual(first.status, 75, first.stdout + first.stderr)
+        XCTAssertEqual(try logState().counts[.uncertain], 1)
+        let skipping = try publish(["--via", via, "--skip-uncertain"])
+        XCTAssertEqual(skipping.status, 0, "with --skip-uncertain the uncertain one is left alone: \(skipping.stdout)")
+        let resend = try publish(["--via", via])
+        XCTAssertEqual(resend.status, 0, resend.stdout + resend.stderr)
+        XCTAssertEqual(try logState().counts[.sent], 3)
+    }
+
+    /// Starts `gazette publish` in the background, for the signal tests.
+    func startPublish(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.gazetteBinary
+        process.arguments = ["publish", "1"] + arguments
+        process.currentDirectoryURL = directory.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return !process.isRunning
+    }
+
+    func testKillNineAtRandomMomentsLosesNobodyAndDuplicatesAtMostInFlight() throws {
+        let server = try startServer { $0.delayData = 0.01 }
+        let addresses = try subscribers(150)
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let concurrency = 3
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<3 {
+            let process = try startPublish(["--via", via, "--concurrency", String(concurrency)])
+            Thread.sleep(forTimeInterval: Double.random(in: 0.4...1.6, using: &generator))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            XCTAssertTrue(waitForExit(process))
+        }
+        var finished = false
+        for _ in 0..<5 where !finished {
+            let run = try publish(["--via", via, "--concurrency", String(concurrency)])
+            finished = run.status == 0
+        }
+        XCTAssertTrue(finished, "reruns complete the issue")
+        let counts = try deliveries(server)
+        for address in addresses { XCTAssertGreaterThanOrEqual(counts[address] ?? 0, 1, "\(address) was lost") }
+        let duplicates = counts.values.reduce(0) { $0 + max(0, $1 - 1) }
+        XCTAssertLessThanOrEqual(duplicates, kills * concurrency, "at most the messages in flight at each kill are sent again")
+        // Nobody is logged sent without the server having it.
+        let state = try logState()
+        XCTAssertEqual(state.counts[.sent], addresses.count)
+    }
+
+    func testSIGTERMFinishesInFlightExits75AndTheRerunSendsNobodyTwice() throws {
+        let server = try startServer { $0.delayData = 0.02 }
+        let addresses = try subscribers(120)
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let process = try startPublish(["--via", via, "--concurrency", "2"])
+        Thread.sleep(forTimeInterval: 1.0)
+        XCTAssertTrue(process.isRunning, "the run should still be going after 1 s")
+        kill(process.processIdentifier, SIGTERM)
+        XCTAssertTrue(waitForExit(process))
+        XCTAssertEqual(process.terminationStatus, 75)
+        XCTAssertLessThan(try deliveries(server).count, addresses.count, "stopped early")
+        let rerun = try publish(["--via", via])
+        XCTAssertEqual(rerun.status, 0, rerun.stdout + rerun.stderr)
+        let counts = try deliveries(server)
+        XCTAssertEqual(Set(counts.keys), Set(addresses))
+        XCTAssertEqual(counts.values.max(), 1, "no duplicates after a clean stop")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/hello.lock").path))
+    }
+}
