@@ -58,8 +58,10 @@ public final class Relay: Sendable {
 
     /// Sends one message, retrying deferred recipients (4xx, lost connection before the content went
     /// out) with backoff up to the retry policy's limit. Returns each recipient's final outcome.
-    /// Throws when no connection could be made or kept after the retries, or for a problem that
-    /// retrying cannot fix (TLS, credentials): the run should stop, the message was not sent.
+    /// Throws SMTPError when no connection could be made or kept after the retries, or for a problem
+    /// that retrying cannot fix (TLS, credentials): the run should stop, the message was not sent.
+    /// Throws CancellationError when the task is cancelled while waiting (rate limit, backoff); a
+    /// message already handed to a connection finishes its transaction either way.
     public func send(_ envelope: Envelope, message: [UInt8]) async throws -> DeliveryResult {
         var outcomes = [DeliveryResult.RecipientOutcome?](repeating: nil, count: envelope.recipients.count)
         var pending = Array(envelope.recipients.indices)

@@ -161,6 +161,23 @@ final class RelayFaultTests: LiveServerTestCase {
         XCTAssertLessThanOrEqual(relay.statistics.connectionsOpened, 3)
     }
 
+    func testConnectionsAreReopenedAfterTheirMessageLimitAndWhenIdle() async throws {
+        let server = try startServer { $0.pipelining = true }
+        var options = options()
+        options.messagesPerConnection = 2
+        options.idleConnectionTimeout = 0.2
+        let relay = try relay(server, options: options)
+        for number in 1...5 {
+            _ = try await relay.send(envelope(to: ["r\(number)@example.org"]), message: message(number))
+        }
+        XCTAssertEqual(relay.statistics.connectionsOpened, 3, "2 + 2 + 1 messages")
+        try await Task.sleep(for: .milliseconds(600))
+        _ = try await relay.send(envelope(to: ["late@example.org"]), message: message(6))
+        XCTAssertEqual(relay.statistics.connectionsOpened, 4, "the idle connection said QUIT; a new one was opened")
+        XCTAssertEqual(try server.events().filter { $0.event == "connect" }.count, 4)
+        XCTAssertEqual(try server.receivedMessages().count, 6)
+    }
+
     func testRelayDownThrowsAfterTheRetries() async throws {
         let port = try ServerProcess.freePort()
         let relay = try Relay(configuration: configuration(port: port), options: options(attempts: 2))
