@@ -3,6 +3,7 @@
 // crash tests: kill -9 at random moments and SIGTERM, then rerun until done, counting what the server got.
 import Foundation
 import GazetteTestSupport
+import Mail
 import XCTest
 @testable import Gazette
 
@@ -58,25 +59,59 @@ final class PublishRelayTests: XCTestCase {
             $0.requireAuth = true
         }
         let addresses = try subscribers(12)
+        let keyFile = directory.url.appendingPathComponent("tls/rsa.pem")
+        let generated = try PythonTools.runTool("openssl", arguments: ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                                                                      "-out", keyFile.path])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        try directory.write(try directory.read("gazette.yml")
+                            + "dkim: { domain: fixture.example.org, selector: gazette }\ndelivery: { return_path: bounces@fixture.example.org, verp: true }\n",
+                            to: "gazette.yml")
         let via = "smtp://news@localhost:\(server.port)"
-        let refused = try publish(["--via", via, "--ca-file", certificates.untrustedCAFile], environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        let refused = try publish(["--via", via, "--ca-file", certificates.untrustedCAFile],
+                                  environment: ["GAZETTE_SMTP_PASSWORD": "correct horse", "GAZETTE_DKIM_KEY_FILE": keyFile.path])
         XCTAssertEqual(refused.status, 1, "an untrusted certificate stops the run before anything is sent: \(refused.stderr)")
         XCTAssertTrue(refused.stderr.lowercased().contains("certificate"), refused.stderr)
-        let wrong = try publish(["--via", via, "--ca-file", certificates.caFile], environment: ["GAZETTE_SMTP_PASSWORD": "nope"])
+        let wrong = try publish(["--via", via, "--ca-file", certificates.caFile],
+                                environment: ["GAZETTE_SMTP_PASSWORD": "nope", "GAZETTE_DKIM_KEY_FILE": keyFile.path])
         XCTAssertEqual(wrong.status, 1, wrong.stderr)
         XCTAssertEqual(try server.receivedMessages().count, 0)
 
-        let run = try publish(["--via", via, "--ca-file", certificates.caFile], environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        let run = try publish(["--via", via, "--ca-file", certificates.caFile],
+                              environment: ["GAZETTE_SMTP_PASSWORD": "correct horse", "GAZETTE_DKIM_KEY_FILE": keyFile.path])
         XCTAssertEqual(run.status, 0, run.stderr + run.stdout)
         XCTAssertTrue(run.stdout.contains("Done: 12 sent"), run.stdout)
         let received = try server.receivedMessages()
         XCTAssertEqual(Set(received.flatMap(\.rcptTos)), Set(addresses))
         XCTAssertTrue(received.allSatisfy { $0.tls && $0.user == "news" })
-        let files = try received.enumerated().map { index, message in
-            try directory.write(message.content, to: "received/\(index).eml")
+        for message in received {
+            let recipient = message.rcptTos[0].replacingOccurrences(of: "@", with: "=")
+            XCTAssertEqual(message.mailFrom, "bounces+\(recipient)@fixture.example.org", "VERP names the recipient")
         }
-        let reports = try MessageVerifier.verify(files)
-        XCTAssertTrue(reports.allSatisfy { $0.defects.isEmpty }, "\(reports.map(\.defects))")
+        let record = try SigningKey(pem: String(contentsOf: keyFile, encoding: .utf8), source: "test").dnsRecord()
+        let reports = try verifyReceived(received, dkimRecord: record)
+        XCTAssertEqual(reports.count, 12)
+        XCTAssertTrue(reports.allSatisfy { $0.defects.isEmpty && $0.dkim == true }, "\(reports.map { ($0.defects, $0.dkim) })")
+
+        // The relay check, as a user runs it before a publish.
+        let check = try GazetteBinary.run(["smtp", "test", "--via", via, "--ca-file", certificates.caFile, "--to", "me@example.org"],
+                                          in: directory.url, environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertTrue(check.stdout.contains("TLSv1."), check.stdout)
+        XCTAssertTrue(check.stdout.contains("Authenticated:  PLAIN") || check.stdout.contains("Authenticated:  LOGIN"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("Test message:   accepted"), check.stdout)
+        let badCheck = try GazetteBinary.run(["smtp", "test", "--via", via, "--ca-file", certificates.untrustedCAFile],
+                                             in: directory.url, environment: ["GAZETTE_SMTP_PASSWORD": "correct horse"])
+        XCTAssertEqual(badCheck.status, 1)
+        XCTAssertTrue(badCheck.stderr.contains("hint:"), badCheck.stderr)
+
+        // --test-to: one [TEST] message, no log entry.
+        let test = try publish(["--via", via, "--ca-file", certificates.caFile, "--test-to", "editor@example.org"],
+                               environment: ["GAZETTE_SMTP_PASSWORD": "correct horse", "GAZETTE_DKIM_KEY_FILE": keyFile.path])
+        XCTAssertEqual(test.status, 0, test.stderr)
+        let testMessage = try XCTUnwrap(try server.receivedMessages().last)
+        XCTAssertEqual(testMessage.rcptTos, ["editor@example.org"])
+        XCTAssertTrue(String(decoding: testMessage.content, as: UTF8.self).contains("Subject: [TEST] "))
+        XCTAssertEqual(try logState().counts[.sent], 12, "the test message is not in the log")
     }
 
     func testTemporaryAndPermanentRefusalsAndADroppedConnection() throws {
@@ -113,6 +148,14 @@ final class PublishRelayTests: XCTestCase {
         let resend = try publish(["--via", via])
         XCTAssertEqual(resend.status, 0, resend.stdout + resend.stderr)
         XCTAssertEqual(try logState().counts[.sent], 3)
+    }
+
+    /// Python's email package and dkimpy on what the server received.
+    func verifyReceived(_ received: [TestSMTPServer.ReceivedMessage], dkimRecord: String? = nil) throws -> [MessageVerifier.Report] {
+        let files = try received.enumerated().map { index, message in
+            try directory.write(message.content, to: "received/\(index).eml")
+        }
+        return try MessageVerifier.verify(files, dkimRecord: dkimRecord)
     }
 
     /// Starts `gazette publish` in the background, for the signal tests.
@@ -163,6 +206,9 @@ final class PublishRelayTests: XCTestCase {
         // Nobody is logged sent without the server having it.
         let state = try logState()
         XCTAssertEqual(state.counts[.sent], addresses.count)
+        XCTAssertEqual(state.unreadableLines, [], "the log stays readable after every kill")
+        let reports = try verifyReceived(try server.receivedMessages())
+        XCTAssertTrue(reports.allSatisfy { $0.defects.isEmpty })
     }
 
     func testSIGTERMFinishesInFlightExits75AndTheRerunSendsNobodyTwice() throws {
@@ -182,5 +228,28 @@ final class PublishRelayTests: XCTestCase {
         XCTAssertEqual(Set(counts.keys), Set(addresses))
         XCTAssertEqual(counts.values.max(), 1, "no duplicates after a clean stop")
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/hello.lock").path))
+    }
+
+    func testASecondSignalAbortsAtOnceAndTheLogStaysValid() throws {
+        let server = try startServer { $0.delayData = 0.05 }
+        let addresses = try subscribers(80)
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let process = try startPublish(["--via", via, "--concurrency", "2"])
+        Thread.sleep(forTimeInterval: 0.8)
+        kill(process.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.01)
+        kill(process.processIdentifier, SIGINT)
+        XCTAssertTrue(waitForExit(process, seconds: 5), "the second signal ends the run at once")
+        XCTAssertEqual(process.terminationStatus, 75)
+        XCTAssertEqual(try logState().unreadableLines, [])
+        var finished = false
+        for _ in 0..<3 where !finished {
+            // An abort may leave the lock of a dead process: the next run takes it over.
+            finished = try publish(["--via", via]).status == 0
+        }
+        XCTAssertTrue(finished)
+        let counts = try deliveries(server)
+        XCTAssertEqual(Set(counts.keys), Set(addresses))
+        XCTAssertLessThanOrEqual(counts.values.reduce(0) { $0 + $1 - 1 }, 2, "at most the two in flight again")
     }
 }
