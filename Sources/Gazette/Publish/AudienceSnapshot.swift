@@ -45,11 +45,25 @@ struct AudienceSnapshot {
         return try names.map { name in
             let path = "\(Project.subscribersDirectory)/\(name).csv"
             let source = project.url(path)
-            let data = try Data(contentsOf: source)
             let copy = directory.appendingPathComponent("\(name).csv")
-            try data.write(to: copy, options: .atomic)
-            return ListFingerprint(path: path, sha256: try Digest.sha256Hex([UInt8](data)),
-                                   snapshot: "\(relativeDirectory)/\(name).csv")
+            // Streamed, hashed and copied in chunks: a list of a million rows never sits in memory.
+            let hasher = StreamingSHA256()
+            let temporary = directory.appendingPathComponent(".\(name).csv.partial")
+            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            let output = try FileHandle(forWritingTo: temporary)
+            do {
+                _ = try ListFileScan.forEachChunk(of: source, path: path) { chunk in
+                    hasher.update(chunk)
+                    output.write(Data(chunk))
+                }
+                try output.close()
+            } catch {
+                try? output.close()
+                throw error
+            }
+            if FileManager.default.fileExists(atPath: copy.path) { try FileManager.default.removeItem(at: copy) }
+            try FileManager.default.moveItem(at: temporary, to: copy)
+            return ListFingerprint(path: path, sha256: try hasher.finalizeHex(), snapshot: "\(relativeDirectory)/\(name).csv")
         }
     }
 

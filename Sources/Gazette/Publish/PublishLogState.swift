@@ -15,25 +15,33 @@ public struct PublishLogState: Sendable {
 
     public init() {}
 
-    /// Reads `url`; a missing file is an empty state.
+    /// Reads `url` in chunks (a million recipients make a log of hundreds of MB); a missing file is an empty state.
     public init(reading url: URL, keepSentTimes: Bool = true) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
-        let data = try Data(contentsOf: url)
-        let decoder = JSONDecoder()
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
         var lineNumber = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            lineNumber += 1
-            let end = data[start...].firstIndex(of: 0x0A)
-            let line = data[start..<(end ?? data.endIndex)]
-            start = end.map { data.index(after: $0) } ?? data.endIndex
-            guard !line.isEmpty else { continue }
-            guard let record = try? decoder.decode(LogRecord.self, from: line) else {
-                if end != nil { unreadableLines.append(lineNumber) }  // a torn last line has no newline
-                continue
+        while true {
+            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
+            pending.append(contentsOf: chunk)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                readLine(pending[start..<newline], number: lineNumber, keepSentTimes: keepSentTimes)
+                start = newline + 1
             }
-            apply(record, keepSentTimes: keepSentTimes)
+            pending.removeFirst(start)
         }
+        // What is left has no newline: a line torn by a crash mid-write, ignored by design.
+    }
+
+    mutating func readLine(_ line: ArraySlice<UInt8>, number: Int, keepSentTimes: Bool) {
+        guard !line.isEmpty else { return }
+        guard let record = LogLineReader.record(line) else {
+            unreadableLines.append(number)
+            return
+        }
+        apply(record, keepSentTimes: keepSentTimes)
     }
 
     mutating func apply(_ record: LogRecord, keepSentTimes: Bool) {
