@@ -25,7 +25,7 @@ final class SendRateLimiter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var start = max(now, pausedUntil)
-        if let interval { start = max(start, nextSlot) }
+        if interval != nil { start = max(start, nextSlot) }
         for index in windows.indices {
             let length = windows[index].length
             windows[index].times.removeAll { start.timeIntervalSince($0) >= length }
