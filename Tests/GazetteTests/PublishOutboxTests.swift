@@ -149,6 +149,16 @@ final class PublishOutboxTests: XCTestCase {
         XCTAssertTrue(grace.text.contains("Hi there,"), "the default fills an empty name")
     }
 
+    func testHourlyCapCountsEarlierRunsFromTheLogs() throws {
+        try directory.write(try directory.read("gazette.yml") + "delivery: { max_per_hour: 2 }\n", to: "gazette.yml")
+        let first = try publish()
+        XCTAssertEqual(first.sent, 2, "the cap stops the run")
+        XCTAssertEqual(first.exitStatus, 75, "the rest is left for a later run")
+        let second = try publish()
+        XCTAssertEqual(second.sent, 0, "the next run still sees the two sends of this hour in the log")
+        XCTAssertEqual(second.exitStatus, 75)
+    }
+
     func testUnsubscribeTokenVerifiesAndDiffersPerListAndAddress() throws {
         let link = UnsubscribeLink(baseURL: "https://x.example.org/u", mailto: nil, secret: "s")
         let token = try link.token(address: "Ada@Example.org", list: "main")
