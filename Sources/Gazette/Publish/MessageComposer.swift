@@ -75,11 +75,11 @@ public struct MessageComposer: Sendable {
         do {
             let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             let mailbox = try Mailbox(recipient.address, displayName: displayName)
-            let unsubscribeURL = try unsubscribe.url(address: mailbox.address, list: recipient.list)
+            let links = try unsubscribe.links(address: mailbox.address, list: recipient.list)
+            let unsubscribeURL = links.url
             let values = prepared.slotValues(fields: recipient.fields, unsubscribeURL: unsubscribeURL ?? "",
                                              defaults: defaults).map { Array($0.utf8) }
-            let listUnsubscribe = try ListUnsubscribe(url: unsubscribeURL,
-                                                      mailto: unsubscribe.mailtoURL(address: mailbox.address, list: recipient.list))
+            let listUnsubscribe = try ListUnsubscribe(url: unsubscribeURL, mailto: links.mailto)
             let messageID = try messageID(for: mailbox.address)
             let subject = subjectTemplate.map { subjectPrefix + $0.render(values.map { String(decoding: $0, as: UTF8.self) }) }
             var html: [UInt8] = [], text: [UInt8] = []

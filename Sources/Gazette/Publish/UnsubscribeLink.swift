@@ -28,17 +28,21 @@ public struct UnsubscribeLink: Sendable {
 
     /// `https://…/unsubscribe?list=main&email=ada%40example.org&token=…`
     public func url(address: String, list: String) throws -> String? {
-        guard let baseURL else { return nil }
-        let separator = baseURL.contains("?") ? "&" : "?"
-        return baseURL + separator + "list=" + Self.queryEscape(list) + "&email=" + Self.queryEscape(address)
-            + "&token=" + (try token(address: address, list: list))
+        try links(address: address, list: list).url
     }
 
-    /// `mailto:unsubscribe@…?subject=unsubscribe%20<list>%20<token>`
-    public func mailtoURL(address: String, list: String) throws -> String? {
-        guard let mailto else { return nil }
-        let subject = "unsubscribe \(list) \(AddressKey.normalize(address)) \(try token(address: address, list: list))"
-        return "mailto:\(mailto)?subject=\(Self.queryEscape(subject))"
+    /// Both forms with one token: the https URL and `mailto:unsubscribe@…?subject=unsubscribe <list> <address> <token>`.
+    public func links(address: String, list: String) throws -> (url: String?, mailto: String?) {
+        guard baseURL != nil || mailto != nil else { return (nil, nil) }
+        let token = try token(address: address, list: list)
+        let url = baseURL.map { base in
+            base + (base.contains("?") ? "&" : "?") + "list=" + Self.queryEscape(list) + "&email=" + Self.queryEscape(address)
+                + "&token=" + token
+        }
+        let mailtoURL = mailto.map { target in
+            "mailto:\(target)?subject=" + Self.queryEscape("unsubscribe \(list) \(AddressKey.normalize(address)) \(token)")
+        }
+        return (url, mailtoURL)
     }
 
     /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
