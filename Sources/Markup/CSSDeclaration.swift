@@ -5,7 +5,7 @@ public struct Declaration: Sendable, Equatable {
     /// The property name, lower-cased (custom properties `--x` keep their case).
     public var property: String
     /// The value, trimmed, comments removed, without the `!important` flag.
-    public var value: String
+    public var value: String { didSet { traits = Traits(value) } }
     /// Whether the declaration was marked `!important`.
     public var isImportant: Bool
     /// 1-based line inside the stylesheet.
@@ -17,7 +17,34 @@ public struct Declaration: Sendable, Equatable {
         self.value = value
         self.isImportant = isImportant
         self.line = line
+        traits = Traits(value)
     }
+
+    /// What the inliner asks of every value it writes, found once when the stylesheet is parsed (and cached
+    /// with it) instead of for every element the declaration lands on.
+    struct Traits: Sendable, Equatable {
+        /// `var(` in any case: the value may need custom properties resolved.
+        var mayUseVariables = false
+        var hasDoubleQuote = false
+        var hasSingleQuote = false
+
+        init(_ value: String) {
+            var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): hasDoubleQuote = true
+                case UInt8(ascii: "'"): hasSingleQuote = true
+                case UInt8(ascii: "("):
+                    if previous.0 | 0x20 == UInt8(ascii: "v"), previous.1 | 0x20 == UInt8(ascii: "a"),
+                       previous.2 | 0x20 == UInt8(ascii: "r") { mayUseVariables = true }
+                default: break
+                }
+                previous = (previous.1, previous.2, byte)
+            }
+        }
+    }
+
+    private(set) var traits: Traits
 
     /// `property: value` or `property: value !important`, as written back into CSS text.
     public var cssText: String {

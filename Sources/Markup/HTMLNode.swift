@@ -132,6 +132,15 @@ public struct HTMLNode {
         xmlSetProp(node, name, value)
     }
 
+    /// Sets an attribute from UTF-8 bytes without making a String first; appends the terminating NUL to `bytes`
+    /// (libxml2 reads up to the first NUL, as it does for a String).
+    func setAttribute(_ name: StaticString, terminatedBytes bytes: inout [UInt8]) {
+        bytes.append(0)
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = xmlSetProp(node, name.utf8Start, buffer.baseAddress)
+        }
+    }
+
     public func removeAttribute(_ name: String) {
         guard let attribute = xmlHasProp(node, name) else { return }
         xmlRemoveProp(attribute)

@@ -5,76 +5,113 @@ internal import CLibXML2
 /// The elements of one document in document order, indexed by position, with what selectors ask about them.
 /// A class: closures and helpers share one table instead of copying eight arrays.
 final class SelectorMatcher {
-    private(set) var nodes: [xmlNodePtr] = []
-    private(set) var names: [String] = []
-    private(set) var ids: [String?] = []
-    private(set) var classes: [[String]] = []
-    private var parents: [Int32] = []
-    private var previousSiblings: [Int32] = []
-    private var nextSiblings: [Int32] = []
-    private var rootIndex = -1
+    // Constants once built: `let` arrays in a final class are read without the runtime exclusivity checks
+    // that `var` ones cost on every access (they showed in the matcher's profile).
+    let nodes: [xmlNodePtr]
+    let names: [String]
+    let ids: [String?]
+    let classes: [[String]]
+    private let parents: [Int32]
+    private let previousSiblings: [Int32]
+    private let nextSiblings: [Int32]
+    private let rootIndex: Int
 
     /// Reads every element of `document` once.
     init(_ document: HTMLDocument) {
+        var table = Table()
         var child = document.tree.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
-                add(current, parent: -1)
-                if rootIndex < 0 { rootIndex = 0 }
+                table.add(current, parent: -1)
+                if table.rootIndex < 0 { table.rootIndex = 0 }
             }
             child = current.pointee.next
+        }
+        nodes = table.nodes
+        names = table.names
+        ids = table.ids
+        classes = table.classes
+        parents = table.parents
+        previousSiblings = table.previousSiblings
+        nextSiblings = table.nextSiblings
+        rootIndex = table.rootIndex
+    }
+
+    /// The arrays while they are being filled.
+    private struct Table {
+        var nodes: [xmlNodePtr] = []
+        var names: [String] = []
+        var ids: [String?] = []
+        var classes: [[String]] = []
+        var parents: [Int32] = []
+        var previousSiblings: [Int32] = []
+        var nextSiblings: [Int32] = []
+        var rootIndex = -1
+
+        mutating func add(_ root: xmlNodePtr, parent: Int32) {
+            // An explicit stack: e-mail HTML nests tables deeply, and recursion depth would follow the input.
+            var stack: [(node: xmlNodePtr, parent: Int32)] = [(root, parent)]
+            // The last child seen of each element (by index), and of the document (the slot after them all).
+            var lastChild = [Int32](repeating: -1, count: nodes.count)
+            var lastTopLevel: Int32 = -1
+            // libxml2 keeps element names in the document's dictionary, so one pointer stands for one name: the
+            // String is made once per distinct pointer instead of once per element.
+            var nameByPointer: [UnsafePointer<xmlChar>: String] = [:]
+            while let (node, parent) = stack.popLast().map({ ($0.node, $0.parent) }) {
+                let index = Int32(nodes.count)
+                nodes.append(node)
+                if let pointer = node.pointee.name {
+                    if let name = nameByPointer[pointer] {
+                        names.append(name)
+                    } else {
+                        let name = String(cString: pointer)
+                        nameByPointer[pointer] = name
+                        names.append(name)
+                    }
+                } else {
+                    names.append("")
+                }
+                var id: String?
+                var classList: [String] = []
+                var property = node.pointee.properties
+                while let attribute = property {
+                    if let name = attribute.pointee.name {
+                        if isName(name, "id") {
+                            id = SelectorMatcher.value(of: attribute, in: node)
+                        } else if isName(name, "class") {
+                            classList = SelectorMatcher.value(of: attribute, in: node)
+                                .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
+                                .map(String.init)
+                        }
+                    }
+                    property = attribute.pointee.next
+                }
+                ids.append(id)
+                classes.append(classList)
+                parents.append(parent)
+                lastChild.append(-1)
+                let previous = parent >= 0 ? lastChild[Int(parent)] : lastTopLevel
+                previousSiblings.append(previous)
+                nextSiblings.append(-1)
+                if previous >= 0 { nextSiblings[Int(previous)] = index }
+                if parent >= 0 { lastChild[Int(parent)] = index } else { lastTopLevel = index }
+                // Children are pushed in reverse (from the last) so they pop in document order.
+                var child = node.pointee.last
+                while let current = child {
+                    if current.pointee.type == XML_ELEMENT_NODE { stack.append((current, index)) }
+                    child = current.pointee.prev
+                }
+            }
+        }
+
+        private func isName(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+            let expected = literal.utf8Start
+            for offset in 0..<literal.utf8CodeUnitCount where name[offset] != expected[offset] { return false }
+            return name[literal.utf8CodeUnitCount] == 0
         }
     }
 
     var count: Int { nodes.count }
-
-    private func add(_ root: xmlNodePtr, parent: Int32) {
-        // An explicit stack: e-mail HTML nests tables deeply, and recursion depth would follow the input.
-        var stack: [(node: xmlNodePtr, parent: Int32)] = [(root, parent)]
-        var lastChildOf: [Int32: Int32] = [:]
-        while let (node, parent) = stack.popLast().map({ ($0.node, $0.parent) }) {
-            let index = Int32(nodes.count)
-            nodes.append(node)
-            names.append(node.pointee.name.map { String(cString: $0) } ?? "")
-            var id: String?
-            var classList: [String] = []
-            var property = node.pointee.properties
-            while let attribute = property {
-                if let name = attribute.pointee.name {
-                    if isName(name, "id") {
-                        id = SelectorMatcher.value(of: attribute, in: node)
-                    } else if isName(name, "class") {
-                        classList = SelectorMatcher.value(of: attribute, in: node)
-                            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
-                            .map(String.init)
-                    }
-                }
-                property = attribute.pointee.next
-            }
-            ids.append(id)
-            classes.append(classList)
-            parents.append(parent)
-            let previous = lastChildOf[parent] ?? -1
-            previousSiblings.append(previous)
-            nextSiblings.append(-1)
-            if previous >= 0 { nextSiblings[Int(previous)] = index }
-            lastChildOf[parent] = index
-            // Children are pushed in reverse so they pop in document order.
-            var children: [xmlNodePtr] = []
-            var child = node.pointee.children
-            while let current = child {
-                if current.pointee.type == XML_ELEMENT_NODE { children.append(current) }
-                child = current.pointee.next
-            }
-            for child in children.reversed() { stack.append((child, index)) }
-        }
-    }
-
-    private func isName(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
-        let expected = literal.utf8Start
-        for offset in 0..<literal.utf8CodeUnitCount where name[offset] != expected[offset] { return false }
-        return name[literal.utf8CodeUnitCount] == 0
-    }
 
     static func value(of attribute: xmlAttrPtr, in node: xmlNodePtr) -> String {
         // The common case is one text child holding the value; anything else goes through libxml2.
@@ -102,12 +139,14 @@ final class SelectorMatcher {
     // MARK: Matching
 
     /// Whether `element` matches `selector` (pseudo-elements and dynamic pseudo-classes are ignored here).
-    func matches(_ selector: Selector, element: Int) -> Bool {
-        guard let last = selector.compounds.indices.last else { return false }
-        return matches(selector, compound: last, element: element)
+    /// Selectors and compounds are borrowed, never copied: copying a compound retains its five fields, and
+    /// that showed as much as the matching itself in the profile.
+    func matches(_ selector: borrowing Selector, element: Int) -> Bool {
+        guard !selector.compounds.isEmpty else { return false }
+        return matches(selector, compound: selector.compounds.count - 1, element: element)
     }
 
-    private func matches(_ selector: Selector, compound index: Int, element: Int) -> Bool {
+    private func matches(_ selector: borrowing Selector, compound index: Int, element: Int) -> Bool {
         guard matches(selector.compounds[index], element: element) else { return false }
         if index == 0 { return true }
         switch selector.combinators[index - 1] {
@@ -135,19 +174,22 @@ final class SelectorMatcher {
     }
 
     /// The cheap checks first: name, id, classes; attributes and structure last.
-    func matches(_ compound: Selector.Compound, element: Int) -> Bool {
-        if let tag = compound.tag, names[element] != tag { return false }
+    func matches(_ compound: borrowing Selector.Compound, element: Int) -> Bool {
+        if compound.tag != nil, names[element] != compound.tag { return false }
         if !compound.ids.isEmpty {
-            guard let id = ids[element], compound.ids.allSatisfy({ $0 == id }) else { return false }
+            guard let id = ids[element] else { return false }
+            for index in compound.ids.indices where compound.ids[index] != id { return false }
         }
         if !compound.classes.isEmpty {
-            let own = classes[element]
-            for wanted in compound.classes where !own.contains(wanted) { return false }
+            for index in compound.classes.indices where !classes[element].contains(compound.classes[index]) { return false }
         }
-        for attribute in compound.attributes where !attribute.matches(self.attribute(attribute.name, of: element)) {
+        for index in compound.attributes.indices
+        where !compound.attributes[index].matches(attribute(compound.attributes[index].name, of: element)) {
             return false
         }
-        for pseudo in compound.pseudoClasses where !matches(pseudo, element: element) { return false }
+        for index in compound.pseudoClasses.indices where !matches(compound.pseudoClasses[index], element: element) {
+            return false
+        }
         return true
     }
 

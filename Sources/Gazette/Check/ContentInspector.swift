@@ -210,10 +210,13 @@ struct ContentInspector {
     /// What libxml2 reports about the body's HTML (raw HTML a writer typed), mapped to Markdown lines.
     func htmlErrors(in markdownHTML: String) -> [Diagnostic] {
         guard let fragment = try? HTMLDocument(parsing: markdownHTML) else { return [] }
-        let htmlLines = markdownHTML.split(separator: "\n", omittingEmptySubsequences: false)
         var findings: [Diagnostic] = []
+        // Split into lines only when there is something to place: most bodies have no HTML problem at all.
+        var splitLines: [Substring]?
         for problem in fragment.parseIssues {
             if let tag = Self.invalidTagName(problem.message), Self.html5Elements.contains(tag) { continue }
+            let htmlLines = splitLines ?? markdownHTML.split(separator: "\n", omittingEmptySubsequences: false)
+            splitLines = htmlLines
             // The nearest data-sourcepos at or above the reported line of cmark's output.
             var markdownLine: Int?
             var index = min(problem.line, htmlLines.count) - 1
