@@ -9,31 +9,39 @@ public enum TextWrapper {
     /// Wraps `words` (no spaces inside except on purpose, `lineBreak` for hard breaks) into lines of at
     /// most `width` columns; a longer word stands alone on its line.
     public static func wrap<Words: Sequence<String>>(_ words: Words, width: Int) -> [String] {
+        // Lines are gathered as bytes: appending small Strings one by one cost more than the wrapping itself.
         var lines: [String] = []
-        var line = ""
+        var line: [UInt8] = []
+        line.reserveCapacity(width * 2)
         var lineWidth = 0
+        func append(_ word: String) {
+            var word = word
+            word.withUTF8 { line.append(contentsOf: $0) }
+        }
         for word in words {
             if word == lineBreak {
-                lines.append(line)
-                line = ""
+                lines.append(String(decoding: line, as: UTF8.self))
+                line.removeAll(keepingCapacity: true)
                 lineWidth = 0
                 continue
             }
             let wordWidth = displayWidth(of: word)
             if lineWidth == 0 {
-                line = word
+                line.removeAll(keepingCapacity: true)
+                append(word)
                 lineWidth = wordWidth
             } else if lineWidth + 1 + wordWidth <= width {
-                line += " "
-                line += word
+                line.append(0x20)
+                append(word)
                 lineWidth += 1 + wordWidth
             } else {
-                lines.append(line)
-                line = word
+                lines.append(String(decoding: line, as: UTF8.self))
+                line.removeAll(keepingCapacity: true)
+                append(word)
                 lineWidth = wordWidth
             }
         }
-        if lineWidth > 0 || !lines.isEmpty { lines.append(line) }
+        if lineWidth > 0 || !lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
         return lines
     }
 
@@ -45,6 +53,12 @@ public enum TextWrapper {
     /// Columns a terminal or mail reader gives the text: East Asian wide characters and most emoji take two,
     /// combining marks and joiners none, everything else one.
     public static func displayWidth(of text: String) -> Int {
+        // Most words are ASCII: one column per byte, found without decoding scalars (wrapping measures every
+        // word of the text part, and scalar iteration was most of the wrapper's time).
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil
+        }
+        if let ascii, let width = ascii { return width }
         var width = 0
         for scalar in text.unicodeScalars {
             let value = scalar.value

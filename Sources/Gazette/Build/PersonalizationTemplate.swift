@@ -1,6 +1,8 @@
 // A rendered text with holes: literal chunks between per-recipient slots. Filling it is byte copying,
 // no parsing and no rendering, so a publish can personalize hundreds of thousands of messages a second.
 
+import Foundation  // memchr, memcmp
+
 /// Literal chunks and slots: chunk 0, slot 0, chunk 1, … chunk n.
 public struct PersonalizationTemplate: Sendable, Equatable, Codable {
     /// How a slot's value is written: escaped for HTML, or as it is for text and headers.
@@ -14,12 +16,21 @@ public struct PersonalizationTemplate: Sendable, Equatable, Codable {
     /// Splits `text` on slot tokens (`GZSLOT<n>Z`).
     public init(splitting text: String, escaping: Escaping) {
         self.escaping = escaping
-        let bytes = Array(text.utf8)
+        var text = text
+        (chunks, slots) = text.withUTF8 { Self.split($0) }
+    }
+
+    /// Chunks and slot numbers of UTF-8 text. Candidates are found with memchr on the token's first byte: this
+    /// runs over the whole email and text of every issue.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (chunks: [[UInt8]], slots: [Int]) {
         let prefix = Array(SlotTable.prefix.utf8)
         var chunks: [[UInt8]] = [], slots: [Int] = []
         var chunkStart = 0, index = 0
+        guard let base = bytes.baseAddress else { return ([[]], []) }
         while index + prefix.count < bytes.count {
-            guard bytes[index] == prefix[0], bytes[index..<(index + prefix.count)].elementsEqual(prefix) else {
+            guard let found = memchr(base + index, Int32(prefix[0]), bytes.count - index - prefix.count) else { break }
+            index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard memcmp(base + index, prefix, prefix.count) == 0 else {
                 index += 1
                 continue
             }
@@ -36,8 +47,7 @@ public struct PersonalizationTemplate: Sendable, Equatable, Codable {
             chunkStart = index
         }
         chunks.append(Array(bytes[chunkStart...]))
-        self.chunks = chunks
-        self.slots = slots
+        return (chunks, slots)
     }
 
     /// The same chunks and slots with another escaping.
