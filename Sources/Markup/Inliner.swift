@@ -32,6 +32,8 @@ public struct Inliner: Sendable {
         }
         let matcher = SelectorMatcher(document)
 
+        let properties = InlinerProperties()
+        let ruleProperties = index.declarations.map { properties.number(of: $0.property) }
         var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
         var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
         var candidates: [Int32] = []
@@ -42,14 +44,16 @@ public struct Inliner: Sendable {
                 // Read in place: a copy of the instance would retain every part of its selector.
                 guard matcher.matches(index.instances[Int(candidate)].selector, element: element) else { continue }
                 if cascade == nil {
-                    cascade = styleAttributeCascade(of: element, matcher: matcher, document: document, report: &report)
+                    cascade = styleAttributeCascade(of: element, matcher: matcher, document: document,
+                                                    properties: properties, report: &report)
                 }
                 ruleMatched[index.instances[Int(candidate)].rule] = true
                 let specificity = index.instances[Int(candidate)].selector.specificity
                 for position in index.instances[Int(candidate)].declarations {
                     let declaration = index.declarations[position]
                     cascade?.add(InlinerCascade.Entry(
-                        declaration: declaration, origin: declaration.isImportant ? .importantRule : .rule,
+                        declaration: declaration, property: ruleProperties[position],
+                        origin: declaration.isImportant ? .importantRule : .rule,
                         specificity: specificity, position: position, source: Int(candidate)))
                 }
             }
@@ -58,7 +62,8 @@ public struct Inliner: Sendable {
 
         for element in 0..<matcher.count {
             guard let cascade = styles[element] else { continue }
-            write(cascade, to: element, styles: styles, matcher: matcher, document: document, report: &report)
+            write(cascade, to: element, styles: styles, matcher: matcher, document: document, properties: properties,
+                  report: &report)
         }
 
         report.rulesInlined = ruleMatched.filter { $0 }.count
@@ -94,9 +99,10 @@ public struct Inliner: Sendable {
 
     /// A cascade seeded with the element's own `style` attribute, which outranks normal rules.
     private func styleAttributeCascade(
-        of element: Int, matcher: SelectorMatcher, document: HTMLDocument, report: inout InlineReport
+        of element: Int, matcher: SelectorMatcher, document: HTMLDocument, properties: InlinerProperties,
+        report: inout InlineReport
     ) -> InlinerCascade {
-        var cascade = InlinerCascade()
+        var cascade = InlinerCascade(propertyCount: properties.count)
         guard let text = matcher.attribute("style", of: element), !text.allSatisfy(\.isWhitespace) else { return cascade }
         let parsed = Stylesheet.declarations(inStyleAttribute: text, source: "")
         if !parsed.diagnostics.isEmpty {
@@ -110,7 +116,8 @@ public struct Inliner: Sendable {
         }
         for (position, declaration) in parsed.declarations.enumerated() {
             cascade.add(InlinerCascade.Entry(
-                declaration: declaration, origin: declaration.isImportant ? .importantStyleAttribute : .styleAttribute,
+                declaration: declaration, property: properties.number(of: declaration.property),
+                origin: declaration.isImportant ? .importantStyleAttribute : .styleAttribute,
                 specificity: .zero, position: position, source: -1))
         }
         return cascade
@@ -119,13 +126,13 @@ public struct Inliner: Sendable {
     /// Writes the `style` attribute and the presentational attributes of one element.
     private func write(
         _ cascade: InlinerCascade, to element: Int, styles: [InlinerCascade?], matcher: SelectorMatcher,
-        document: HTMLDocument, report: inout InlineReport
+        document: HTMLDocument, properties: InlinerProperties, report: inout InlineReport
     ) {
         // Custom properties inherit: look on the element, then up its ancestors (Juice's findVariableValue).
         let lookup: (String) -> String? = { name in
             var current: Int? = element
             while let index = current {
-                if let value = styles[index]?.winner(name)?.value { return value }
+                if let value = styles[index]?.winner(properties.existingNumber(of: name))?.value { return value }
                 current = matcher.parent(of: index)
             }
             return nil
@@ -165,7 +172,7 @@ public struct Inliner: Sendable {
             report.elementsStyled += 1
         }
         let attributes = OutlookAttributes.attributes(for: matcher.names[element], options: options) { property in
-            cascade.winner(property).map { resolve($0.value) }
+            cascade.winner(properties.existingNumber(of: property)).map { resolve($0.value) }
         }
         for (name, value) in attributes { node.setAttribute(name, value) }
     }

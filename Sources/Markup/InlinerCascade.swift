@@ -13,6 +13,8 @@ struct InlinerCascade {
     /// One candidate declaration with everything that orders it.
     struct Entry {
         var declaration: Declaration
+        /// The declaration's property as numbered by the run's `InlinerProperties`.
+        var property: Int32
         var origin: Origin
         var specificity: Specificity
         /// Source order: the declaration's position among all declarations of the run (or of the attribute).
@@ -34,23 +36,26 @@ struct InlinerCascade {
     private var alive: [Bool] = []
     /// For each entry, the repeat from the same source it followed (-1 for none).
     private var previous: [Int32] = []
-    /// Per property, the index of the winning entry. A linear scan over a few dozen small strings beats
-    /// hashing them; an element rarely has more.
-    private var headProperties: [String] = []
-    private var headIndices: [Int32] = []
+    /// Per property number, the index of the winning entry (-1: none yet).
+    private var heads: [Int32] = []
 
-    var isEmpty: Bool { headProperties.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
 
-    private func headSlot(_ property: String) -> Int? {
-        headProperties.firstIndex(of: property)
+    /// An empty cascade with room for the run's properties known so far (growing arrays one entry at a time
+    /// was most of the cascade's cost).
+    init(propertyCount: Int = 0) {
+        heads = [Int32](repeating: -1, count: propertyCount)
+        entries.reserveCapacity(32)
+        alive.reserveCapacity(32)
+        previous.reserveCapacity(32)
     }
 
     mutating func add(_ entry: Entry) {
-        let property = entry.declaration.property
+        let property = Int(entry.property)
+        if property >= heads.count { heads += repeatElement(-1, count: property + 1 - heads.count) }
         var link: Int32 = -1
-        let slot = headSlot(property)
-        if let slot {
-            let headIndex = headIndices[slot]
+        let headIndex = heads[property]
+        if headIndex >= 0 {
             let head = entries[Int(headIndex)]
             guard entry.outranks(head) else { return }
             if head.source == entry.source {
@@ -63,20 +68,17 @@ struct InlinerCascade {
                 }
             }
         }
-        if let slot {
-            headIndices[slot] = Int32(entries.count)
-        } else {
-            headProperties.append(property)
-            headIndices.append(Int32(entries.count))
-        }
+        heads[property] = Int32(entries.count)
         entries.append(entry)
         alive.append(true)
         previous.append(link)
     }
 
-    /// The winning declaration of a property.
-    func winner(_ property: String) -> Declaration? {
-        headSlot(property).map { entries[Int(headIndices[$0])].declaration }
+    /// The winning declaration of a property, by its number.
+    func winner(_ property: Int32?) -> Declaration? {
+        guard let property, Int(property) < heads.count else { return nil }
+        let head = heads[Int(property)]
+        return head >= 0 ? entries[Int(head)].declaration : nil
     }
 
     /// Indices into `entries` of every surviving entry, in the order Juice writes them: weakest first.
