@@ -69,6 +69,19 @@ extension PlainTextWriter {
     /// An image reads as its alt text in brackets; no alt (or an empty one: a spacer) reads as nothing.
     mutating func appendImage(_ node: xmlNodePtr) {
         guard let alt = HTMLNode.attribute("alt", of: node) else { return }
+        if alt.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII alt text (the usual case) split on bytes: the same words as by Character, without
+            // Unicode property lookups for every letter.
+            var altWords = alt.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
+                .map { String(decoding: $0, as: UTF8.self) }
+            guard !altWords.isEmpty else { return }
+            altWords[0] = "[" + altWords[0]
+            altWords[altWords.count - 1] += "]"
+            joinsPrevious = false
+            words += altWords
+            joinsPrevious = false
+            return
+        }
         let altWords = alt.split(whereSeparator: { $0.isWhitespace })
         guard !altWords.isEmpty else { return }
         joinsPrevious = false

@@ -189,13 +189,24 @@ public struct IssueRenderer {
     /// Relative `href`/`src` become absolute against the base URL; `data-sourcepos` goes.
     static func finalizeURLs(in document: HTMLDocument, baseURL: String) {
         document.root?.visitElements { element in
-            element.removeAttribute("data-sourcepos")
-            for attribute in ["href", "src"] {
-                guard let value = element.attribute(attribute), let absolute = absoluteURL(value, baseURL: baseURL)
-                else { continue }
-                element.setAttribute(attribute, absolute)
+            // One pass over the attributes' bytes; Strings only for a URL that may change.
+            var hasSourcePosition = false
+            var rewrites: [(name: String, value: String)] = []
+            element.forEachAttribute { name, value in
+                if equals(name, "data-sourcepos") {
+                    hasSourcePosition = true
+                } else if equals(name, "href") || equals(name, "src"), !hasScheme(value),
+                          let absolute = absoluteURL(String(decoding: value, as: UTF8.self), baseURL: baseURL) {
+                    rewrites.append((String(decoding: name, as: UTF8.self), absolute))
+                }
             }
+            if hasSourcePosition { element.removeAttribute("data-sourcepos") }
+            for rewrite in rewrites { element.setAttribute(rewrite.name, rewrite.value) }
         }
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// nil when `value` is already absolute, a fragment, a slot, or template code.
@@ -221,7 +232,7 @@ public struct IssueRenderer {
     }
 
     /// Whether `bytes` start with an ASCII URL scheme and its colon (`https:`), which the slow path also skips.
-    static func hasScheme(_ bytes: String.UTF8View) -> Bool {
+    static func hasScheme<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         var first = true
         for byte in bytes {
             let letter = byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A
