@@ -36,14 +36,18 @@ do {
     let input = try renderer.preInlineHTML(issue)
     try Data(input.utf8).write(to: URL(fileURLWithPath: arguments[3]))
 
-    // GAZETTE_PROFILE=inline|build:N runs one stage N times and prints nothing: for callgrind and perf.
+    // GAZETTE_PROFILE=inline|build:N runs one stage N times and prints nothing: for callgrind and perf
+    // (BENCHMARKS.md shows how).
     if let profile = ProcessInfo.processInfo.environment["GAZETTE_PROFILE"] {
         let parts = profile.split(separator: ":")
         let count = parts.count > 1 ? Int(parts[1]) ?? 100 : 100
         let checker = IssueChecker(configuration: project.configuration)
+        // GAZETTE_PROFILE_INPUT=FILE inlines that HTML instead of the issue's (css-inline's big_page …).
+        let html = try ProcessInfo.processInfo.environment["GAZETTE_PROFILE_INPUT"]
+            .map { try String(contentsOfFile: $0, encoding: .utf8) } ?? input
         for _ in 0..<count {
             if parts[0] == "inline" {
-                let document = try HTMLDocument(parsing: input)
+                let document = try HTMLDocument(parsing: html)
                 _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
                 _ = document.serialized()
             } else {
@@ -53,15 +57,29 @@ do {
         exit(0)
     }
     var results: [[String: Any]] = []
-    // 1. Inlining alone: parse, inline, serialize (what css-inline and premailer do).
+    // 1. Inlining alone: parse, inline, serialize (what css-inline and premailer do). The inliner keeps parsed
+    // stylesheets by their text for the life of the process (a build parses email.css once for all issues), so
+    // the loop measures that warm state; the "cold" figure forgets the stylesheet before every run, as the peers
+    // parse their CSS on every call.
     results.append(try measure("gazette inline") {
         let document = try HTMLDocument(parsing: input)
         _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
         _ = document.serialized()
     })
-    // 2. The whole issue build: Markdown, template, inlining, text part, checks.
+    results.append(try measure("gazette inline cold") {
+        Inliner.removeCachedStylesheets()
+        let document = try HTMLDocument(parsing: input)
+        _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
+        _ = document.serialized()
+    })
+    // 2. The whole issue build: Markdown, template, inlining, text part, checks (warm, then cold as above).
     let checker = IssueChecker(configuration: project.configuration)
     results.append(try measure("gazette whole issue build") {
+        let rendered = try renderer.render(issue)
+        _ = checker.check(rendered)
+    })
+    results.append(try measure("gazette whole issue build cold") {
+        Inliner.removeCachedStylesheets()
         let rendered = try renderer.render(issue)
         _ = checker.check(rendered)
     })

@@ -37,27 +37,31 @@ public struct Inliner: Sendable {
         var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
         var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
         var candidates: [Int32] = []
-        for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
-            var cascade: InlinerCascade?
-            index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element], into: &candidates)
-            for candidate in candidates {
-                // Read in place: a copy of the instance would retain every part of its selector.
-                guard matcher.matches(index.instances[Int(candidate)].selector, element: element) else { continue }
-                if cascade == nil {
-                    cascade = styleAttributeCascade(of: element, matcher: matcher, document: document,
-                                                    properties: properties, report: &report)
+        // Instances are read through a pointer: a copy would retain every part of its selector.
+        index.instances.withUnsafeBufferPointer { instances in
+            for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
+                var cascade: InlinerCascade?
+                index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element],
+                                 into: &candidates)
+                for candidate in candidates {
+                    guard let instance = instances.baseAddress.map({ $0 + Int(candidate) }),
+                          matcher.matches(instance.pointee.selector, element: element) else { continue }
+                    if cascade == nil {
+                        cascade = styleAttributeCascade(of: element, matcher: matcher, document: document,
+                                                        properties: properties, report: &report)
+                    }
+                    ruleMatched[instance.pointee.rule] = true
+                    let specificity = instance.pointee.selector.specificity
+                    for position in instance.pointee.declarations {
+                        let declaration = index.declarations[position]
+                        cascade?.add(InlinerCascade.Entry(
+                            declaration: declaration, property: ruleProperties[position],
+                            origin: declaration.isImportant ? .importantRule : .rule,
+                            specificity: specificity, position: position, source: Int(candidate)))
+                    }
                 }
-                ruleMatched[index.instances[Int(candidate)].rule] = true
-                let specificity = index.instances[Int(candidate)].selector.specificity
-                for position in index.instances[Int(candidate)].declarations {
-                    let declaration = index.declarations[position]
-                    cascade?.add(InlinerCascade.Entry(
-                        declaration: declaration, property: ruleProperties[position],
-                        origin: declaration.isImportant ? .importantRule : .rule,
-                        specificity: specificity, position: position, source: Int(candidate)))
-                }
+                styles[element] = cascade
             }
-            styles[element] = cascade
         }
 
         for element in 0..<matcher.count {

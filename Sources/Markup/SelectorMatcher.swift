@@ -139,38 +139,71 @@ final class SelectorMatcher {
     // MARK: Matching
 
     /// Whether `element` matches `selector` (pseudo-elements and dynamic pseudo-classes are ignored here).
-    /// Selectors and compounds are borrowed, never copied: copying a compound retains its five fields, and
-    /// that showed as much as the matching itself in the profile.
+    /// Whether `element` matches `selector` (pseudo-elements and dynamic pseudo-classes are ignored here).
     func matches(_ selector: borrowing Selector, element: Int) -> Bool {
-        guard !selector.compounds.isEmpty else { return false }
-        return matches(selector, compound: selector.compounds.count - 1, element: element)
+        selector.compounds.withUnsafeBufferPointer { compounds in
+            selector.combinators.withUnsafeBufferPointer { combinators in
+                matches(compounds, combinators, compound: compounds.count - 1, element: element)
+            }
+        }
     }
 
-    private func matches(_ selector: borrowing Selector, compound index: Int, element: Int) -> Bool {
-        guard matches(selector.compounds[index], element: element) else { return false }
+    /// Compounds are read through pointers, never copied: a copy retains its five fields, and that cost as much
+    /// as the matching itself in the profile (a descendant selector tests every ancestor).
+    private func matches(
+        _ compounds: UnsafeBufferPointer<Selector.Compound>, _ combinators: UnsafeBufferPointer<Selector.Combinator>,
+        compound index: Int, element: Int
+    ) -> Bool {
+        guard index >= 0, let base = compounds.baseAddress, matches(base + index, element: element) else { return false }
         if index == 0 { return true }
-        switch selector.combinators[index - 1] {
+        switch combinators[index - 1] {
         case .child:
             let parent = parents[element]
-            return parent >= 0 && matches(selector, compound: index - 1, element: Int(parent))
+            return parent >= 0 && matches(compounds, combinators, compound: index - 1, element: Int(parent))
         case .descendant:
             var ancestor = parents[element]
             while ancestor >= 0 {
-                if matches(selector, compound: index - 1, element: Int(ancestor)) { return true }
+                if matches(compounds, combinators, compound: index - 1, element: Int(ancestor)) { return true }
                 ancestor = parents[Int(ancestor)]
             }
             return false
         case .nextSibling:
             let previous = previousSiblings[element]
-            return previous >= 0 && matches(selector, compound: index - 1, element: Int(previous))
+            return previous >= 0 && matches(compounds, combinators, compound: index - 1, element: Int(previous))
         case .subsequentSibling:
             var previous = previousSiblings[element]
             while previous >= 0 {
-                if matches(selector, compound: index - 1, element: Int(previous)) { return true }
+                if matches(compounds, combinators, compound: index - 1, element: Int(previous)) { return true }
                 previous = previousSiblings[Int(previous)]
             }
             return false
         }
+    }
+
+    private func matches(_ compound: UnsafePointer<Selector.Compound>, element: Int) -> Bool {
+        if let tag = compound.pointee.tag, names[element] != tag { return false }
+        if !compound.pointee.ids.isEmpty {
+            guard let id = ids[element] else { return false }
+            for index in compound.pointee.ids.indices where compound.pointee.ids[index] != id { return false }
+        }
+        if !compound.pointee.classes.isEmpty {
+            for index in compound.pointee.classes.indices where !classes[element].contains(compound.pointee.classes[index]) {
+                return false
+            }
+        }
+        if !compound.pointee.attributes.isEmpty || !compound.pointee.pseudoClasses.isEmpty {
+            return matchesRest(compound.pointee, element: element)
+        }
+        return true
+    }
+
+    /// Attribute selectors and pseudo-classes: rarer, so the compound is simply used as a value here.
+    private func matchesRest(_ compound: Selector.Compound, element: Int) -> Bool {
+        for attribute in compound.attributes where !attribute.matches(self.attribute(attribute.name, of: element)) {
+            return false
+        }
+        for pseudo in compound.pseudoClasses where !matches(pseudo, element: element) { return false }
+        return true
     }
 
     /// The cheap checks first: name, id, classes; attributes and structure last.

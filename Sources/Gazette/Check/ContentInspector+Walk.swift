@@ -31,7 +31,8 @@ extension ContentInspector {
                 }
             }
             let line = position.flatMap(ContentInspector.startLine(ofSourcePosition:)) ?? sourceLine
-            let location = inspector.location(markdownLine: line)
+            // Made only when something is reported: most elements have nothing to say.
+            lazy var location = inspector.location(markdownLine: line)
 
             if ContentInspector.unsafeElements.contains(name) {
                 elementFindings.append(.error("unsafe-html", "<\(name)> does not work in email and is removed or flagged by filters",
