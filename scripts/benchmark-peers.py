@@ -1,5 +1,6 @@
 """Times css-inline and premailer on the same HTML inside this process (no interpreter start counted),
 then prints Gazette's figures beside them and the ratios. Called by scripts/benchmark."""
+import importlib.metadata
 import json
 import statistics
 import sys
@@ -36,7 +37,8 @@ inline_cold_s = ours["gazette inline cold"]["median_s"]
 build_s = ours["gazette whole issue build"]["median_s"]
 build_cold_s = ours["gazette whole issue build cold"]["median_s"]
 personalize = ours["gazette personalization"]
-version = getattr(css_inline, "__version__", "")
+version = importlib.metadata.version("css-inline")
+premailer_version = importlib.metadata.version("premailer")
 
 print(f"input: the example issue's email, {gazette['input_bytes']:,} bytes of HTML with its CSS in <style>")
 print()
@@ -46,8 +48,8 @@ for label, key_or_seconds, runs in [
     ("Gazette: CSS inlining (CSS parsed every run)", inline_cold_s, ours["gazette inline cold"]["runs"]),
     ("Gazette: whole issue build (stylesheet cached)", build_s, ours["gazette whole issue build"]["runs"]),
     ("Gazette: whole issue build (CSS parsed every run)", build_cold_s, ours["gazette whole issue build cold"]["runs"]),
-    (f"css-inline {version}: inlining".replace("  ", " "), css_inline_s, css_inline_runs),
-    ("premailer: inlining", premailer_s, premailer_runs),
+    (f"css-inline {version}: inlining", css_inline_s, css_inline_runs),
+    (f"premailer {premailer_version}: inlining", premailer_s, premailer_runs),
 ]:
     print(f"{label:52} {key_or_seconds * 1e3:10.3f} ms {runs:8}")
 print()
