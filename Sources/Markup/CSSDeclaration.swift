@@ -3,9 +3,9 @@
 /// A CSS declaration: lower-cased property, value without `!important`, and where it was written.
 public struct Declaration: Sendable, Equatable {
     /// The property name, lower-cased (custom properties `--x` keep their case).
-    public var property: String
+    public var property: String { didSet { traits = Traits(property: property, value: value) } }
     /// The value, trimmed, comments removed, without the `!important` flag.
-    public var value: String { didSet { traits = Traits(value) } }
+    public var value: String { didSet { traits = Traits(property: property, value: value) } }
     /// Whether the declaration was marked `!important`.
     public var isImportant: Bool
     /// 1-based line inside the stylesheet.
@@ -17,7 +17,7 @@ public struct Declaration: Sendable, Equatable {
         self.value = value
         self.isImportant = isImportant
         self.line = line
-        traits = Traits(value)
+        traits = Traits(property: property, value: value)
     }
 
     /// What the inliner asks of every value it writes, found once when the stylesheet is parsed (and cached
@@ -27,6 +27,19 @@ public struct Declaration: Sendable, Equatable {
         var mayUseVariables = false
         var hasDoubleQuote = false
         var hasSingleQuote = false
+
+        /// `property: value` as the inliner writes it into `style` (double quotes made single when the value has
+        /// no single ones, as Juice does), for values without `var()`.
+        var written: [UInt8] = []
+
+        init(property: String, value: String) {
+            self.init(value)
+            written.reserveCapacity(property.utf8.count + value.utf8.count + 2)
+            written += property.utf8
+            written += ": ".utf8
+            let swapQuotes = hasDoubleQuote && !hasSingleQuote
+            for byte in value.utf8 { written.append(swapQuotes && byte == UInt8(ascii: "\"") ? UInt8(ascii: "'") : byte) }
+        }
 
         init(_ value: String) {
             var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)

@@ -155,17 +155,22 @@ public struct Inliner: Sendable {
             if property == "content" || (options.resolveCSSVariables && property.utf8.first == UInt8(ascii: "-")
                                          && property.hasPrefix("--")) { continue }
             if !style.isEmpty { style.append(0x20) }
-            Self.append(property, to: &style)
-            style.append(UInt8(ascii: ":"))
-            style.append(0x20)
             let traits = declaration.traits
-            let value = traits.mayUseVariables ? resolve(declaration.value) : declaration.value
-            let resolvedTraits = traits.mayUseVariables ? Declaration.Traits(value) : traits
-            // Juice writes double quotes as single ones so the attribute needs no &quot;; only when that is safe.
-            if resolvedTraits.hasDoubleQuote, !resolvedTraits.hasSingleQuote {
-                for byte in value.utf8 { style.append(byte == UInt8(ascii: "\"") ? UInt8(ascii: "'") : byte) }
+            if !traits.mayUseVariables {
+                // Written once when the stylesheet was parsed (and cached with it).
+                style += traits.written
             } else {
-                Self.append(value, to: &style)
+                Self.append(property, to: &style)
+                style.append(UInt8(ascii: ":"))
+                style.append(0x20)
+                let value = resolve(declaration.value)
+                let resolvedTraits = Declaration.Traits(value)
+                // Juice writes double quotes as single ones so the attribute needs no &quot;; only when that is safe.
+                if resolvedTraits.hasDoubleQuote, !resolvedTraits.hasSingleQuote {
+                    for byte in value.utf8 { style.append(byte == UInt8(ascii: "\"") ? UInt8(ascii: "'") : byte) }
+                } else {
+                    Self.append(value, to: &style)
+                }
             }
             if options.preserveImportant, declaration.isImportant { Self.append(" !important", to: &style) }
             style.append(UInt8(ascii: ";"))
