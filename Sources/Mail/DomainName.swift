@@ -12,7 +12,10 @@ public enum DomainName {
         if domain.hasPrefix("[") { return try addressLiteral(domain) }
 
         // IDNA separators: full stop and its ideographic and full-width forms (RFC 3490 §3.1).
-        let labels = domain.split(omittingEmptySubsequences: false) { "\u{2E}\u{3002}\u{FF0E}\u{FF61}".contains($0) }
+        let separators: Set<Character> = ["\u{2E}", "\u{3002}", "\u{FF0E}", "\u{FF61}"]
+        let labels = domain.utf8.allSatisfy({ $0 < 0x80 })
+            ? domain.split(separator: ".", omittingEmptySubsequences: false)  // the common case, without Character sets
+            : domain.split(omittingEmptySubsequences: false) { separators.contains($0) }
         if labels.count > 1, labels.last?.isEmpty == true, labels.dropLast().allSatisfy({ !$0.isEmpty }) {
             throw fail("the domain ends with a dot")
         }

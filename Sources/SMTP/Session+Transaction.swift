@@ -191,13 +191,25 @@ extension Session {
         var line = "MAIL FROM:<\(envelope.sender?.address ?? "")>"
         if capabilities.offers("SIZE") { line += " SIZE=\(message.count)" }
         // RFC 6152: declare 8-bit content when there is some and the server knows the keyword.
-        if capabilities.eightBitMIME && message.contains(where: { $0 >= 0x80 }) { line += " BODY=8BITMIME" }
+        if capabilities.eightBitMIME && Self.hasEightBitByte(message) { line += " BODY=8BITMIME" }
         if utf8 { line += " SMTPUTF8" }
         if capabilities.deliveryStatusNotification, let dsn = envelope.deliveryStatusNotification {
             if let ret = dsn.returnContent { line += " RET=\(ret.rawValue)" }
             if let id = dsn.envelopeID { line += " ENVID=\(DSNRequest.xtext(id))" }
         }
         return line
+    }
+
+    /// Whether any byte has its high bit set, eight bytes at a time (it runs over every message sent).
+    static func hasEightBitByte(_ message: [UInt8]) -> Bool {
+        message.withUnsafeBytes { raw in
+            let words = raw.count / 8
+            var accumulated: UInt64 = 0
+            for word in 0..<words { accumulated |= raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) }
+            if accumulated & 0x8080_8080_8080_8080 != 0 { return true }
+            for index in (words * 8)..<raw.count where raw[index] >= 0x80 { return true }
+            return false
+        }
     }
 
     func rcptCommand(_ recipient: Mailbox, dsn: DSNRequest?, capabilities: ServerCapabilities) -> String {
