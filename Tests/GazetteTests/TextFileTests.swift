@@ -37,7 +37,7 @@ final class TextFileTests: XCTestCase {
 
     func testRefusesA50MegabyteFileWithoutReadingIt() throws {
         let url = directory.url.appendingPathComponent("huge.md")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil))
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 50 * 1024 * 1024)
         try handle.close()

@@ -49,7 +49,10 @@ struct AudienceSnapshot {
             // Streamed, hashed and copied in chunks: a list of a million rows never sits in memory.
             let hasher = StreamingSHA256()
             let temporary = directory.appendingPathComponent(".\(name).csv.partial")
-            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw DiagnosticError(.error("audience-snapshot", "cannot create \(relativeDirectory)/\(name).csv",
+                                             at: SourceLocation(path: relativeDirectory), hint: "check that logs/ is writable"))
+            }
             let output = try FileHandle(forWritingTo: temporary)
             do {
                 _ = try ListFileScan.forEachChunk(of: source, path: path) { chunk in
