@@ -11,8 +11,9 @@ struct BuildCommand: ParsableCommand {
         Example:
           gazette build            # all issues that are not drafts
           gazette build --drafts   # drafts too
-        Output: public/index.html, public/feed.xml, public/issues/<slug>/index.html, and per issue
-        public/email/<slug>/email.html, email.txt (per-recipient values shown as {{name}}) and prepared.json.
+        Output: public/index.html, public/feed.xml, public/issues/<slug>/index.html,
+        and per issue public/email/<slug>/email.html, email.txt (per-recipient
+        values shown as {{name}}) and prepared.json.
         """
     )
 

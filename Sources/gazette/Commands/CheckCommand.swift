@@ -9,10 +9,11 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check issues: link/text ratio, sizes, unsubscribe link and postal address, links, images, HTML.",
         discussion: """
         Examples:
-          gazette check                      # every issue that is not a draft
-          gazette check 3 --strict           # issue 3; warnings fail too
-          gazette check --format json        # for CI
-        Exit status: 0 clean, 1 errors (or warnings with --strict). Thresholds: `checks:` in gazette.yml.
+          gazette check                 # every issue that is not a draft
+          gazette check 3 --strict      # issue 3; warnings fail too
+          gazette check --format json   # for CI
+        Exit status: 0 clean, 1 errors (or warnings with --strict).
+        Thresholds: `checks:` in gazette.yml.
         """
     )
 

@@ -11,11 +11,11 @@ struct PublishCommand: ParsableCommand {
         abstract: "Send an issue to its subscribers through the configured delivery, resumably.",
         discussion: """
         Examples:
-          gazette publish 3                             # via delivery.via (default outbox:outbox)
-          gazette publish 3 --dry-run                   # validate every message, send nothing
-          gazette publish 3 --test-to me@example.org    # one [TEST] message, no log
+          gazette publish 3                           # via delivery.via
+          gazette publish 3 --dry-run                 # send nothing
+          gazette publish 3 --test-to me@example.org  # one [TEST] message
           gazette publish 3 --via smtp://news@smtp.example.org:587
-          gazette publish 3 --shard 2/4                 # one of four CI jobs, own log each
+          gazette publish 3 --shard 2/4               # one of four CI jobs
 
         The log is logs/<issue>.jsonl; commit it with logs/<issue>.lists/ so that a
         later run resumes. A rerun skips whoever was sent, failed or invalid, retries

@@ -17,10 +17,11 @@ struct SMTPTestCommand: ParsableCommand {
         abstract: "Connect to the relay, show TLS, certificate and extensions, authenticate, and optionally send one message.",
         discussion: """
         Examples:
-          gazette smtp test                                   # the relay in delivery.via
-          gazette smtp test --via smtps://news@smtp.example.org --to me@example.org
-          gazette smtp test --via smtp://127.0.0.1:2525?tls=none --transcript
-        The password comes from GAZETTE_SMTP_PASSWORD; AUTH lines are redacted in the transcript.
+          gazette smtp test                       # the relay in delivery.via
+          gazette smtp test --via smtps://news@smtp.example.org \\
+                            --to me@example.org
+          gazette smtp test --via 'smtp://127.0.0.1:2525?tls=none' --transcript
+        The password comes from GAZETTE_SMTP_PASSWORD; the transcript hides AUTH.
         """
     )
 
