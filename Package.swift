@@ -1,6 +1,6 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Gazette: a newsletter publisher that works like a static site generator.
-// Module cut and dependency direction: see DESIGN.md (gazette → Gazette → {Markup, Mail, SMTP} → C modules).
+// Module cut and dependency direction: see DESIGN.md (gazette → GazetteServer → Gazette → {Markup, Mail, SMTP} → C modules).
 import PackageDescription
 
 let package = Package(
@@ -17,6 +17,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The HTTP server of `preview` (and later `serve`). No traits: swift-configuration is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Hummingbird's own dependencies, named because GazetteServer sets their types (Logger, TimeAmount).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // System libraries: module maps and shim headers only.
@@ -35,20 +40,32 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The HTTP side (preview pages, live reload): the only module that imports Hummingbird.
+        .target(
+            name: "GazetteServer",
+            dependencies: [
+                "Gazette", "Markup",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "gazette",
-            dependencies: ["Gazette", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Gazette", "GazetteServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // `scripts/benchmark` runs it in a release build beside the peers (BENCHMARKS.md).
         .executableTarget(name: "gazette-benchmark", dependencies: ["Gazette", "Markup"], path: "Benchmarks/GazetteBenchmark"),
 
         .target(name: "GazetteTestSupport", dependencies: ["Gazette"], path: "Tests/GazetteTestSupport",
-                exclude: ["smtp_test_server.py"]),
+                exclude: ["smtp_test_server.py", "chromium_devtools.py"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),
         .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup"], exclude: ["Golden"]),
+        .testTarget(name: "GazetteServerTests", dependencies: ["GazetteServer", "Gazette", "GazetteTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

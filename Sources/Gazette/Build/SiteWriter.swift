@@ -29,13 +29,8 @@ struct SiteWriter {
         }
 
         for issue in rendered {
-            var page: [String: Any] = [
-                "newsletter": context.newsletter(basePath: "../../", year: issue.source.date.year),
-                "issue": context.issue(issue.source),
-                "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, base: "../../"),
-            ]
-            page["issues"] = listing(newestFirst, context: context, absolute: false, basePath: "../../", content: feedContent)
-            written.append(try save(templates.render("page.html", page), to: TemplateContext.pagePath(of: issue.source) + "index.html"))
+            let page = try webPage(of: issue, listing: newestFirst, feedContent: feedContent)
+            written.append(try save(page, to: TemplateContext.pagePath(of: issue.source) + "index.html"))
             written += try writePrepared(issue.prepared)
         }
 
@@ -59,6 +54,20 @@ struct SiteWriter {
         }
         written += try copyContentFiles()
         return written
+    }
+
+    /// The web archive page of `issue` (templates/page.html), as it is written to public/issues/<slug>/index.html;
+    /// `listing` is every issue of the site, newest first, and `feedContent` their feed bodies by source path.
+    func webPage(of issue: RenderedIssue, listing issues: [RenderedIssue], feedContent: [String: String] = [:]) throws -> String {
+        let context = TemplateContext(configuration: project.configuration)
+        let renderer = IssueRenderer(project: project, templates: templates)
+        var page: [String: Any] = [
+            "newsletter": context.newsletter(basePath: "../../", year: issue.source.date.year),
+            "issue": context.issue(issue.source),
+            "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, base: "../../"),
+        ]
+        page["issues"] = listing(issues, context: context, absolute: false, basePath: "../../", content: feedContent)
+        return try templates.render("page.html", page)
     }
 
     /// The issues as index and feed templates list them.

@@ -20,6 +20,16 @@ public struct Recipient: Sendable {
     }
 }
 
+/// One recipient's subject, HTML and text as they are sent, before MIME encoding.
+public struct PersonalizedIssue: Sendable {
+    public var to: String
+    public var subject: String
+    public var html: String
+    public var text: String
+    public var unsubscribeURL: String?
+    public var unsubscribeMailto: String?
+}
+
 /// A composed message, or why the recipient is invalid.
 public enum Composition: Sendable {
     case message(OutgoingMessage)
@@ -70,16 +80,42 @@ public struct MessageComposer: Sendable {
         try MessageID(seed: "\(prepared.slug)/\(AddressKey.normalize(address))", domain: senderDomain)
     }
 
+    /// What one recipient's message is made of: the mailbox, the unsubscribe links and every slot's value.
+    struct RecipientValues {
+        var mailbox: Mailbox
+        var unsubscribeURL: String?
+        var unsubscribeMailto: String?
+        var slots: [[UInt8]]
+    }
+
+    /// The values for `recipient`; throws MailError for an address or a name that cannot be used.
+    func values(for recipient: Recipient) throws -> RecipientValues {
+        let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let mailbox = try Mailbox(recipient.address, displayName: displayName)
+        let links = try unsubscribe.links(address: mailbox.address, list: recipient.list)
+        let slots = prepared.slotValues(fields: recipient.fields, unsubscribeURL: links.url ?? "", defaults: defaults)
+        return RecipientValues(mailbox: mailbox, unsubscribeURL: links.url, unsubscribeMailto: links.mailto,
+                               slots: slots.map { Array($0.utf8) })
+    }
+
+    /// The subject, HTML and text `recipient` receives, filled exactly as `compose` fills them, unencoded:
+    /// what the preview shows. Throws MailError where `compose` would call the recipient invalid.
+    public func personalize(_ recipient: Recipient) throws -> PersonalizedIssue {
+        let values = try values(for: recipient)
+        let texts = values.slots.map { String(decoding: $0, as: UTF8.self) }
+        return PersonalizedIssue(
+            to: values.mailbox.address,
+            subject: subjectPrefix + (subjectTemplate?.render(texts) ?? prepared.subject.render([])),
+            html: prepared.html.render(texts), text: prepared.text.render(texts),
+            unsubscribeURL: values.unsubscribeURL, unsubscribeMailto: values.unsubscribeMailto)
+    }
+
     /// The message for `recipient`, or `.invalid` when its address or a value would break the headers.
     public func compose(_ recipient: Recipient) throws -> Composition {
         do {
-            let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-            let mailbox = try Mailbox(recipient.address, displayName: displayName)
-            let links = try unsubscribe.links(address: mailbox.address, list: recipient.list)
-            let unsubscribeURL = links.url
-            let values = prepared.slotValues(fields: recipient.fields, unsubscribeURL: unsubscribeURL ?? "",
-                                             defaults: defaults).map { Array($0.utf8) }
-            let listUnsubscribe = try ListUnsubscribe(url: unsubscribeURL, mailto: links.mailto)
+            let recipientValues = try values(for: recipient)
+            let mailbox = recipientValues.mailbox, values = recipientValues.slots
+            let listUnsubscribe = try ListUnsubscribe(url: recipientValues.unsubscribeURL, mailto: recipientValues.unsubscribeMailto)
             let messageID = try messageID(for: mailbox.address)
             let subject = subjectTemplate.map { subjectPrefix + $0.render(values.map { String(decoding: $0, as: UTF8.self) }) }
             var html: [UInt8] = [], text: [UInt8] = []
