@@ -28,7 +28,7 @@ enum PreviewStyle {
     .frames[data-frames="desktop"] .mobile, .frames[data-frames="mobile"] .desktop { display: none; }
     .frame { margin: 0; }
     .frame figcaption { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
-    .frame iframe { display: block; border: 1px solid var(--line); background: #fff; height: 900px; }
+    .frame iframe { display: block; box-sizing: content-box; border: 1px solid var(--line); background: #fff; height: 900px; }
     .panel { flex: 0 0 360px; max-width: 420px; background: #fff; border: 1px solid var(--line); padding: 12px 14px;
              position: sticky; top: 56px; max-height: calc(100vh - 72px); overflow-y: auto; }
     .panel h1 { font-size: 18px; margin: 0 0 4px; } .panel h2 { font-size: 15px; margin: 16px 0 6px; }
