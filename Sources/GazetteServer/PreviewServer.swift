@@ -13,10 +13,10 @@ public final class PreviewServer: @unchecked Sendable {  // `task`, `watcher` an
         public var host: String
         /// 0 picks a free port; `start()` returns the one bound.
         public var port: Int
-        /// How often the watcher looks for changes.
+        /// The longest time between two full scans of the project; inotify wakes the watcher at once besides.
         public var pollInterval: TimeInterval
 
-        public init(host: String = "127.0.0.1", port: Int = 4000, pollInterval: TimeInterval = 0.15) {
+        public init(host: String = "127.0.0.1", port: Int = 4000, pollInterval: TimeInterval = 0.5) {
             self.host = host
             self.port = port
             self.pollInterval = pollInterval
