@@ -66,12 +66,12 @@ public final class ChromiumSession: @unchecked Sendable {  // used from one test
 }
 
 /// Lines from a pipe, read on a thread of their own so that a wait can time out.
-final class LineReader: @unchecked Sendable {  // guarded by `condition`
+public final class LineReader: @unchecked Sendable {  // guarded by `condition`
     private let condition = NSCondition()
     private var buffer = Data()
     private var closed = false
 
-    init(_ handle: FileHandle) {
+    public init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
             while true {
                 let chunk = handle.availableData
@@ -84,7 +84,7 @@ final class LineReader: @unchecked Sendable {  // guarded by `condition`
         }
     }
 
-    func next(timeout: TimeInterval) throws -> String {
+    public func next(timeout: TimeInterval) throws -> String {
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         defer { condition.unlock() }
