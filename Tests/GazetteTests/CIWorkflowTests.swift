@@ -275,6 +275,32 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(try server.receivedMessages().count, 5, "nobody who got it gets it again")
     }
 
+    func testATimedOutPublishStepStopsCleanlyCommitsItsLogAndTheNextRunFinishes() throws {
+        var options = TestSMTPServer.Options()
+        options.delayData = 0.4
+        let server = try TestSMTPServer.start(options)
+        addTeardownBlock { server.stop() }
+        let remote = try makeRepository(.github, subscribers: 40)
+        let steps = try gitHubPublishSteps(try ciFile(.github, in: try clone(remote, as: "unused")))
+        let ciEnvironment = ["GAZETTE_BRANCH": "main", "GAZETTE_RUN": "run 1", "GAZETTE_UNSUBSCRIBE_SECRET": "test-secret",
+                             "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
+        // The step's own limit, 3 seconds here (50 minutes in the file): timeout(1) sends SIGTERM, as at a job's end.
+        let first = try runSteps(steps, in: try clone(remote, as: "runner-1"),
+                                 environment: ciEnvironment.merging(["GAZETTE_PUBLISH_MINUTES": "0.05"]) { $1 })
+        XCTAssertEqual(first.map(\.status), [0, 0, 75, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertTrue(first[2].output.contains("interrupted"), first[2].output)
+        let sentFirst = try server.receivedMessages().count
+        XCTAssertGreaterThan(sentFirst, 0)
+        XCTAssertLessThan(sentFirst, 40, "the limit stopped the run part way")
+        XCTAssertTrue(try remoteFiles(remote).contains("logs/hello.jsonl"), "the log of the stopped run is in the remote")
+
+        let second = try runSteps(steps, in: try clone(remote, as: "runner-2"), environment: ciEnvironment)
+        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertTrue(second[2].output.contains("001-hello: resume (the last run was interrupted)"), second[2].output)
+        let received = try server.receivedMessages().flatMap(\.rcptTos)
+        XCTAssertEqual(received.sorted(), (0..<40).map { "reader\($0)@example.org" }.sorted(), "everyone exactly once")
+    }
+
     func testShardJobsPushTheirOwnLogsAndTheLaterOneRebases() throws {
         let server = try TestSMTPServer.start()
         addTeardownBlock { server.stop() }

@@ -62,6 +62,7 @@ public struct PublishLogSet: Sendable {
     /// Why a begun log is not finished, or nil when every recipient of it is in a final state.
     public static func unfinishedReason(_ state: PublishLogState) -> String? {
         if state.runs == 0 || state.lastRunOpen { return "the last run was cut off before it ended" }
+        if state.lastRunSummary?["interrupted"] == 1 { return "the last run was interrupted" }
         let counts = state.counts
         var left: [String] = []
         if let deferred = counts[.deferred], deferred > 0 { left.append("\(deferred) deferred") }
