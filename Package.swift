@@ -64,7 +64,8 @@ let package = Package(
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),
-        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup"], exclude: ["Golden"]),
+        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup", .product(name: "Yams", package: "Yams")],
+                    exclude: ["Golden"]),
         .testTarget(name: "GazetteServerTests", dependencies: ["GazetteServer", "Gazette", "GazetteTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

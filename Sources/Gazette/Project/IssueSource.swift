@@ -19,6 +19,8 @@ public struct IssueSource: Sendable {
     public var lists: [String]?
     public var tags: [String]
     public var draft: Bool
+    /// `publish: true` asks CI to send the issue, `false` holds it back; nil leaves it to `gazette ci ready`'s rule.
+    public var publish: Bool?
     /// The Markdown after the front matter.
     public var body: String
     /// The line of the file on which `body` starts.
@@ -27,7 +29,7 @@ public struct IssueSource: Sendable {
     public var warnings: [Diagnostic] = []
 
     static let knownKeys = ["title", "subject", "date", "preheader", "summary", "author", "lists", "tags", "draft",
-                            "number", "slug"]
+                            "publish", "number", "slug"]
 
     /// Parses an issue file's text.
     public init(file: TextFile) throws {
@@ -59,6 +61,7 @@ public struct IssueSource: Sendable {
         lists = try reader.strings("lists")
         tags = try reader.strings("tags") ?? []
         draft = try reader.bool("draft") ?? false
+        publish = try reader.bool("publish")
 
         let fileName = (file.path as NSString).lastPathComponent
         let stem = (fileName as NSString).deletingPathExtension

@@ -8,7 +8,8 @@ enum LogLineReader {
         guard let eventText = stringValue(of: "event", in: line), let event = LogRecord.Event(rawValue: eventText) else {
             return nil
         }
-        if event == .header {
+        // The header, and a run's end with its summary (one per run: `gazette ci ready` reads what was left).
+        if event == .header || event == .runEnd {
             return try? JSONDecoder().decode(LogRecord.self, from: Data(line))
         }
         var record = LogRecord(event: event)

@@ -12,6 +12,10 @@ public struct PublishLogState: Sendable {
     /// Lines that could not be read (other than a torn last line), with their numbers.
     public private(set) var unreadableLines: [Int] = []
     public private(set) var runs = 0
+    /// Whether the last run began and never wrote its `run-end` line (killed, runner lost): a cut-off log.
+    public private(set) var lastRunOpen = false
+    /// The counts of the last run that ended (its `run-end` summary).
+    public private(set) var lastRunSummary: [String: Int]?
 
     public init() {}
 
@@ -50,8 +54,10 @@ public struct PublishLogState: Sendable {
             if header == nil { header = record }
         case .runStart:
             runs += 1
+            lastRunOpen = true
         case .runEnd:
-            break
+            lastRunOpen = false
+            lastRunSummary = record.summary
         case .sending:
             guard let address = record.address else { return }
             // Until its outcome arrives, a message in flight counts as possibly delivered.

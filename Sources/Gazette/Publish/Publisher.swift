@@ -128,6 +128,8 @@ public final class Publisher: @unchecked Sendable {
 
         var end = LogRecord(event: .runEnd)
         end.summary = summary.dictionary
+        // Rows left unread at a stop are not counted; the flag tells `gazette ci ready` the audience was not finished.
+        end.summary?["interrupted"] = summary.interrupted ? 1 : 0
         try log?.append(end)
         return summary
     }

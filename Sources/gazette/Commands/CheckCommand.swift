@@ -34,34 +34,44 @@ struct CheckCommand: ParsableCommand {
         let report = Checker(project: project, options: BuildOptions(includeDrafts: drafts, strict: strict, issueReferences: issues)).run()
         let failed = report.errorCount > 0 || (strict && report.warningCount > 0)
         if global.format == .json {
-            printer.printJSON([
-                "ok": !failed,
-                "errors": report.errorCount,
-                "warnings": report.warningCount,
-                "issues": report.issues.map { issue -> [String: Any] in
-                    [
-                        "path": issue.path,
-                        "measurements": [
-                            "html_bytes": issue.measurements.personalizedHTMLBytes,
-                            "style_bytes": issue.measurements.retainedStyleBytes,
-                            "link_text_ratio": issue.measurements.linkTextRatio,
-                            "links_per_100_words": issue.measurements.linksPer100Words,
-                            "images_per_100_words": issue.measurements.imagesPer100Words,
-                            "links": issue.measurements.links,
-                            "images": issue.measurements.images,
-                            "words": issue.measurements.visibleWords,
-                            "text_words": issue.measurements.textWords,
-                        ] as [String: Any],
-                    ]
-                },
-                "diagnostics": report.diagnostics.map(DiagnosticPrinter.json),
-            ])
+            printer.printJSON(Self.json(report, failed: failed))
         } else {
             for diagnostic in report.diagnostics { printer.writeError(printer.line(for: diagnostic)) }
-            printer.say("Checked \(report.issues.count) issue\(report.issues.count == 1 ? "" : "s"): "
-                        + "\(report.errorCount) error\(report.errorCount == 1 ? "" : "s"), "
-                        + "\(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")")
+            printer.say(Self.summaryLine(report))
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// "Checked 3 issues: 1 error, 2 warnings".
+    static func summaryLine(_ report: Checker.Report) -> String {
+        "Checked \(report.issues.count) issue\(report.issues.count == 1 ? "" : "s"): "
+            + "\(report.errorCount) error\(report.errorCount == 1 ? "" : "s"), "
+            + "\(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")"
+    }
+
+    /// The `--format json` document; `gazette ci check --report` writes the same.
+    static func json(_ report: Checker.Report, failed: Bool) -> [String: Any] {
+        [
+            "ok": !failed,
+            "errors": report.errorCount,
+            "warnings": report.warningCount,
+            "issues": report.issues.map { issue -> [String: Any] in
+                [
+                    "path": issue.path,
+                    "measurements": [
+                        "html_bytes": issue.measurements.personalizedHTMLBytes,
+                        "style_bytes": issue.measurements.retainedStyleBytes,
+                        "link_text_ratio": issue.measurements.linkTextRatio,
+                        "links_per_100_words": issue.measurements.linksPer100Words,
+                        "images_per_100_words": issue.measurements.imagesPer100Words,
+                        "links": issue.measurements.links,
+                        "images": issue.measurements.images,
+                        "words": issue.measurements.visibleWords,
+                        "text_words": issue.measurements.textWords,
+                    ] as [String: Any],
+                ]
+            },
+            "diagnostics": report.diagnostics.map(DiagnosticPrinter.json),
+        ]
     }
 }
