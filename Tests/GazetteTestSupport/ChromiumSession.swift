@@ -60,6 +60,11 @@ public final class ChromiumSession: @unchecked Sendable {  // used from one test
     public func close() {
         guard process.isRunning else { return }
         _ = try? send(["cmd": "quit"], timeout: 10)
+        // The driver kills Chromium's process group on its way out: give it the time to.
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        Thread.sleep(forTimeInterval: 0.2)
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

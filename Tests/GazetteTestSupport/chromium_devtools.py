@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ class Browser:
             [executable, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
              "--no-first-run", "--no-default-browser-check", "--remote-debugging-address=127.0.0.1",
              "--remote-debugging-port=0", "--user-data-dir=" + self.profile, "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         deadline = time.time() + 30
         while not os.path.exists(port_file) or os.path.getsize(port_file) == 0:
@@ -92,7 +93,11 @@ class Browser:
             self.socket.close()
         except Exception:
             pass
-        self.process.kill()
+        # Chromium's helper processes share its process group: end them all, not only the browser.
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait(timeout=10)
         shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -133,6 +138,8 @@ def handle(browser, command):
 
 def main():
     browser = Browser(sys.argv[1])
+    # A test that is killed closes our stdin or sends SIGTERM: either way the browser goes with us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         print(json.dumps({"ready": True}), flush=True)
         for line in sys.stdin:

@@ -62,7 +62,7 @@ public struct CISettings: Sendable {
     /// The publish step's own limit; the job gets 10 minutes more, so the commit-back always has time.
     public var publishMinutes = 50
     /// The container image the jobs run in: Swift 6 on Debian, to build gazette when it is not installed.
-    public var image = "swift:6.0-bookworm"
+    public var image = "swift:6.1-bookworm"  // Package.swift needs swift-tools-version 6.1 (package traits)
     /// Who the bot commit is by.
     public var botName = "gazette-bot"
     public var botEmail = "gazette-bot@users.noreply.github.com"
