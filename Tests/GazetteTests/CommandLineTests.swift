@@ -100,6 +100,27 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// A front matter mistake does not hide the body's findings: every one is printed, once, in one run.
+    func testCheckShowsEveryFindingOfAnIssueWithFrontMatterErrors() throws {
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/invalid-front-matter"))
+        let run = try gazette("check", "--format", "json")
+        assertNoCrash(run)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let diagnostics = try XCTUnwrap(report["diagnostics"] as? [[String: Any]])
+        let codes = diagnostics.compactMap { $0["code"] as? String }
+        XCTAssertEqual(Set(codes), ["setting-missing", "front-matter-date", "setting-type",
+                                    "subject-caps", "preheader-missing", "text-short"], "\(codes)")
+        XCTAssertEqual(codes.count, 6, "nothing reported twice: \(codes)")
+
+        let text = try gazette("check")
+        XCTAssertEqual(text.status, 1)
+        for expected in ["content/issues/001-shouting.md:2:", "content/issues/001-shouting.md:4:", "the text part has",
+                         "Checked 1 issue: 3 errors, 3 warnings"] {
+            XCTAssertTrue((text.stderr + text.stdout).contains(expected), "expected \(expected) in:\n\(text.stderr)\(text.stdout)")
+        }
+    }
+
     func testBinaryInvalidUTF8AndHugeFilesAreRefused() throws {
         let root = try project()
         let issue = "content/issues/001-hello.md"

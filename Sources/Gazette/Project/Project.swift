@@ -51,13 +51,14 @@ public struct Project: Sendable {
         return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0) }
     }
 
-    /// Reads every issue; the ones that fail come back as diagnostics instead.
+    /// Reads every issue; the ones that fail come back as diagnostics instead. An issue whose front matter
+    /// has mistakes it can be read despite (`IssueSource.errors`) is returned too, with those errors.
     public func loadIssues(includeDrafts: Bool) -> (issues: [IssueSource], diagnostics: [Diagnostic]) {
         var issues: [IssueSource] = [], diagnostics: [Diagnostic] = []
         for file in issueFiles() {
             do {
                 let issue = try loadIssue(at: file)
-                diagnostics += issue.warnings
+                diagnostics += issue.diagnostics
                 if includeDrafts || !issue.draft { issues.append(issue) }
             } catch let error as DiagnosticError {
                 diagnostics += error.diagnostics
