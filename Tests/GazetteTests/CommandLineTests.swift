@@ -86,6 +86,7 @@ final class CommandLineTests: XCTestCase {
             ("missing partial", ["templates/page.html": "<html>\n{{> partials/nowhere}}\n</html>\n"], "templates/page.html:2:"),
             ("empty file", [issue: ""], "content/issues/001-hello.md: error: the file is empty"),
             ("broken yaml config", ["gazette.yml": "name: [unclosed\n"], "gazette.yml:"),
+            ("link outside content", [issue: "---\ntitle: Hello\ndate: 2026-01-01\n---\n\nThe [report](../missing.pdf).\n"], "content/issues/001-hello.md:6: error: the link points to ../missing.pdf, which is outside content/"),
             ("pipe table", [issue: "---\ntitle: Hello\ndate: 2026-01-01\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"], "content/issues/001-hello.md:6: error: this looks like a GFM pipe table"),
         ]
         for testCase in cases {

@@ -25,14 +25,14 @@ struct SiteWriter {
         var feedContent: [String: String] = [:]
         for issue in rendered {
             feedContent[issue.source.path] = try renderer.webContentHTML(
-                markdownHTML: issue.markdownHTML, issue: issue.source, base: project.configuration.baseURL)
+                markdownHTML: issue.markdownHTML, issue: issue.source, pathToRoot: nil)
         }
 
         for issue in rendered {
             var page: [String: Any] = [
                 "newsletter": context.newsletter(basePath: "../../", year: issue.source.date.year),
                 "issue": context.issue(issue.source),
-                "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, base: "../../"),
+                "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, pathToRoot: "../../"),
             ]
             page["issues"] = listing(newestFirst, context: context, absolute: false, basePath: "../../", content: feedContent)
             written.append(try save(templates.render("page.html", page), to: TemplateContext.pagePath(of: issue.source) + "index.html"))
@@ -50,7 +50,7 @@ struct SiteWriter {
             "issues": listing(Array(newestFirst.prefix(Self.feedEntryLimit)), context: context, absolute: true, basePath: "",
                               content: feedContent),
             "feed": ["updated": newestFirst.first?.source.date.rfc3339 ?? IssueDate.today().rfc3339,
-                     "url": project.configuration.baseURL + "feed.xml"],
+                     "url": URLReference.resolve("feed.xml", against: project.configuration.baseURL)],
         ]
         written.append(try save(templates.render("feed.xml", feed), to: "feed.xml"))
 
