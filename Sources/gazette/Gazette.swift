@@ -15,7 +15,8 @@ struct GazetteCommand: ParsableCommand {
         then `gazette build` and `gazette check`.
         """,
         version: GazetteVersion.description,
-        subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PublishCommand.self, SMTPCommand.self]
+        subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PublishCommand.self, SMTPCommand.self,
+                      InlineCommand.self]
     )
 
     /// argument-parser exits with 64 (EX_USAGE) on bad usage; Gazette promises 2.
