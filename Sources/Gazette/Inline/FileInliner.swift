@@ -98,18 +98,11 @@ public struct FileInliner {
         let path = reference.path.removingPercentEncoding ?? reference.path
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path).standardizedFileURL
         do {
-            return try TextFile.read(url, path: displayPath(of: url), allowEmpty: true)
+            return try TextFile.read(url, path: Project.relativePath(url, from: workingDirectory), allowEmpty: true)
         } catch let error as DiagnosticError {
-            throw LinkedStylesheetProblem(description: "\(displayPath(of: url)): "
+            throw LinkedStylesheetProblem(description: "\(Project.relativePath(url, from: workingDirectory)): "
                                           + error.diagnostics.map(\.message).joined(separator: "; "))
         }
-    }
-
-    /// `url` relative to the working folder when it is inside it, for messages.
-    func displayPath(of url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let base = workingDirectory.path.hasSuffix("/") ? workingDirectory.path : workingDirectory.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 }
 

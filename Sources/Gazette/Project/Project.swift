@@ -36,9 +36,12 @@ public struct Project: Sendable {
     }
 
     /// `url` relative to the project root, for diagnostics.
-    public func relativePath(_ url: URL) -> String {
+    public func relativePath(_ url: URL) -> String { Self.relativePath(url, from: root) }
+
+    /// `url` relative to `folder` when it is inside it, else its absolute path.
+    static func relativePath(_ url: URL, from folder: URL) -> String {
         let path = url.standardizedFileURL.path
-        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        let base = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
