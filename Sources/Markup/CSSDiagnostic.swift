@@ -11,6 +11,9 @@ public struct CSSDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// What to do about it.
     public var hint: String
+    /// For CSS written in the HTML (a `<style>` element, a `style` attribute, a `<link>` that could not be read):
+    /// the line of the HTML document the problem is on. Nil for CSS from elsewhere (a linked file, extra CSS).
+    public var documentLine: Int?
 
     /// Creates a diagnostic.
     public init(source: String = "", line: Int, message: String, hint: String) {

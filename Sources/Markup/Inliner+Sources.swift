@@ -6,6 +6,8 @@ extension Inliner {
     /// The stylesheets of a run and the elements they came from.
     struct Sources {
         var stylesheets: [Stylesheet] = []
+        /// For each stylesheet, the HTML line its CSS starts on when it came from a `<style>` element.
+        var documentLines: [Int?] = []
         /// `<style>` and `<link>` elements whose CSS was read, to remove afterwards.
         var consumedElements: [HTMLNode] = []
         var diagnostics: [CSSDiagnostic] = []
@@ -27,6 +29,11 @@ extension Inliner {
         }
         if !options.extraCSS.isEmpty {
             sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: options.extraCSS, source: "extra CSS"))
+            sources.documentLines.append(nil)
+        }
+        for extra in options.extraStylesheets {
+            sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: extra.css, source: extra.source))
+            sources.documentLines.append(nil)
         }
         return sources
     }
@@ -40,6 +47,7 @@ extension Inliner {
         guard Inliner.appliesToScreen(element.attribute("media")) else { return }
         let source = "<style> at line \(element.line)"
         sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: element.textContent, source: source))
+        sources.documentLines.append(element.line)
         sources.consumedElements.append(element)
     }
 
@@ -54,17 +62,21 @@ extension Inliner {
         do {
             css = try loader(href)
         } catch {
-            sources.diagnostics.append(CSSDiagnostic(
+            var diagnostic = CSSDiagnostic(
                 source: href, line: element.line,
                 message: "the stylesheet linked at line \(element.line) could not be read: \(error)",
-                hint: "check the href, or put the CSS in a <style> element"))
+                hint: "check the href, or put the CSS in a <style> element")
+            diagnostic.documentLine = element.line
+            sources.diagnostics.append(diagnostic)
             return
         }
         guard let css else {
-            sources.diagnostics.append(CSSDiagnostic(
+            var diagnostic = CSSDiagnostic(
                 source: href, line: element.line,
                 message: "the stylesheet linked at line \(element.line) was not found",
-                hint: "check the href (it is read relative to the template), or remove the <link>"))
+                hint: "check the href (it is read relative to the template), or remove the <link>")
+            diagnostic.documentLine = element.line
+            sources.diagnostics.append(diagnostic)
             return
         }
         if element.hasAttribute("data-embed") {
@@ -77,6 +89,7 @@ extension Inliner {
             return
         }
         sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: css, source: href))
+        sources.documentLines.append(nil)
         sources.consumedElements.append(element)
     }
 

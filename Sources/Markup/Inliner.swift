@@ -25,7 +25,15 @@ public struct Inliner: Sendable {
         var report = InlineReport()
         let sources = collectSources(in: document, stylesheetLoader: stylesheetLoader)
         let index = InlinerRuleIndex(stylesheets: sources.stylesheets, options: options)
-        report.diagnostics = sources.diagnostics + index.diagnostics
+        report.diagnostics = sources.diagnostics
+        for (stylesheet, documentLine) in zip(sources.stylesheets, sources.documentLines) {
+            report.diagnostics += stylesheet.diagnostics.map { diagnostic in
+                var diagnostic = diagnostic
+                // The CSS of a <style> starts on the element's own line.
+                diagnostic.documentLine = documentLine.map { $0 + diagnostic.line - 1 }
+                return diagnostic
+            }
+        }
         // Removed before matching, as Juice does: a <style> must not count for :first-child and the like.
         if options.removeInlinedStyleElements {
             for element in sources.consumedElements { element.remove() }
@@ -115,6 +123,7 @@ public struct Inliner: Sendable {
             report.diagnostics += parsed.diagnostics.map { diagnostic in
                 var diagnostic = diagnostic
                 diagnostic.source = "style attribute of <\(matcher.names[element])> at line \(line)"
+                diagnostic.documentLine = line
                 return diagnostic
             }
         }

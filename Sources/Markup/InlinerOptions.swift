@@ -4,6 +4,20 @@
 public struct InlinerOptions: Sendable {
     /// CSS applied after the document's own stylesheets (Juice `extraCss`).
     public var extraCSS: String = ""
+    /// Stylesheets applied after `extraCSS`, in order, each parsed on its own and named in diagnostics by its
+    /// `source` (`gazette inline --css FILE`).
+    public var extraStylesheets: [ExtraStylesheet] = []
+
+    /// CSS from outside the document, with the name its diagnostics carry.
+    public struct ExtraStylesheet: Sendable, Equatable {
+        public var source: String
+        public var css: String
+        /// A stylesheet named `source` (a file's path).
+        public init(source: String, css: String) {
+            self.source = source
+            self.css = css
+        }
+    }
     /// Remove the `<style>` and `<link>` elements whose CSS was read; the rules that cannot be inlined then go
     /// into one new `<style>` in `<head>` (Juice `removeStyleTags`). When false, they all stay as they were.
     public var removeInlinedStyleElements = true

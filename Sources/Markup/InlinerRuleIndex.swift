@@ -19,7 +19,6 @@ struct InlinerRuleIndex {
     /// Rules and at-rules to write into the retained `<style>`, as CSS text, `@import` first as CSS requires.
     private(set) var retained: [String] = []
     private var retainedImports: [String] = []
-    private(set) var diagnostics: [CSSDiagnostic] = []
 
     private var byID: [String: [Int32]] = [:]
     private var byClass: [String: [Int32]] = [:]
@@ -28,7 +27,6 @@ struct InlinerRuleIndex {
 
     init(stylesheets: [Stylesheet], options: InlinerOptions) {
         for stylesheet in stylesheets {
-            diagnostics += stylesheet.diagnostics
             for item in stylesheet.items {
                 switch item {
                 case .atRule(let atRule):

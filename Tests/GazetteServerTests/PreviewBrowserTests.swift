@@ -26,6 +26,10 @@ final class PreviewBrowserTests: XCTestCase {
         XCTAssertNil(visible.range(of: "GZSLOT"), "a slot token is visible")
         XCTAssertEqual(try browser.evaluate("document.getElementById('issue-title').textContent") as? String, "Lighthouse 2.0 is here")
         try browser.wait(until: "document.getElementById('live').className === 'live on'", timeout: 10)
+        // The example's code block wraps (email.css): nothing is wider than a frame or cut off, at 640 or 375 px.
+        try browser.wait(until: "document.getElementById('layout-findings').dataset.measured === 'desktop mobile'", timeout: 15)
+        let layout = try browser.evaluate("document.getElementById('layout-findings').innerText") as? String ?? ""
+        XCTAssertEqual(try browser.evaluate("document.getElementById('layout-findings').dataset.count") as? String, "0", layout)
         try browser.screenshot(to: Self.screenshots.appendingPathComponent("issue-before-edit.png"))
 
         // Edit the Markdown: the open page reloads with the new text.

@@ -178,7 +178,7 @@ final class PreviewServerTests: XCTestCase {
         // A 50 MB issue is refused with a finding; a 50 MB file of content/ is streamed.
         var huge = Data("---\ntitle: \"Huge\"\ndate: 2026-12-01\n---\n".utf8)
         huge.append(Data(repeating: UInt8(ascii: "a"), count: 50_000_000))
-        try huge.write(to: preview.directory.url.appendingPathComponent("content/issues/009-huge.md"))
+        try huge.write(to: preview.directory.url.appendingPathComponent("content/issues/009-huge.md"), options: .atomic)
         XCTAssertTrue(try preview.eventually(timeout: 10) { try preview.get("/").text.contains("009-huge") })
         let page = try preview.get("/preview/009-huge/")
         XCTAssertTrue(page.text.contains("This issue cannot be shown"))
@@ -238,6 +238,23 @@ final class PreviewServerTests: XCTestCase {
         let path = "content/issues/\(PreviewFixture.firstIssue).md"
         let text = try directory.read(path)
         try directory.write(text.replacingOccurrences(of: "\nWelcome to the first issue", with: "\nHi {{subscriber.name}},\n\nWelcome to the first issue"), to: path)
+    }
+
+    /// The panel shows every finding at once, as `check` does: the front matter's error beside the body's.
+    func testFrontMatterErrorAndBodyFindingsShowTogether() async throws {
+        let preview = try await PreviewFixture.start(self) { directory in
+            try directory.write("---\ntitle: \"\"\ndate: 2026-12-01\nsubject: \"BIG NEWS FOR EVERYONE TODAY\"\n---\n\nShort body.\n",
+                                to: "content/issues/009-empty-title.md")
+        }
+        let checks = try preview.get("/preview/009-empty-title/checks.json")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: checks.body) as? [String: Any])
+        let codes = Set((json["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSuperset(of: ["setting-missing", "subject-caps", "preheader-missing"]), "\(codes)")
+        let page = try preview.get("/preview/009-empty-title/")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("id=\"frame-desktop\""), "the issue still renders beside its errors")
+        XCTAssertTrue(page.text.contains("content/issues/009-empty-title.md:2"), "the title's line")
+        XCTAssertTrue(page.text.contains("data-code=\"preheader-missing\""))
     }
 
     func testUnknownIssueIsNotFound() async throws {

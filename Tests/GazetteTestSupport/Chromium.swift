@@ -21,7 +21,8 @@ public enum Chromium {
     }
 
     /// Loads `page` (an HTML file) at `width` CSS pixels and returns the JSON the measuring script posted:
-    /// `scrollWidth`, `innerWidth`, and the right edge of every image.
+    /// `scrollWidth`, `innerWidth`, the right edge of every image, and for every code block (`pre`) its
+    /// `scrollWidth`, `clientWidth` and right edge (wider content than box means it is cut off or scrolls).
     public static func measure(page: URL, width: Int, in directory: URL) throws -> [String: Any] {
         let browser = try require()
         let measured = directory.appendingPathComponent("measured-\(page.lastPathComponent)")
@@ -30,7 +31,11 @@ public enum Chromium {
         <script>
         window.addEventListener('load', function () {
           var r = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-                   imageRights: Array.from(document.images).map(function (i) { return i.getBoundingClientRect().right; })};
+                   imageRights: Array.from(document.images).map(function (i) { return i.getBoundingClientRect().right; }),
+                   codeBlocks: Array.from(document.querySelectorAll('pre')).map(function (p) {
+                     return {scrollWidth: p.scrollWidth, clientWidth: p.clientWidth, right: p.getBoundingClientRect().right,
+                             text: p.textContent.slice(0, 40)};
+                   })};
           parent.postMessage(JSON.stringify(r), '*');
         });
         </script>

@@ -86,6 +86,7 @@ final class CommandLineTests: XCTestCase {
             ("missing partial", ["templates/page.html": "<html>\n{{> partials/nowhere}}\n</html>\n"], "templates/page.html:2:"),
             ("empty file", [issue: ""], "content/issues/001-hello.md: error: the file is empty"),
             ("broken yaml config", ["gazette.yml": "name: [unclosed\n"], "gazette.yml:"),
+            ("link outside content", [issue: "---\ntitle: Hello\ndate: 2026-01-01\n---\n\nThe [report](../missing.pdf).\n"], "content/issues/001-hello.md:6: error: the link points to ../missing.pdf, which is outside content/"),
             ("pipe table", [issue: "---\ntitle: Hello\ndate: 2026-01-01\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"], "content/issues/001-hello.md:6: error: this looks like a GFM pipe table"),
         ]
         for testCase in cases {
@@ -97,6 +98,27 @@ final class CommandLineTests: XCTestCase {
             assertNoCrash(run)
             XCTAssertEqual(run.status, 1, "\(testCase.name): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(testCase.expected), "\(testCase.name): expected \(testCase.expected) in:\n\(run.stderr)")
+        }
+    }
+
+    /// A front matter mistake does not hide the body's findings: every one is printed, once, in one run.
+    func testCheckShowsEveryFindingOfAnIssueWithFrontMatterErrors() throws {
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/invalid-front-matter"))
+        let run = try gazette("check", "--format", "json")
+        assertNoCrash(run)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let diagnostics = try XCTUnwrap(report["diagnostics"] as? [[String: Any]])
+        let codes = diagnostics.compactMap { $0["code"] as? String }
+        XCTAssertEqual(Set(codes), ["setting-missing", "front-matter-date", "setting-type",
+                                    "subject-caps", "preheader-missing", "text-short"], "\(codes)")
+        XCTAssertEqual(codes.count, 6, "nothing reported twice: \(codes)")
+
+        let text = try gazette("check")
+        XCTAssertEqual(text.status, 1)
+        for expected in ["content/issues/001-shouting.md:2:", "content/issues/001-shouting.md:4:", "the text part has",
+                         "Checked 1 issue: 3 errors, 3 warnings"] {
+            XCTAssertTrue((text.stderr + text.stdout).contains(expected), "expected \(expected) in:\n\(text.stderr)\(text.stdout)")
         }
     }
 

@@ -36,6 +36,10 @@ final class ConfigurationTests: XCTestCase {
         assertDiagnostic("base_url: https://x.org/\nsender: {address: a@x.org}\n", code: "setting-missing", message: "`name`")
         assertDiagnostic(minimal.replacingOccurrences(of: "https://example.org/news", with: "example.org"),
                          code: "setting-invalid", line: 2)
+        for base in ["https://example.org/news/?ref=mail", "https://example.org/news#top"] {
+            assertDiagnostic(minimal.replacingOccurrences(of: "https://example.org/news", with: base),
+                             code: "setting-invalid", line: 2, message: "query or fragment")
+        }
     }
 
     func testListInsteadOfMapping() {

@@ -21,9 +21,12 @@ final class IssueSourceTests: XCTestCase {
         XCTAssertEqual(source.body, "\n# Hi\n")
     }
 
-    func testBadDateNamesLineAndFormat() {
-        assertDiagnostic("---\ntitle: x\ndate: next tuesday\n---\nbody", code: "front-matter-date", line: 3, hint: "2025-03-14")
-        assertDiagnostic("---\ntitle: x\ndate: 2026-02-30\n---\nbody", code: "front-matter-date", line: 3)
+    func testBadDateNamesLineAndFormatAndTheIssueStillLoads() throws {
+        let source = try assertError("---\ntitle: x\ndate: next tuesday\n---\nbody", code: "front-matter-date", line: 3, hint: "2025-03-14")
+        XCTAssertEqual(source.date, IssueDate.today(), "today stands in for the date")
+        XCTAssertEqual(source.body, "body")
+        try assertError("---\ntitle: x\ndate: 2026-02-30\n---\nbody", code: "front-matter-date", line: 3)
+        try assertError("---\ntitle: x\n---\nbody", code: "setting-missing", hint: "date")
     }
 
     func testMalformedYAMLPointsIntoTheMarkdownFile() {
@@ -36,8 +39,31 @@ final class IssueSourceTests: XCTestCase {
         assertDiagnostic("# Just markdown\n", code: "front-matter-missing", line: 1)
     }
 
-    func testMissingTitle() {
-        assertDiagnostic("---\ndate: 2026-01-01\n---\nbody", code: "setting-missing", hint: "title")
+    func testMissingOrEmptyTitleFallsBackToTheSlugSoTheSubjectIsNotEmptyToo() throws {
+        let missing = try assertError("---\ndate: 2026-01-01\n---\nbody", code: "setting-missing", hint: "title")
+        XCTAssertEqual(missing.title, "Spring release")
+        XCTAssertEqual(missing.subject, "Spring release")
+        let empty = try assertError("---\ntitle:\ndate: 2026-01-01\nsubject: Hello\n---\nbody", code: "setting-missing", line: 2)
+        XCTAssertEqual(empty.subject, "Hello")
+        try assertError("---\ntitle: \"  \"\ndate: 2026-01-01\n---\nbody", code: "setting-missing", line: 2)
+    }
+
+    func testWrongTypesOfOptionalKeysAreAllReportedWithFallbacks() throws {
+        let source = try issue("---\ntitle: x\ndate: 2026-01-01\npreheader: [a, b]\ntags: {a: b}\ndraft: maybe\nlists: [[main]]\n---\nbody")
+        XCTAssertEqual(source.errors.map(\.code), ["setting-type", "setting-type", "setting-type", "setting-type"])
+        XCTAssertEqual(source.errors.compactMap(\.location?.line).sorted(), [4, 5, 6, 7])
+        XCTAssertNil(source.preheader)
+        XCTAssertEqual(source.tags, [])
+        XCTAssertFalse(source.draft)
+        XCTAssertNil(source.lists)
+        XCTAssertEqual(source.diagnostics.count, 4)
+    }
+
+    func testErrorsAndWarningsTogetherInLineOrder() throws {
+        let source = try issue("---\nauthr: me\ntitle:\ndate: 2026-01-01\ndraft: 3\n---\nbody")
+        XCTAssertEqual(source.diagnostics.map(\.code), ["front-matter-unknown", "setting-missing", "setting-type"])
+        XCTAssertEqual(source.warnings.count, 1)
+        XCTAssertEqual(source.errors.count, 2)
     }
 
     func testUnknownKeyIsAWarning() throws {
@@ -48,7 +74,10 @@ final class IssueSourceTests: XCTestCase {
 
     func testNumberFromFrontMatterWhenFileNameHasNone() throws {
         XCTAssertEqual(try issue("---\ntitle: x\ndate: 2026-01-01\nnumber: 7\n---\n", path: "content/issues/launch.md").number, 7)
-        assertDiagnostic("---\ntitle: x\ndate: 2026-01-01\n---\n", code: "issue-number", path: "content/issues/launch.md")
+        let unnumbered = try assertError("---\ntitle: x\ndate: 2026-01-01\n---\n", code: "issue-number", path: "content/issues/launch.md")
+        XCTAssertEqual(unnumbered.slug, "launch")
+        let badSlug = try assertError("---\ntitle: x\ndate: 2026-01-01\nslug: \"a b\"\n---\n", code: "issue-slug", line: 4)
+        XCTAssertEqual(badSlug.slug, "spring-release", "the file's slug stands in")
     }
 
     func testSlugify() {
@@ -59,6 +88,22 @@ final class IssueSourceTests: XCTestCase {
     func testCRLFFrontMatter() throws {
         let source = try issue("---\r\ntitle: x\r\ndate: 2026-01-01\r\n---\r\nbody\r\n")
         XCTAssertEqual(source.title, "x")
+    }
+
+    /// The issue loads, with exactly one error: `code`.
+    @discardableResult
+    private func assertError(_ text: String, code: String, line: Int? = nil, hint: String? = nil,
+                             path: String = "content/issues/012-spring-release.md",
+                             file: StaticString = #filePath, testLine: UInt = #line) throws -> IssueSource {
+        let source = try issue(text, path: path)
+        XCTAssertEqual(source.errors.map(\.code), [code], "\(source.errors)", file: file, line: testLine)
+        if let diagnostic = source.errors.first {
+            XCTAssertEqual(diagnostic.severity, .error, file: file, line: testLine)
+            XCTAssertEqual(diagnostic.location?.path, path, file: file, line: testLine)
+            if let line { XCTAssertEqual(diagnostic.location?.line, line, "\(diagnostic)", file: file, line: testLine) }
+            if let hint { XCTAssertTrue("\(diagnostic.hint ?? "") \(diagnostic.message)".contains(hint), "\(diagnostic)", file: file, line: testLine) }
+        }
+        return source
     }
 
     private func assertDiagnostic(_ text: String, code: String, line: Int? = nil, hint: String? = nil,

@@ -166,4 +166,20 @@ final class InlinerTests: XCTestCase {
         XCTAssertTrue(Inliner.appliesToScreen("(min-width: 600px)"))
         XCTAssertFalse(Inliner.appliesToScreen("print"))
     }
+
+    func testExtraStylesheetsAreParsedApartAndNamed() throws {
+        var options = InlinerOptions()
+        options.extraStylesheets = [.init(source: "a.css", css: "p { color: red;\n"),
+                                    .init(source: "b.css", css: "p { margin: 0; }\n\nb { color: ; }")]
+        let (document, report) = try inline("<p>t</p><b>x</b>", options: options)
+        XCTAssertEqual(style(of: "p", in: document), "margin: 0;", "a.css's open block does not swallow b.css")
+        XCTAssertEqual(report.diagnostics.map(\.source), ["a.css", "b.css"])
+        XCTAssertEqual(report.diagnostics.map(\.line), [1, 3])
+        XCTAssertEqual(report.diagnostics.map(\.documentLine), [nil, nil], "not CSS in the HTML")
+    }
+
+    func testProblemsInTheHTMLCarryTheirDocumentLine() throws {
+        let (_, report) = try inline("<html>\n<head>\n<style>\np { color: red; }\n.x { color: ; }\n</style>\n</head>\n<body>\n<p style=\"margin: ;\">t</p>\n<link rel=\"stylesheet\" href=\"gone.css\">\n</body></html>")
+        XCTAssertEqual(report.diagnostics.compactMap(\.documentLine).sorted(), [5, 9, 10], "\(report.diagnostics)")
+    }
 }

@@ -136,8 +136,9 @@ public struct IssueRenderer {
         ["newsletter": context.newsletter(basePath: basePath, year: issue.date.year), "issue": context.issue(issue)]
     }
 
-    /// The body for web pages and the feed: markers filled from the personalization defaults.
-    func webContentHTML(markdownHTML: String, issue: IssueSource, base: String) throws -> String {
+    /// The body for web pages and the feed: markers filled from the personalization defaults. Links into the site
+    /// start with `pathToRoot` (`../../` on an issue's page); with nil, as in the feed, they are absolute.
+    func webContentHTML(markdownHTML: String, issue: IssueSource, pathToRoot: String?) throws -> String {
         let (filled, _) = BodyMarkers.replace(in: markdownHTML) { name in
             if name.hasPrefix("subscriber.") {
                 return HTMLSerializer.escapeText(configuration.personalizationDefaults[String(name.dropFirst(11))] ?? "")
@@ -146,7 +147,7 @@ public struct IssueRenderer {
             return context.buildTimeValue(name, issue: issue).map(HTMLSerializer.escapeText)
         }
         let fragment = try HTMLDocument(parsing: "<html><body>" + filled + "</body></html>")
-        Self.finalizeURLs(in: fragment, baseURL: base)
+        Self.finalizeURLs(in: fragment, baseURL: configuration.baseURL, pathToRoot: pathToRoot)
         guard let body = fragment.body else { return filled }
         return body.children.map { HTMLSerializer.serialize($0) }.joined()
     }
@@ -186,8 +187,9 @@ public struct IssueRenderer {
         }
     }
 
-    /// Relative `href`/`src` become absolute against the base URL; `data-sourcepos` goes.
-    static func finalizeURLs(in document: HTMLDocument, baseURL: String) {
+    /// Relative `href`/`src` are resolved against the base URL (RFC 3986); with `pathToRoot`, a target inside
+    /// the site is written relative again, as `pathToRoot` + its path under the base. `data-sourcepos` goes.
+    static func finalizeURLs(in document: HTMLDocument, baseURL: String, pathToRoot: String? = nil) {
         document.root?.visitElements { element in
             // One pass over the attributes' bytes; Strings only for a URL that may change.
             var hasSourcePosition = false
@@ -197,7 +199,10 @@ public struct IssueRenderer {
                     hasSourcePosition = true
                 } else if equals(name, "href") || equals(name, "src"), !hasScheme(value),
                           let absolute = absoluteURL(String(decoding: value, as: UTF8.self), baseURL: baseURL) {
-                    rewrites.append((String(decoding: name, as: UTF8.self), absolute))
+                    let url = pathToRoot.flatMap { root in
+                        absolute.hasPrefix(baseURL) ? root + absolute.dropFirst(baseURL.count) : nil
+                    } ?? absolute
+                    rewrites.append((String(decoding: name, as: UTF8.self), url))
                 }
             }
             if hasSourcePosition { element.removeAttribute("data-sourcepos") }
@@ -209,26 +214,20 @@ public struct IssueRenderer {
         bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    /// nil when `value` is already absolute, a fragment, a slot, or template code.
+    /// `value` resolved against `baseURL` by RFC 3986 §5.2 (`../a.pdf` loses its dot segments); nil when it is
+    /// already absolute, a fragment, a slot, or template code.
     static func absoluteURL(_ value: String, baseURL: String) -> String? {
         // Most links start with a scheme (https:, mailto:): settled from the bytes, before any trimming.
         if hasScheme(value.utf8) { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.contains("{{")
-            || trimmed.hasPrefix("//") {
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.contains("{{") {
             return nil
         }
         if let colon = trimmed.firstIndex(of: ":"),
            trimmed[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) {
             return nil  // has a scheme: https:, mailto:, tel: …
         }
-        var path = Substring(trimmed)
-        while path.hasPrefix("./") { path = path.dropFirst(2) }
-        if path.hasPrefix("/") {
-            guard let url = URL(string: baseURL), let scheme = url.scheme, let host = url.host else { return nil }
-            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")\(path)"
-        }
-        return baseURL + path
+        return URLReference.resolve(trimmed, against: baseURL)
     }
 
     /// Whether `bytes` start with an ASCII URL scheme and its colon (`https:`), which the slow path also skips.

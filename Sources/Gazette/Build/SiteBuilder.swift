@@ -59,7 +59,7 @@ public struct SiteBuilder {
         for reference in options.issueReferences {
             do {
                 let issue = try project.loadIssue(at: project.findIssue(reference))
-                diagnostics += issue.warnings
+                diagnostics += issue.diagnostics
                 issues.append(issue)
             } catch let error as DiagnosticError {
                 diagnostics += error.diagnostics
@@ -74,6 +74,9 @@ public struct SiteBuilder {
     public func build(progress: (String) -> Void = { _ in }) -> Result {
         var (result, templates) = render(progress: progress)
         guard let templates else { return result }
+        // An issue read with front matter errors was rendered for its findings (check shows them all), but its
+        // fallback title or date must not reach the archive and the feed.
+        result.rendered.removeAll { !$0.source.errors.isEmpty }
         let writer = SiteWriter(project: project, templates: templates)
         do {
             progress("Write \(Project.outputDirectory)/")

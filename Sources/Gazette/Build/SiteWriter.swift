@@ -25,7 +25,7 @@ struct SiteWriter {
         var feedContent: [String: String] = [:]
         for issue in rendered {
             feedContent[issue.source.path] = try renderer.webContentHTML(
-                markdownHTML: issue.markdownHTML, issue: issue.source, base: project.configuration.baseURL)
+                markdownHTML: issue.markdownHTML, issue: issue.source, pathToRoot: nil)
         }
 
         for issue in rendered {
@@ -45,7 +45,7 @@ struct SiteWriter {
             "issues": listing(Array(newestFirst.prefix(Self.feedEntryLimit)), context: context, absolute: true, basePath: "",
                               content: feedContent),
             "feed": ["updated": newestFirst.first?.source.date.rfc3339 ?? IssueDate.today().rfc3339,
-                     "url": project.configuration.baseURL + "feed.xml"],
+                     "url": URLReference.resolve("feed.xml", against: project.configuration.baseURL)],
         ]
         written.append(try save(templates.render("feed.xml", feed), to: "feed.xml"))
 
@@ -64,7 +64,7 @@ struct SiteWriter {
         var page: [String: Any] = [
             "newsletter": context.newsletter(basePath: "../../", year: issue.source.date.year),
             "issue": context.issue(issue.source),
-            "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, base: "../../"),
+            "content": try renderer.webContentHTML(markdownHTML: issue.markdownHTML, issue: issue.source, pathToRoot: "../../"),
         ]
         page["issues"] = listing(issues, context: context, absolute: false, basePath: "../../", content: feedContent)
         return try templates.render("page.html", page)

@@ -1,5 +1,6 @@
 // The values templates see (docs/templates.md): the newsletter, the issue, and at send time the subscriber.
 import Foundation
+import Markup
 
 /// Builds the Mustache contexts for email, page, index and feed templates.
 struct TemplateContext {
@@ -38,7 +39,7 @@ struct TemplateContext {
     }
 
     /// The absolute URL of an issue's web page.
-    func webURL(of issue: IssueSource) -> String { configuration.baseURL + Self.pagePath(of: issue) }
+    func webURL(of issue: IssueSource) -> String { URLReference.resolve(Self.pagePath(of: issue), against: configuration.baseURL) }
 
     /// Where an issue's page lives under public/ and the base URL.
     static func pagePath(of issue: IssueSource) -> String { "issues/\(issue.slug)/" }

@@ -125,12 +125,21 @@ struct ContentInspector {
             || IssueRenderer.hasScheme(lower.utf8) {  // ^[a-z][a-z0-9+.-]*: on the lower-cased URL
             return []
         }
-        // A relative URL: it must name a file that the build publishes from content/.
-        var path = String(url.split(separator: "#", maxSplits: 1).first ?? "")
-        path = String(path.split(separator: "?", maxSplits: 1).first ?? "")
+        // A relative URL: it must name a file that the build publishes from content/ to base_url. Resolved as
+        // RFC 3986 says, as the email resolves it. A relative path is resolved below a stand-in folder, because at
+        // a host's root RFC 3986 drops the `..` that would climb out (`../x.pdf` → `/x.pdf`) and the escape from
+        // content/ would not show.
+        let base = project.configuration.baseURL
+        let target = URLReference.resolve(url, against: base)
+        let frame = url.hasPrefix("/") ? base : Self.contentFrame
+        let resolved = url.hasPrefix("/") ? target : URLReference.resolve(url, against: frame)
+        guard resolved.hasPrefix(frame) else {
+            return [.error("missing-file", "the \(kind) points to \(url), which is outside \(Project.contentDirectory)/; it would become \(target)",
+                           at: location,
+                           hint: "relative addresses are read from \(Project.contentDirectory)/ and published under base_url: put the file in \(Project.contentDirectory)/ (e.g. \(Project.contentDirectory)/files/report.pdf, linked as files/report.pdf), or write the full https:// address")]
+        }
+        var path = URLReference(String(resolved.dropFirst(frame.count))).path
         path = path.removingPercentEncoding ?? path
-        while path.hasPrefix("./") { path.removeFirst(2) }
-        if path.hasPrefix("/") { path.removeFirst() }
         let file = project.url(Project.contentDirectory).appendingPathComponent(path)
         if path.isEmpty || path.hasSuffix("/") { return [] }
         if !FileManager.default.fileExists(atPath: file.path) {
@@ -139,6 +148,9 @@ struct ContentInspector {
         }
         return []
     }
+
+    /// content/ as a folder below a root, to resolve relative paths in.
+    static let contentFrame = "gazette:/\(Project.contentDirectory)/"
 
     func shortenerFinding(_ url: String, kind: String, location: SourceLocation) -> [Diagnostic] {
         guard Self.mayUseShortener(url.utf8), let host = URL(string: url)?.host?.lowercased() else { return [] }

@@ -126,7 +126,7 @@ public final class PreviewSession: @unchecked Sendable {
         do {
             let source = try project.loadIssue(at: file)
             state.source = source
-            state.findings += source.warnings
+            state.findings += source.diagnostics  // front matter mistakes too: every finding at once
             if let templates = loaded.templates {
                 let rendered = try IssueRenderer(project: project, templates: templates).render(source)
                 state.rendered = rendered

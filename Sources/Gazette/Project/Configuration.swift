@@ -1,6 +1,7 @@
 // gazette.yml: the newsletter's settings. No secrets live here (they come from the environment);
 // `check` warns when something that looks like one does.
 import Foundation
+import Markup
 
 /// The settings of a newsletter repository, read from `gazette.yml`.
 public struct Configuration: Sendable {
@@ -55,6 +56,13 @@ public struct Configuration: Sendable {
             throw DiagnosticError(.error("setting-invalid", "`base_url` is not an absolute http(s) URL: \"\(base)\"",
                                          at: reader.location(ofKey: "base_url"),
                                          hint: "write it like https://example.org/newsletter/"))
+        }
+        // Links are resolved against it (RFC 3986) and pages are named under it: a query or fragment would be
+        // lost or glued onto every page's path.
+        if URLReference(base).query != nil || URLReference(base).fragment != nil {
+            throw DiagnosticError(.error("setting-invalid", "`base_url` has a query or fragment: \"\(base)\"",
+                                         at: reader.location(ofKey: "base_url"),
+                                         hint: "give the folder where public/ is served, like https://example.org/newsletter/"))
         }
         if !base.hasSuffix("/") { base += "/" }
         baseURL = base

@@ -6,7 +6,11 @@ enum DefaultFiles {
 /* email.css: the email's stylesheet. Gazette inlines these rules into
    style="" attributes (templates/email.html links this file); rules that
    cannot be inlined (@media, :hover) belong in the <style> of email.html.
-   Content rules are scoped to #content, so layout tables stay borderless. */
+   Content rules are scoped to #content, so layout tables stay borderless.
+   Code blocks wrap (pre-wrap, long words broken) rather than scroll: most
+   mail clients drop overflow, and a phone would cut the lines off.
+   word-wrap is the old name Outlook.com and Gmail read; overflow-wrap:
+   anywhere and word-break: break-word are the current and WebKit forms. */
 
 /* Page and layout tables */
 body { margin: 0; padding: 0; width: 100%; background-color: #eef1f5; }
@@ -43,7 +47,7 @@ img { border: 0; outline: none; text-decoration: none; -ms-interpolation-mode: b
 #content blockquote { margin: 0 0 16px 0; padding: 4px 0 4px 16px; border-left: 4px solid #ffc247; color: #3e4c59; }
 #content blockquote p { color: #3e4c59; }
 #content code { font-family: Menlo, Consolas, "Liberation Mono", "Courier New", monospace; font-size: 14px; background-color: #f1f4f8; color: #1f2933; padding: 1px 4px; border-radius: 4px; }
-#content pre { margin: 0 0 16px 0; padding: 12px 14px; background-color: #f1f4f8; border: 1px solid #dde3ea; border-radius: 6px; overflow-x: auto; white-space: pre; font-family: Menlo, Consolas, "Liberation Mono", "Courier New", monospace; font-size: 14px; line-height: 1.45; color: #1f2933; }
+#content pre { margin: 0 0 16px 0; padding: 12px 14px; background-color: #f1f4f8; border: 1px solid #dde3ea; border-radius: 6px; white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; word-break: break-word; font-family: Menlo, Consolas, "Liberation Mono", "Courier New", monospace; font-size: 14px; line-height: 1.45; color: #1f2933; }
 #content pre code { background-color: transparent; padding: 0; border-radius: 0; font-size: 14px; }
 #content table { width: 100%; margin: 0 0 16px 0; border-collapse: collapse; border: 1px solid #cbd2d9; }
 #content th { padding: 8px 10px; border: 1px solid #cbd2d9; background-color: #f1f4f8; font-size: 15px; line-height: 1.4; font-weight: bold; text-align: left; vertical-align: top; color: #1f2933; }
@@ -387,7 +391,7 @@ a:focus-visible { outline: 3px solid var(--beam); outline-offset: 2px; }
 .content blockquote { margin: 0 0 1rem; padding: 0.25rem 0 0.25rem 1rem; border-left: 4px solid var(--beam); color: #3e4c59; }
 .content blockquote p:last-child { margin-bottom: 0; }
 .content code { font-family: var(--mono); font-size: 0.875em; background: var(--code-bg); padding: 0.1em 0.3em; border-radius: 4px; }
-.content pre { margin: 0 0 1rem; padding: 0.85rem 1rem; overflow-x: auto; background: var(--code-bg); border: 1px solid var(--rule); border-radius: 6px; font-size: 0.875rem; line-height: 1.45; }
+.content pre { margin: 0 0 1rem; padding: 0.85rem 1rem; white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; background: var(--code-bg); border: 1px solid var(--rule); border-radius: 6px; font-size: 0.875rem; line-height: 1.45; }
 .content pre code { background: none; padding: 0; font-size: inherit; border-radius: 0; }
 .content table { width: 100%; margin: 0 0 1rem; border-collapse: collapse; font-size: 0.95rem; display: block; overflow-x: auto; }
 .content th, .content td { padding: 0.5rem 0.65rem; border: 1px solid #cbd2d9; text-align: left; vertical-align: top; }

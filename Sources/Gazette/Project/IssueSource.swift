@@ -27,11 +27,21 @@ public struct IssueSource: Sendable {
     public var bodyStartLine: Int
     /// Findings that do not stop loading (an unknown front matter key …).
     public var warnings: [Diagnostic] = []
+    /// Front matter mistakes that leave a usable issue (an empty title, a bad date, a list where a value
+    /// belongs): the issue is loaded with a fallback value so every other check still runs, but it is
+    /// never published.
+    public var errors: [Diagnostic] = []
+
+    /// Every finding of loading, errors and warnings in the order of their lines.
+    public var diagnostics: [Diagnostic] {
+        (errors + warnings).sorted { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+    }
 
     static let knownKeys = ["title", "subject", "date", "preheader", "summary", "author", "lists", "tags", "draft",
                             "publish", "number", "slug"]
 
-    /// Parses an issue file's text.
+    /// Parses an issue file's text; throws only when there is no front matter to read (missing, unclosed,
+    /// not YAML). Other front matter mistakes go to `errors`.
     public init(file: TextFile) throws {
         path = file.path
         let location = SourceLocation(path: file.path, line: 1)
@@ -47,35 +57,60 @@ public struct IssueSource: Sendable {
                                      at: reader.location(ofKey: key),
                                      hint: "known keys: \(Self.knownKeys.joined(separator: ", "))"))
         }
-        title = try reader.requiredString("title", hint: "add `title: \"…\"` to the front matter")
-        subject = try reader.string("subject") ?? title
-        let dateText = try reader.requiredString("date", hint: "add `date: 2026-11-23` to the front matter")
-        guard let date = IssueDate(parsing: dateText) else {
-            throw DiagnosticError(.error("front-matter-date", "front matter 'date' is not a date: \"\(dateText)\"",
-                                         at: reader.location(ofKey: "date"), hint: "write dates as 2025-03-14"))
+        var errors: [Diagnostic] = []
+        /// The value `read` returns, or `fallback` with the mistake recorded.
+        func recovering<Value>(_ fallback: Value, _ read: () throws -> Value) -> Value {
+            do {
+                return try read()
+            } catch let error as DiagnosticError {
+                errors += error.diagnostics
+            } catch {
+                errors.append(.error("front-matter", "\(error)", at: location))
+            }
+            return fallback
         }
-        self.date = date
-        preheader = try reader.string("preheader")
-        summary = try reader.string("summary")
-        author = try reader.string("author")
-        lists = try reader.strings("lists")
-        tags = try reader.strings("tags") ?? []
-        draft = try reader.bool("draft") ?? false
-        publish = try reader.bool("publish")
 
         let fileName = (file.path as NSString).lastPathComponent
         let stem = (fileName as NSString).deletingPathExtension
         let (fileNumber, fileSlug) = Self.numberAndSlug(fromStem: stem)
-        guard let number = try reader.int("number") ?? fileNumber else {
-            throw DiagnosticError(.error("issue-number", "the issue has no number", at: location,
-                                         hint: "name the file like 012-\(stem).md, or add `number: 12` to the front matter"))
+        // A missing title falls back to the file's slug in words, so the subject is not empty as well
+        // (one finding, not two).
+        title = recovering(Self.title(fromSlug: fileSlug)) {
+            try reader.requiredString("title", hint: "add `title: \"…\"` to the front matter")
         }
-        self.number = number
-        slug = try reader.string("slug") ?? fileSlug
-        guard Self.isValidSlug(slug) else {
-            throw DiagnosticError(.error("issue-slug", "the slug \"\(slug)\" is not usable in a URL", at: location,
-                                         hint: "use lower-case letters, digits and hyphens"))
+        subject = recovering(nil) { try reader.string("subject") } ?? title
+        date = recovering(IssueDate.today()) {
+            let dateText = try reader.requiredString("date", hint: "add `date: \(IssueDate.today())` to the front matter")
+            guard let date = IssueDate(parsing: dateText) else {
+                throw DiagnosticError(.error("front-matter-date", "front matter 'date' is not a date: \"\(dateText)\"",
+                                             at: reader.location(ofKey: "date"), hint: "write dates as 2025-03-14"))
+            }
+            return date
         }
+        preheader = recovering(nil) { try reader.string("preheader") }
+        summary = recovering(nil) { try reader.string("summary") }
+        author = recovering(nil) { try reader.string("author") }
+        lists = recovering(nil) { try reader.strings("lists") }
+        tags = recovering(nil) { try reader.strings("tags") } ?? []
+        draft = recovering(false) { try reader.bool("draft") } ?? false
+        publish = recovering(nil) { try reader.bool("publish") }
+        number = recovering(0) {
+            guard let number = try reader.int("number") ?? fileNumber else {
+                throw DiagnosticError(.error("issue-number", "the issue has no number", at: location,
+                                             hint: "name the file like 012-\(stem).md, or add `number: 12` to the front matter"))
+            }
+            return number
+        }
+        slug = recovering(fileSlug) {
+            let slug = try reader.string("slug") ?? fileSlug
+            guard Self.isValidSlug(slug) else {
+                throw DiagnosticError(.error("issue-slug", "the slug \"\(slug)\" is not usable in a URL",
+                                             at: reader.contains("slug") ? reader.location(ofKey: "slug") : location,
+                                             hint: "use lower-case letters, digits and hyphens"))
+            }
+            return slug
+        }
+        self.errors = errors
         self.body = body
         self.bodyStartLine = bodyLine
     }
@@ -123,6 +158,12 @@ public struct IssueSource: Sendable {
 
     static func isValidSlug(_ slug: String) -> Bool {
         !slug.isEmpty && slug.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+    }
+
+    /// `spring-release` → "Spring release": a stand-in title while the front matter has none.
+    static func title(fromSlug slug: String) -> String {
+        let words = slug.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
     }
 
     /// The issue's name in progress lines and errors: its file name without extension.

@@ -36,9 +36,12 @@ public struct Project: Sendable {
     }
 
     /// `url` relative to the project root, for diagnostics.
-    public func relativePath(_ url: URL) -> String {
+    public func relativePath(_ url: URL) -> String { Self.relativePath(url, from: root) }
+
+    /// `url` relative to `folder` when it is inside it, else its absolute path.
+    static func relativePath(_ url: URL, from folder: URL) -> String {
         let path = url.standardizedFileURL.path
-        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        let base = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
@@ -51,13 +54,14 @@ public struct Project: Sendable {
         return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0) }
     }
 
-    /// Reads every issue; the ones that fail come back as diagnostics instead.
+    /// Reads every issue; the ones that fail come back as diagnostics instead. An issue whose front matter
+    /// has mistakes it can be read despite (`IssueSource.errors`) is returned too, with those errors.
     public func loadIssues(includeDrafts: Bool) -> (issues: [IssueSource], diagnostics: [Diagnostic]) {
         var issues: [IssueSource] = [], diagnostics: [Diagnostic] = []
         for file in issueFiles() {
             do {
                 let issue = try loadIssue(at: file)
-                diagnostics += issue.warnings
+                diagnostics += issue.diagnostics
                 if includeDrafts || !issue.draft { issues.append(issue) }
             } catch let error as DiagnosticError {
                 diagnostics += error.diagnostics

@@ -85,42 +85,42 @@ struct YAMLReader {
     func mapping(_ key: String) throws -> YAMLReader? {
         guard let child = node?[key], !isNull(child) else { return nil }
         guard child.mapping != nil else {
-            throw shapeError(key, child, expected: "a mapping of `key: value` lines (indented below it)")
+            throw shapeError(key, child, expected: "a mapping of `key: value` lines (indented below it)", example: "\(key): { name: value }")
         }
         return YAMLReader(file: file, lineOffset: lineOffset, node: child, path: path + [key])
     }
 
     func string(_ key: String) throws -> String? {
         guard let child = node?[key], !isNull(child) else { return nil }
-        guard let scalar = child.scalar else { throw shapeError(key, child, expected: "a single value") }
+        guard let scalar = child.scalar else { throw shapeError(key, child, expected: "a single value", example: "\(key): \"…\"") }
         return scalar.string
     }
 
     func requiredString(_ key: String, hint: String) throws -> String {
         guard let value = try string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DiagnosticError(.error("setting-missing", "`\(qualified(key))` is missing or empty",
-                                         at: location(of: node), hint: hint))
+                                         at: location(ofKey: key), hint: hint))
         }
         return value
     }
 
     func int(_ key: String) throws -> Int? {
         guard let child = node?[key], !isNull(child) else { return nil }
-        guard let value = child.int else { throw shapeError(key, child, expected: "a whole number") }
+        guard let value = child.int else { throw shapeError(key, child, expected: "a whole number", example: "\(key): 12") }
         return value
     }
 
     func double(_ key: String) throws -> Double? {
         guard let child = node?[key], !isNull(child) else { return nil }
         guard let value = child.float ?? child.int.map(Double.init) else {
-            throw shapeError(key, child, expected: "a number")
+            throw shapeError(key, child, expected: "a number", example: "\(key): 0.5")
         }
         return value
     }
 
     func bool(_ key: String) throws -> Bool? {
         guard let child = node?[key], !isNull(child) else { return nil }
-        guard let value = child.bool else { throw shapeError(key, child, expected: "true or false") }
+        guard let value = child.bool else { throw shapeError(key, child, expected: "true or false", example: "\(key): true") }
         return value
     }
 
@@ -128,9 +128,9 @@ struct YAMLReader {
     func strings(_ key: String) throws -> [String]? {
         guard let child = node?[key], !isNull(child) else { return nil }
         if let scalar = child.scalar { return [scalar.string] }
-        guard let sequence = child.sequence else { throw shapeError(key, child, expected: "a list") }
+        guard let sequence = child.sequence else { throw shapeError(key, child, expected: "a list", example: "\(key): [a, b]") }
         return try sequence.map { item in
-            guard let scalar = item.scalar else { throw shapeError(key, item, expected: "a list of single values") }
+            guard let scalar = item.scalar else { throw shapeError(key, item, expected: "a list of single values", example: "\(key): [a, b]") }
             return scalar.string
         }
     }
@@ -166,9 +166,9 @@ struct YAMLReader {
 
     private func qualified(_ key: String) -> String { (path + [key]).joined(separator: ".") }
 
-    private func shapeError(_ key: String, _ child: Node, expected: String) -> DiagnosticError {
+    private func shapeError(_ key: String, _ child: Node, expected: String, example: String) -> DiagnosticError {
         let found = child.mapping != nil ? "a mapping" : child.sequence != nil ? "a list" : "\"\(child.scalar?.string ?? "")\""
         return DiagnosticError(.error("setting-type", "`\(qualified(key))` should be \(expected), found \(found)",
-                                      at: location(of: child)))
+                                      at: location(of: child), hint: "write it like `\(example)`"))
     }
 }

@@ -56,8 +56,14 @@ public final class Publisher: @unchecked Sendable {
         // 1. Render and check: an issue with errors is never sent.
         let templates = try TemplateSet(projectRoot: project.root)
         let issue = try project.loadIssue(at: project.findIssue(options.issue))
-        let rendered = try IssueRenderer(project: project, templates: templates).render(issue)
-        let findings = ProjectChecker(configuration: configuration).check() + IssueChecker(configuration: configuration).check(rendered)
+        let rendered: RenderedIssue
+        do {
+            rendered = try IssueRenderer(project: project, templates: templates).render(issue)
+        } catch let error as DiagnosticError {
+            throw DiagnosticError(issue.errors + error.diagnostics)
+        }
+        let findings = issue.errors + ProjectChecker(configuration: configuration).check()
+            + IssueChecker(configuration: configuration).check(rendered)
         let errors = findings.filter { $0.severity == .error }
         if !errors.isEmpty { throw DiagnosticError(errors) }
         let prepared = rendered.prepared

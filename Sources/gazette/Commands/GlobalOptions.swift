@@ -26,7 +26,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makePrinter() -> DiagnosticPrinter {
-        DiagnosticPrinter(format: format, colour: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(2) == 1)
+        DiagnosticPrinter.standard(format: format, noColor: noColor)
     }
 }
 

@@ -6,6 +6,11 @@ struct DiagnosticPrinter {
     let format: OutputFormat
     let colour: Bool
 
+    /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR`.
+    static func standard(format: OutputFormat, noColor: Bool) -> DiagnosticPrinter {
+        DiagnosticPrinter(format: format, colour: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(2) == 1)
+    }
+
     /// Diagnostics to stderr in text mode; in JSON mode they go into the report instead.
     func print(_ diagnostics: [Diagnostic]) {
         guard format == .text else {

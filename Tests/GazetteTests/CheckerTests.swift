@@ -1,0 +1,58 @@
+// `Checker` on whole projects: an issue whose front matter has mistakes still gets every finding of its body,
+// and neither build nor publish lets such an issue out.
+import Foundation
+import GazetteTestSupport
+import XCTest
+@testable import Gazette
+
+final class CheckerTests: XCTestCase {
+    var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        directory = try TemporaryDirectory("checker")
+        addTeardownBlock { [directory] in directory?.remove() }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/invalid-front-matter"))
+    }
+
+    /// The front matter has an empty title, a bad date and a mapping for `tags`; the body is short, the subject
+    /// shouts and there is no preheader. All six are found in one run, and the empty title is one finding.
+    static let expectedCodes: Set<String> = ["setting-missing", "front-matter-date", "setting-type",
+                                             "subject-caps", "preheader-missing", "text-short"]
+
+    func testFrontMatterErrorsAndBodyFindingsComeTogether() throws {
+        let project = try Project(root: directory.url)
+        let report = Checker(project: project, options: BuildOptions()).run()
+        let issuePath = "content/issues/001-shouting.md"
+        XCTAssertEqual(Set(report.diagnostics.map(\.code)), Self.expectedCodes, "\(report.diagnostics)")
+        XCTAssertEqual(report.diagnostics.count, Self.expectedCodes.count, "each reported once: \(report.diagnostics)")
+        XCTAssertFalse(report.diagnostics.contains { $0.code == "subject-empty" })
+        XCTAssertEqual(report.issues.map(\.path), [issuePath], "the issue was rendered and measured")
+        XCTAssertEqual(report.errorCount, 3)
+        let lines = report.diagnostics.filter { $0.severity == .error }.compactMap(\.location?.line)
+        XCTAssertEqual(lines, [2, 4, 5], "front matter lines of the title, the date and the tags")
+    }
+
+    func testBuildLeavesTheIssueOutOfTheArchive() throws {
+        let project = try Project(root: directory.url)
+        let result = SiteBuilder(project: project, options: BuildOptions()).build()
+        XCTAssertTrue(result.hasErrors)
+        XCTAssertEqual(result.rendered.count, 0)
+        XCTAssertFalse(result.writtenFiles.contains { $0.contains("shouting") }, "\(result.writtenFiles)")
+        XCTAssertFalse(try directory.read("public/index.html").contains("HUGE NEWS"))
+    }
+
+    func testPublishRefusesAnIssueWithFrontMatterErrors() throws {
+        let project = try Project(root: directory.url)
+        var options = PublishOptions(issue: "1")
+        options.dryRun = true
+        options.environment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret"]
+        let publisher = Publisher(project: project, options: options) { via in
+            try Transports.make(via: via, configuration: project.configuration, caFile: nil, environment: [:], projectRoot: project.root)
+        }
+        XCTAssertThrowsError(try publisher.run()) { error in
+            let codes = (error as? DiagnosticError)?.diagnostics.map(\.code) ?? []
+            XCTAssertEqual(Set(codes), ["setting-missing", "front-matter-date", "setting-type"], "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/shouting.jsonl").path))
+    }
+}
