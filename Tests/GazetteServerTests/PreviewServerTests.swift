@@ -249,7 +249,7 @@ final class PreviewServerTests: XCTestCase {
         let checks = try preview.get("/preview/009-empty-title/checks.json")
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: checks.body) as? [String: Any])
         let codes = Set((json["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
-        XCTAssertTrue(codes.isSuperset(of: ["setting-missing", "subject-caps", "preheader-missing"]), "\(codes)")
+        XCTAssertTrue(codes.isSuperset(of: ["setting-missing", "subject-caps", "preheader-missing", "text-short"]), "\(codes)")
         let page = try preview.get("/preview/009-empty-title/")
         XCTAssertEqual(page.status, 200)
         XCTAssertTrue(page.text.contains("id=\"frame-desktop\""), "the issue still renders beside its errors")

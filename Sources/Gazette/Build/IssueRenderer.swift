@@ -121,7 +121,7 @@ public struct IssueRenderer {
             contentHash: "", webURL: context.webURL(of: issue))
         prepared.contentHash = ContentHash.of(prepared)
 
-        var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, html: html,
+        var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, contentText: contentText, html: html,
                                               slots: slots, retainedStyleBytes: report.retainedCSSBytes)
         measurements.personalizedHTMLBytes = samplePersonalizedSize(prepared)
 

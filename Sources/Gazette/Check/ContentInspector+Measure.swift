@@ -6,12 +6,16 @@ import Markup
 
 extension ContentInspector {
     /// The numbers the threshold checks compare.
-    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: String, html: String, slots: SlotTable,
-                 retainedStyleBytes: Int) -> IssueMeasurements {
+    /// `contentText` is the issue's own content as the text part carries it: only its words count for
+    /// `text-short`, since the template's header and footer (some 50 words) would hide a body of one line.
+    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: String, contentText: String, html: String,
+                 slots: SlotTable, retainedStyleBytes: Int) -> IssueMeasurements {
         var measurements = IssueMeasurements()
         measurements.htmlBytes = html.utf8.count
         measurements.retainedStyleBytes = retainedStyleBytes
-        measurements.textWords = Self.wordCount(text)
+        // A text template without {{{content_text}}} sends none of the content: then it has no words at all.
+        let probe = contentText.split(separator: "\n", maxSplits: 1).first.map { String($0.prefix(40)) } ?? ""
+        measurements.textWords = probe.isEmpty || text.contains(probe) ? Self.wordCount(contentText) : 0
         if let body = document.body {
             let statistics = LinkStatistics(body)
             measurements.visibleWords = statistics.words

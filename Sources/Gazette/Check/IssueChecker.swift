@@ -66,7 +66,7 @@ public struct IssueChecker {
                                      at: SourceLocation(path: "templates/email.css"), hint: "move rules that can be inlined out of @media blocks, or trim them"))
         }
         if measured.textWords < limits.minTextWords {
-            findings.append(.warning("text-short", "the text part has \(measured.textWords) words; under \(limits.minTextWords) looks like an afterthought to filters",
+            findings.append(.warning("text-short", "the text part has \(measured.textWords) words of content; under \(limits.minTextWords) looks like an afterthought to filters",
                                      at: here, hint: "write more text, or check that templates/email.txt includes {{{content_text}}}"))
         }
 
