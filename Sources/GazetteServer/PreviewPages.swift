@@ -111,7 +111,7 @@ enum PreviewPages {
             ("images per 100 words", String(format: "%.1f", measured.imagesPer100Words)),
             ("links, images", "\(measured.links), \(measured.images)"),
             ("visible words", "\(measured.visibleWords)"),
-            ("words in the text part", "\(measured.textWords)"),
+            ("words of content in the text part", "\(measured.textWords)"),
         ]
     }
 
