@@ -22,12 +22,14 @@ extension PreviewPages {
         for (name, value) in measurementRows(preview.measurements) {
             measurements += "<tr><th>\(escape(name))</th><td>\(escape(value))</td></tr>"
         }
-        let frameSource = "/preview/\(stem)/email.html?recipient=\(recipient)"
+        let who = escape(preview.recipientQuery)
+        let frameSource = "/preview/\(stem)/email.html?\(who)"
         let body = """
         <header class="bar">
           <a href="/">Gazette preview</a>
           <span class="name">\(escape(newsletter ?? ""))</span>
           <label>Subscriber <select id="recipient" data-stem="\(stem)">\(options)</select></label>
+          <input id="find" type="search" placeholder="any address in the lists" aria-label="Find a subscriber">
           <span class="toggles">
             <span class="group" role="group" aria-label="Frames">
               <button data-frames="both" class="on">Both</button><button data-frames="desktop">Desktop</button><button data-frames="mobile">Mobile</button>
@@ -38,14 +40,14 @@ extension PreviewPages {
             <label title="Images under base_url are read from content/ before they are published"><input type="checkbox" id="local-images" checked> local images</label>
           </span>
           <span class="links">
-            <a href="/preview/\(stem)/text?recipient=\(recipient)" target="_blank">Text part</a>
+            <a href="/preview/\(stem)/text?\(who)" target="_blank">Text part</a>
             \(entry.slug.map { "<a href=\"/issues/\(escape($0))/\" target=\"_blank\">Web page</a>" } ?? "")
-            <a href="/preview/\(stem)/message.eml?recipient=\(recipient)" download>.eml</a>
+            <a href="/preview/\(stem)/message.eml?\(who)" download>.eml</a>
           </span>
           <span class="live" id="live">live</span>
         </header>
         <div class="stage">
-          <section class="frames" id="frames" data-frames="both">
+          <section class="frames" id="frames" data-frames="both" data-recipient="\(who)">
             <figure class="frame desktop"><figcaption>Desktop · \(desktopWidth) px</figcaption>
               <iframe id="frame-desktop" title="Desktop" width="\(desktopWidth)" src="\(frameSource)&amp;images=local"></iframe></figure>
             <figure class="frame mobile"><figcaption>Mobile · \(mobileWidth) px</figcaption>

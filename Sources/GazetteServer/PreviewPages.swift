@@ -135,7 +135,7 @@ enum PreviewPages {
 
     static func textPart(_ preview: PreviewSession.IssuePreview) -> String {
         let body = """
-        <header class="bar"><a href="/">Gazette preview</a><a href="/preview/\(escape(preview.entry.stem))/?recipient=\(preview.selectedRecipient)">\
+        <header class="bar"><a href="/">Gazette preview</a><a href="/preview/\(escape(preview.entry.stem))/?\(escape(preview.recipientQuery))">\
         \(escape(preview.entry.title ?? preview.entry.stem))</a><span class="name">text part</span><span class="live" id="live">live</span></header>
         <main class="page"><p class="meta">To: \(escape(preview.personalized.to)) · Subject: \(escape(preview.personalized.subject))</p>
         <pre class="text-part">\(escape(preview.personalized.text))</pre></main>

@@ -30,7 +30,7 @@ struct PreviewRoutes: Sendable {
         }
         router.get("/preview/:stem/checks.json") { request, context in
             let stem = Self.stem(context)
-            switch session.preview(stem, recipient: Self.recipient(request)) {
+            switch session.preview(stem, recipient: Self.recipient(request), find: request.uri.queryParameters.get("find")) {
             case .success(let preview):
                 return PreviewResponses.json(PreviewPages.checksJSON(entry: preview.entry, findings: preview.findings,
                                                                      measurements: preview.measurements))
@@ -50,7 +50,7 @@ struct PreviewRoutes: Sendable {
 
     func issuePage(_ request: Request, _ context: BasicRequestContext) -> Response {
         let stem = Self.stem(context)
-        switch session.preview(stem, recipient: Self.recipient(request)) {
+        switch session.preview(stem, recipient: Self.recipient(request), find: request.uri.queryParameters.get("find")) {
         case .success(let preview):
             return PreviewResponses.html(PreviewPages.issue(preview, newsletter: session.newsletterName))
         case .failure(.failed(let entry, let findings, let generation)):
@@ -65,7 +65,7 @@ struct PreviewRoutes: Sendable {
     func withPreview(_ request: Request, _ context: BasicRequestContext,
                      _ body: (PreviewSession.IssuePreview) -> Response) -> Response {
         let stem = Self.stem(context)
-        switch session.preview(stem, recipient: Self.recipient(request)) {
+        switch session.preview(stem, recipient: Self.recipient(request), find: request.uri.queryParameters.get("find")) {
         case .success(let preview):
             return body(preview)
         case .failure(.failed(let entry, let findings, let generation)):

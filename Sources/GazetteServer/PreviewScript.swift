@@ -42,7 +42,8 @@ enum PreviewScript {
       var measured = {};
 
       function frameSource() {
-        var query = new URLSearchParams({ recipient: params.get('recipient') || '0', theme: state.theme, images: state.images });
+        var query = new URLSearchParams(frames.dataset.recipient);
+        query.set('theme', state.theme); query.set('images', state.images);
         return '/preview/' + encodeURIComponent(stem) + '/email.html?' + query.toString();
       }
       function apply(reloadFrames) {
@@ -64,7 +65,12 @@ enum PreviewScript {
         state.images = e.target.checked ? 'local' : 'sent'; apply(true);
       });
       document.getElementById('recipient').addEventListener('change', function (e) {
-        params.set('recipient', e.target.value);
+        params.delete('find'); params.set('recipient', e.target.value);
+        location.search = params.toString();
+      });
+      document.getElementById('find').addEventListener('keydown', function (e) {
+        if (e.key !== 'Enter' || !e.target.value.trim()) return;
+        params.delete('recipient'); params.set('find', e.target.value.trim());
         location.search = params.toString();
       });
 

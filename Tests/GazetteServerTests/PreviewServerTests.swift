@@ -83,6 +83,23 @@ final class PreviewServerTests: XCTestCase {
         XCTAssertTrue(text.text.contains("Hi Tomás Herrera,"))
     }
 
+    /// Any row can be shown, also beyond the picker's first 500: by its address.
+    func testFindsAnyAddressInTheLists() async throws {
+        let preview = try await PreviewFixture.start(self, prepare: { directory in
+            try Self.greetByName(directory)
+            var rows = "email,name\n"
+            for number in 1...800 { rows += "reader\(number)@example.net,Reader \(number)\n" }
+            try directory.write(rows, to: "subscribers/zz-large.csv")
+        })
+        let page = try preview.get("/preview/\(issue)/?find=READER777@example.net")
+        XCTAssertTrue(page.text.contains("selected>reader777@example.net (subscribers/zz-large.csv:778)"), page.text)
+        XCTAssertTrue(page.text.contains("email.html?find=READER777%40example.net"), "the frames show the same row")
+        let email = try preview.get("/preview/\(issue)/email.html?find=READER777%40example.net")
+        XCTAssertTrue(email.text.contains("Hi Reader 777,"))
+        let missing = try preview.get("/preview/\(issue)/?find=nobody@example.org")
+        XCTAssertTrue(missing.text.contains("no list has the address nobody@example.org"))
+    }
+
     func testSampleSubscribersWhenThereAreNoLists() async throws {
         let preview = try await PreviewFixture.start(self) { directory in
             try Self.greetByName(directory)

@@ -34,6 +34,23 @@ enum PreviewRecipients {
         return offered.isEmpty ? samples(project.configuration) : offered
     }
 
+    /// The row of `address` in any list, however far down (the picker offers only the first rows), or nil.
+    static func find(_ address: String, project: Project) -> PreviewRecipient? {
+        let wanted = AddressKey(address.trimmingCharacters(in: .whitespaces))
+        for name in SubscriberList.names(root: project.root) {
+            guard let reader = try? SubscriberList(name: name, root: project.root).open() else { continue }
+            while let row = try? reader.next() {
+                guard case .subscriber(let subscriber) = row, subscriber.key == wanted else { continue }
+                return PreviewRecipient(
+                    label: "\(subscriber.email) (\(subscriber.location))",
+                    recipient: Recipient(address: subscriber.email, fields: subscriber.fields,
+                                         source: subscriber.location.description, list: name),
+                    isSample: false)
+            }
+        }
+        return nil
+    }
+
     /// A reader with every field set and one with none, so both a filled value and the defaults show.
     static func samples(_ configuration: Configuration) -> [PreviewRecipient] {
         let domain = "example.org"

@@ -194,6 +194,9 @@ public final class PreviewSession: @unchecked Sendable {
         public var entry: IssueEntry
         public var recipients: [String]
         public var selectedRecipient: Int
+        /// How the page's links name the subscriber shown: `recipient=3`, or `find=<address>` for one found
+        /// beyond the picker's rows.
+        public var recipientQuery: String
         public var personalized: PersonalizedIssue
         /// The whole message as the transport would get it (not DKIM-signed in the preview), CRLF line ends.
         public var message: [UInt8]
@@ -209,16 +212,33 @@ public final class PreviewSession: @unchecked Sendable {
         case failed(IssueEntry?, [Diagnostic], generation: Int)
     }
 
-    /// The issue `stem` rendered for the picker's row `recipient` (out of range: the first).
-    public func preview(_ stem: String, recipient: Int = 0) -> Result<IssuePreview, Failure> {
+    /// The issue `stem` rendered for the picker's row `recipient` (out of range: the first), or for the row of
+    /// the address `find` in any list (added to the picker; not found, a finding says so).
+    public func preview(_ stem: String, recipient: Int = 0, find: String? = nil) -> Result<IssuePreview, Failure> {
         lock.withLock {
             guard Self.isIssueStem(stem), let state = issueState(stem) else { return .failure(.notFound) }
             let entry = entry(stem, state)
             guard let rendered = state.rendered, let project = load().project else {
                 return .failure(.failed(entry, state.findings, generation: generation))
             }
-            let offered = recipientRows(project)
-            let selected = offered.indices.contains(recipient) ? recipient : 0
+            var offered = recipientRows(project)
+            var selected = offered.indices.contains(recipient) ? recipient : 0
+            var notes: [Diagnostic] = []
+            var query = "recipient=\(selected)"
+            if let find, !find.isEmpty {
+                if let index = offered.firstIndex(where: { AddressKey($0.recipient.address) == AddressKey(find) }) {
+                    selected = index
+                    query = "recipient=\(index)"
+                } else if let found = PreviewRecipients.find(find, project: project) {
+                    offered.append(found)
+                    selected = offered.count - 1
+                    query = "find=" + UnsubscribeLink.queryEscape(find)
+                } else {
+                    notes.append(.warning("preview-recipient", "no list has the address \(find)",
+                                          at: SourceLocation(path: Project.subscribersDirectory),
+                                          hint: "the email is shown for the first subscriber instead"))
+                }
+            }
             do {
                 let configuration = project.configuration
                 let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto,
@@ -233,8 +253,9 @@ public final class PreviewSession: @unchecked Sendable {
                         at: SourceLocation(path: chosen.source), hint: "pick another subscriber, or fix the row")], generation: generation))
                 }
                 return .success(IssuePreview(
-                    entry: entry, recipients: offered.map(\.label), selectedRecipient: selected, personalized: personalized,
-                    message: message.bytes, findings: state.findings, measurements: rendered.measurements,
+                    entry: entry, recipients: offered.map(\.label), selectedRecipient: selected, recipientQuery: query,
+                    personalized: personalized,
+                    message: message.bytes, findings: notes + state.findings, measurements: rendered.measurements,
                     renderMilliseconds: state.renderMilliseconds, generation: generation))
             } catch {
                 let reason = (error as? DiagnosticError)?.diagnostics ?? [.error(
