@@ -20,6 +20,7 @@ final class AudienceTests: XCTestCase {
             case .suppressed(let subscriber): result.append("suppressed \(subscriber.email)")
             case .skipped(let subscriber): result.append("skipped \(subscriber.email)")
             case .otherShard: result.append("otherShard")
+            case .outsideSegment(let subscriber): result.append("outsideSegment \(subscriber.email)")
             case .rowProblem(let problem): result.append("problem \(problem.location?.description ?? "")")
             }
         }

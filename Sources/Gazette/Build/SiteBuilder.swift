@@ -18,6 +18,8 @@ public struct SiteBuilder {
         public var rendered: [RenderedIssue] = []
         public var diagnostics: [Diagnostic] = []
         public var writtenFiles: [String] = []
+        /// Recipients each built issue's lists and `audience:` give today, by issue path (build only).
+        public var audiences: [String: Int] = [:]
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
@@ -77,6 +79,10 @@ public struct SiteBuilder {
         // An issue read with front matter errors was rendered for its findings (check shows them all), but its
         // fallback title or date must not reach the archive and the feed.
         result.rendered.removeAll { !$0.source.errors.isEmpty }
+        let audiences = AudienceCheck(project: project)
+        for issue in result.rendered {
+            result.audiences[issue.source.path] = audiences.check(issue.source).recipients
+        }
         let writer = SiteWriter(project: project, templates: templates)
         do {
             progress("Write \(Project.outputDirectory)/")

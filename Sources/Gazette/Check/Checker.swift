@@ -14,6 +14,8 @@ public struct Checker {
     public struct IssueSummary: Sendable {
         public var path: String
         public var measurements: IssueMeasurements
+        /// Recipients the issue's lists and `audience:` give today (nil when the lists cannot be read).
+        public var audience: Int?
     }
 
     public struct Report: Sendable {
@@ -29,9 +31,12 @@ public struct Checker {
         let (result, _) = SiteBuilder(project: project, options: options).render()
         report.diagnostics += result.diagnostics
         let checker = IssueChecker(configuration: project.configuration)
+        let audiences = AudienceCheck(project: project)
         for rendered in result.rendered {
-            report.issues.append(IssueSummary(path: rendered.source.path, measurements: rendered.measurements))
-            report.diagnostics += checker.check(rendered)
+            let audience = audiences.check(rendered.source)
+            report.issues.append(IssueSummary(path: rendered.source.path, measurements: rendered.measurements,
+                                              audience: audience.recipients))
+            report.diagnostics += checker.check(rendered) + audience.findings
         }
         return report
     }

@@ -32,6 +32,7 @@ public final class PreviewSession: @unchecked Sendable {
         var rendered: RenderedIssue?
         var findings: [Diagnostic]
         var renderMilliseconds: Double
+        var audience: Int?
     }
 
     public init(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -131,6 +132,9 @@ public final class PreviewSession: @unchecked Sendable {
                 let rendered = try IssueRenderer(project: project, templates: templates).render(source)
                 state.rendered = rendered
                 state.findings += IssueChecker(configuration: project.configuration).check(rendered)
+                let audience = AudienceCheck(project: project).check(source)
+                state.findings += audience.findings
+                state.audience = audience.recipients
             }
         } catch let error as DiagnosticError {
             state.findings += error.diagnostics
@@ -159,6 +163,8 @@ public final class PreviewSession: @unchecked Sendable {
         public var warnings: Int
         /// The subject as it is sent (per-recipient values shown as `{{name}}`).
         public var subject: String?
+        /// Recipients of the issue's lists and `audience:` (nil while they cannot be read).
+        public var audience: Int?
     }
 
     /// The index: every issue, drafts included, and the project's own findings.
@@ -186,7 +192,8 @@ public final class PreviewSession: @unchecked Sendable {
             slug: source?.slug, draft: source?.draft ?? false,
             errors: state.findings.filter { $0.severity == .error }.count,
             warnings: state.findings.filter { $0.severity == .warning }.count,
-            subject: state.rendered.map { $0.prepared.subject.render($0.prepared.slotNames.map { "{{\($0)}}" }) })
+            subject: state.rendered.map { $0.prepared.subject.render($0.prepared.slotNames.map { "{{\($0)}}" }) },
+            audience: state.audience)
     }
 
     /// An issue as one subscriber receives it, with its findings.

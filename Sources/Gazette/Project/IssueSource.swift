@@ -17,6 +17,10 @@ public struct IssueSource: Sendable {
     public var author: String?
     /// Subscriber lists this issue goes to; nil means all lists.
     public var lists: [String]?
+    /// Who of those lists it goes to (`audience:` in the front matter); everybody by default.
+    public var segment = Segment()
+    /// Where the lists are named (`lists:` or `audience.lists`), for diagnostics about them.
+    public var listsLocation: SourceLocation?
     public var tags: [String]
     public var draft: Bool
     /// `publish: true` asks CI to send the issue, `false` holds it back; nil leaves it to `gazette ci ready`'s rule.
@@ -38,7 +42,7 @@ public struct IssueSource: Sendable {
     }
 
     static let knownKeys = ["title", "subject", "date", "preheader", "summary", "author", "lists", "tags", "draft",
-                            "publish", "number", "slug"]
+                            "publish", "number", "slug", "audience"]
 
     /// Parses an issue file's text; throws only when there is no front matter to read (missing, unclosed,
     /// not YAML). Other front matter mistakes go to `errors`.
@@ -91,6 +95,19 @@ public struct IssueSource: Sendable {
         summary = recovering(nil) { try reader.string("summary") }
         author = recovering(nil) { try reader.string("author") }
         lists = recovering(nil) { try reader.strings("lists") }
+        if reader.contains("lists") { listsLocation = reader.location(ofKey: "lists") }
+        if let audience = recovering(nil, { try reader.mapping("audience") }) {
+            let (segment, audienceLists) = Segment.read(audience: audience, errors: &errors, warnings: &warnings)
+            self.segment = segment
+            if let audienceLists {
+                if lists != nil, lists != audienceLists {
+                    errors.append(.error("front-matter-lists", "`lists:` and `audience.lists:` name different lists",
+                                         at: audience.location(ofKey: "lists"), hint: "keep one of them"))
+                }
+                lists = audienceLists
+                listsLocation = audience.location(ofKey: "lists")
+            }
+        }
         tags = recovering(nil) { try reader.strings("tags") } ?? []
         draft = recovering(false) { try reader.bool("draft") } ?? false
         publish = recovering(nil) { try reader.bool("publish") }

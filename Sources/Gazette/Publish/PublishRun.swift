@@ -94,6 +94,7 @@ final class PublishRun: @unchecked Sendable {
                 case .duplicate: update { $0.duplicates += 1 }
                 case .suppressed: update { $0.suppressed += 1 }
                 case .otherShard: update { $0.otherShard += 1 }
+                case .outsideSegment: update { $0.outsideSegment += 1 }
                 case .skipped: update { $0.alreadyDone += 1 }
                 case .rowProblem: update { $0.rowProblems += 1 }
                 }

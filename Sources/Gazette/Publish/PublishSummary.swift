@@ -15,6 +15,8 @@ public struct PublishSummary: Sendable, Equatable {
     public var alreadyDone = 0
     /// Belonging to another shard.
     public var otherShard = 0
+    /// Rows outside the segment (`audience:`).
+    public var outsideSegment = 0
     /// Rows of a list that could not be read.
     public var rowProblems = 0
     /// Not attempted because of --limit, a stop signal or a cap.
@@ -47,7 +49,7 @@ public struct PublishSummary: Sendable, Equatable {
 
     public var dictionary: [String: Int] {
         ["sent": sent, "deferred": deferred, "failed": failed, "invalid": invalid, "uncertain": uncertain,
-         "suppressed": suppressed, "duplicates": duplicates, "already_done": alreadyDone, "other_shard": otherShard,
+         "suppressed": suppressed, "duplicates": duplicates, "already_done": alreadyDone, "other_shard": otherShard, "outside_segment": outsideSegment,
          "row_problems": rowProblems, "not_attempted": notAttempted, "composed": composed]
     }
 }

@@ -97,9 +97,16 @@ public final class Publisher: @unchecked Sendable {
                 at: SourceLocation(path: issue.path),
                 hint: "revert the change, or pass --force to send the new version to the rest"))
         }
+        // The first run checks the audience against the lists as they are now (a tag or column no list has is
+        // a typo that would send to nobody); a resumed run reads the frozen copies and goes on.
+        if state.header == nil {
+            let audienceErrors = AudienceCheck(project: project).check(issue).findings.filter { $0.severity == .error }
+            if !audienceErrors.isEmpty { throw DiagnosticError(audienceErrors) }
+        }
         let frozen = try AudienceSnapshot(project: project, logStem: stem, header: state.header, issueLists: issue.lists)
 
-        let audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
+        var audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
+        audience.segment = issue.segment
         let estimate = audience.estimatedRows
         onPlan(Plan(issue: issue.path, transport: transport.description, logPath: options.dryRun ? nil : "logs/\(stem).jsonl",
                     estimatedRecipients: estimate, resumed: state.header != nil, warnings: warnings))
@@ -146,7 +153,8 @@ public final class Publisher: @unchecked Sendable {
         onPlan(Plan(issue: issue.path, transport: transport.description, logPath: nil, estimatedRecipients: 1,
                     resumed: false, warnings: warnings))
         var fields: [String: String] = ["email": address]
-        let audience = try Audience(project: project, lists: issue.lists, files: nil, shard: .all)
+        var audience = try Audience(project: project, lists: issue.lists, files: nil, shard: .all)
+        audience.segment = issue.segment
         try audience.firstRecipient().map { fields = $0.fields.merging(["email": address]) { _, new in new } }
         var summary = PublishSummary()
         switch try composer.compose(Recipient(address: address, fields: fields, source: "--test-to", list: "test")) {

@@ -10,6 +10,8 @@ public struct Audience: Sendable {
     public let suppressionPath: String
     /// The part of the audience this run sends to.
     public var shard: Shard
+    /// Who of the lists' subscribers is in it (the issue's `audience:`); everybody by default.
+    public var segment = Segment()
     /// Makes a digester for each list file (SHA-256 in the publish layer); without one no digest is recorded.
     public var digester: (@Sendable () -> any ContentDigester)?
     /// Small in tests, to prove that chunk boundaries change nothing.

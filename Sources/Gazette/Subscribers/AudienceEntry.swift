@@ -10,6 +10,8 @@ public enum AudienceEntry: Sendable, Hashable {
     case suppressed(Subscriber)
     /// The address belongs to another shard.
     case otherShard
+    /// The subscriber is not in the segment (`audience:` tags, exclude_tags, where).
+    case outsideSegment(Subscriber)
     /// The caller's skip predicate said so: done in an earlier run.
     case skipped(Subscriber)
     /// The row could not be read; the diagnostic names file and line.

@@ -10,6 +10,7 @@ public final class AudienceReader {
     public let suppression: SuppressionList
 
     private let shard: Shard
+    private let segment: Segment
     private let skip: ((UInt64) -> Bool)?
     private var lists: [(reader: SubscriberListReader, tally: Tally)]
     private var listIndex = 0
@@ -28,6 +29,7 @@ public final class AudienceReader {
         self.suppression = suppression
         suppressed = suppression.snapshot
         shard = audience.shard
+        segment = audience.segment
         self.skip = skip
         pendingProblems = suppression.problems
         lists = try audience.lists.map { list in
@@ -68,6 +70,8 @@ public final class AudienceReader {
         let key = subscriber.key
         // Shard first: duplicates of an address always fall in the same shard, and other shards' keys need no memory.
         guard shard.contains(key) else { return .otherShard }
+        // Before duplicates: a later row of the same address that is in the segment still counts.
+        guard segment.contains(subscriber.fields) else { return .outsideSegment(subscriber) }
         guard seen.insert(key.hash64).inserted else { return .duplicate(subscriber) }
         if suppressed.contains(key.hash64) { return .suppressed(subscriber) }  // an unsubscribe always wins
         if skip?(key.hash64) == true { return .skipped(subscriber) }

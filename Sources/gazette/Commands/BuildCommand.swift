@@ -32,12 +32,19 @@ struct BuildCommand: ParsableCommand {
         let result = builder.build()
         if global.format == .json {
             printer.printJSON([
-                "issues": result.rendered.map { ["path": $0.source.path, "slug": $0.source.slug, "number": $0.source.number] },
+                "issues": result.rendered.map { issue -> [String: Any] in
+                    ["path": issue.source.path, "slug": issue.source.slug, "number": issue.source.number,
+                     "audience": result.audiences[issue.source.path].map { $0 as Any } ?? NSNull()]
+                },
                 "written": result.writtenFiles,
                 "diagnostics": result.diagnostics.map(DiagnosticPrinter.json),
             ])
         } else {
             for diagnostic in result.diagnostics where diagnostic.severity == .error { printer.writeError(printer.line(for: diagnostic)) }
+            for issue in result.rendered {
+                let count = result.audiences[issue.source.path]
+                printer.say("\(issue.source.path): " + (count.map { "\($0) recipient\($0 == 1 ? "" : "s")" } ?? "audience unknown"))
+            }
             let warnings = result.diagnostics.filter { $0.severity == .warning }.count
             printer.say("Built \(result.rendered.count) issue\(result.rendered.count == 1 ? "" : "s") into \(Project.outputDirectory)/ (\(result.writtenFiles.count) files)"
                         + (warnings > 0 ? "; \(warnings) warning\(warnings == 1 ? "" : "s"): run `gazette check`" : ""))

@@ -37,6 +37,9 @@ struct CheckCommand: ParsableCommand {
             printer.printJSON(Self.json(report, failed: failed))
         } else {
             for diagnostic in report.diagnostics { printer.writeError(printer.line(for: diagnostic)) }
+            for issue in report.issues {
+                printer.say("\(issue.path): " + (issue.audience.map { "\($0) recipient\($0 == 1 ? "" : "s")" } ?? "audience unknown"))
+            }
             printer.say(Self.summaryLine(report))
         }
         if failed { throw ExitCode(1) }
@@ -58,6 +61,7 @@ struct CheckCommand: ParsableCommand {
             "issues": report.issues.map { issue -> [String: Any] in
                 [
                     "path": issue.path,
+                    "audience": issue.audience.map { $0 as Any } ?? NSNull(),
                     "measurements": [
                         "html_bytes": issue.measurements.personalizedHTMLBytes,
                         "style_bytes": issue.measurements.retainedStyleBytes,
