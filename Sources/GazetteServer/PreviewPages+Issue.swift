@@ -59,6 +59,7 @@ extension PreviewPages {
             <table class="envelope">
               <tr><th>Subject</th><td id="subject">\(escape(preview.personalized.subject))</td></tr>
               <tr><th>To</th><td>\(escape(preview.personalized.to))</td></tr>
+              <tr><th>Audience</th><td id="audience">\(entry.audience.map { "\($0) recipient\($0 == 1 ? "" : "s")" } ?? "unknown")</td></tr>
               <tr><th>Unsubscribe</th><td class="url">\(escape(preview.personalized.unsubscribeURL ?? preview.personalized.unsubscribeMailto ?? "none"))</td></tr>
             </table>
             <h2>Checks <span class="counts" id="counts" data-errors="\(errors)" data-warnings="\(warnings)">\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")</span></h2>

@@ -34,6 +34,7 @@ final class PreviewServerTests: XCTestCase {
         XCTAssertTrue(page.text.contains("maya.okafor@example.org (subscribers/main.csv:2)"), "the picker lists the rows")
         XCTAssertTrue(page.text.contains("<h2>Checks"))
         XCTAssertTrue(page.text.contains("HTML as sent"), "the measured values")
+        XCTAssertTrue(page.text.contains("<td id=\"audience\">8 recipients</td>"), "the audience's size")
         XCTAssertTrue(page.text.contains("/_gazette/events"), "the live-reload client")
         XCTAssertFalse(page.text.contains("<style> left"), "panel text is escaped")
 
