@@ -15,10 +15,11 @@ struct PreviewRoutes: Sendable {
         router.get("/_gazette/events") { _, _ in liveReload.response(generation: session.generation) }
 
         router.get("/preview/:stem") { request, context in issuePage(request, context) }
+        // Exactly the HTML part publish sends, unless the page's toggles ask for a simulation.
         router.get("/preview/:stem/email.html") { request, context in
             withPreview(request, context) { preview in
                 let display = PreviewDisplay(theme: PreviewDisplay.Theme(rawValue: request.uri.queryParameters.get("theme") ?? "") ?? .light,
-                                             localImages: request.uri.queryParameters.get("images") != "sent")
+                                             localImages: request.uri.queryParameters.get("images") == "local")
                 return PreviewResponses.html(display.apply(to: preview.personalized.html, baseURL: session.baseURL))
             }
         }

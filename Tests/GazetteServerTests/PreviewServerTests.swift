@@ -55,9 +55,9 @@ final class PreviewServerTests: XCTestCase {
         XCTAssertFalse(first.text.contains("GZSLOT"), "no slot token left")
         XCTAssertFalse(first.text.contains("{{"), "no unfilled placeholder")
         XCTAssertTrue(first.text.contains("https://dispatch.lighthouse.example.org/images/lighthouse-2-0.png"), "as sent")
-        let second = try preview.get("/preview/\(issue)/email.html?recipient=1")
+        let second = try preview.get("/preview/\(issue)/email.html?recipient=1&images=local")
         XCTAssertTrue(second.text.contains("Hi Tomás Herrera,"), "row 2")
-        XCTAssertTrue(second.text.contains("src=\"/images/lighthouse-2-0.png\""), "local images by default")
+        XCTAssertTrue(second.text.contains("src=\"/images/lighthouse-2-0.png\""), "local images when the frame asks")
         XCTAssertTrue(second.text.contains("tomas.herrera%40example.com"), "the unsubscribe link is the recipient's")
 
         // The same bytes publish composes: the .eml's HTML part decodes to the frame's HTML.
@@ -72,7 +72,7 @@ final class PreviewServerTests: XCTestCase {
             print(m['To'])
             print(m.get_body(('html',)).get_content().replace('\\r\\n', '\\n') == open(sys.argv[1], encoding='utf-8').read())
             print(m.get_body(('plain',)).get_content().split('\\n')[0])
-            """, arguments: [try preview.directory.write(try preview.get("/preview/\(issue)/email.html?recipient=1&images=sent").text,
+            """, arguments: [try preview.directory.write(try preview.get("/preview/\(issue)/email.html?recipient=1").text,
                                                           to: "frame.html").path], stdin: eml.body)
         let lines = parsed.output.split(separator: "\n")
         XCTAssertEqual(lines.first.map(String.init), "Tomás Herrera <tomas.herrera@example.com>", parsed.stderr)
