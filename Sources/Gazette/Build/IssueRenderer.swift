@@ -22,6 +22,8 @@ public struct IssueRenderer {
         var html: String
         var markdownHTML: String
         var diagnostics: [Diagnostic]
+        /// The line of `html` on which the body begins; nil when the layout does not hold the body as it is.
+        var contentStartLine: Int?
     }
 
     func emailLayout(_ issue: IssueSource, slots: SlotTable) throws -> EmailLayout {
@@ -47,7 +49,8 @@ public struct IssueRenderer {
         emailContext["subscriber"] = SubscriberSlots(table: slots)
         emailContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
         let html = try templates.render("email.html", emailContext)
-        return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics)
+        return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics,
+                           contentStartLine: Self.firstLine(of: emailContent, in: html))
     }
 
     /// The email as the inliner receives it, with linked stylesheets pasted into `<style>` elements:
@@ -92,7 +95,8 @@ public struct IssueRenderer {
 
         // 5. Inspect the final tree while it still carries source positions and relative URLs.
         let inspection = ContentInspector(project: project, issue: issue, templates: templates)
-        diagnostics += inspection.inspect(document: document, markdownHTML: markdownHTML)
+        diagnostics += inspection.inspect(document: document, markdownHTML: markdownHTML,
+                                          contentStartLine: layout.contentStartLine)
 
         // 6. Absolute URLs for mail clients; positions stripped; the text part from the #content element.
         Self.finalizeURLs(in: document, baseURL: configuration.baseURL)
@@ -160,6 +164,15 @@ public struct IssueRenderer {
             defaults: configuration.personalizationDefaults
         ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
         return prepared.html.renderedByteCount(sample)
+    }
+
+    /// The 1-based line of `html` on which `content` first appears as it is (1 for empty content); nil when it is
+    /// not in it, as when a layout escapes it with `{{content}}` or leaves it out.
+    static func firstLine(of content: String, in html: String) -> Int? {
+        if content.isEmpty { return 1 }
+        let bytes = Array(html.utf8)
+        guard let start = bytes.firstRange(of: Array(content.utf8), from: 0) else { return nil }
+        return bytes[..<start].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
     }
 
     /// The Markdown line on which a marker first appears.
