@@ -26,7 +26,7 @@ extension Inliner {
             }
         }
         if !options.extraCSS.isEmpty {
-            sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: options.extraCSS, source: "extra CSS"))
+            sources.stylesheets.append(StylesheetCache.stylesheet(parsing: options.extraCSS, source: "extra CSS"))
         }
         return sources
     }
@@ -39,7 +39,7 @@ extension Inliner {
         }
         guard Inliner.appliesToScreen(element.attribute("media")) else { return }
         let source = "<style> at line \(element.line)"
-        sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: element.textContent, source: source))
+        sources.stylesheets.append(StylesheetCache.stylesheet(parsing: element.textContent, source: source))
         sources.consumedElements.append(element)
     }
 
@@ -76,7 +76,7 @@ extension Inliner {
             element.remove()
             return
         }
-        sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: css, source: href))
+        sources.stylesheets.append(StylesheetCache.stylesheet(parsing: css, source: href))
         sources.consumedElements.append(element)
     }
 

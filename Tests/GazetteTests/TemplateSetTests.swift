@@ -1,3 +1,5 @@
+import Foundation
+import GazetteTestSupport
 import XCTest
 @testable import Gazette
 
@@ -58,4 +60,50 @@ final class TemplateSetTests: XCTestCase {
             XCTAssertEqual((error as? DiagnosticError)?.diagnostics.first?.code, "template-missing")
         }
     }
+
+    /// A set read again from unchanged files is the one parsed before; an edited file, or strict mode, makes another.
+    func testSetsAreParsedOncePerTextsAndStrictness() throws {
+        let directory = try TemporaryDirectory("template-cache")
+        addTeardownBlock { directory.remove() }
+        try directory.write("<p>{{{content}}} one <a href=\"{{unsubscribe_url}}\">u</a></p>", to: "templates/email.html")
+        TemplateSet.removeCachedSets()
+        let first = try TemplateSet(projectRoot: directory.url)
+        XCTAssertEqual(TemplateSet.cache.count, 1)
+        _ = try TemplateSet(projectRoot: directory.url)
+        XCTAssertEqual(TemplateSet.cache.count, 1, "unchanged files reuse the parsed set")
+        XCTAssertEqual(try first.render("email.html", ["content": "A"]), "<p>A one <a href=\"\">u</a></p>")
+
+        try directory.write("<p>{{{content}}} two {{issue.titel}} <a href=\"{{unsubscribe_url}}\">u</a></p>", to: "templates/email.html")
+        let edited = try TemplateSet(projectRoot: directory.url)
+        XCTAssertEqual(TemplateSet.cache.count, 2)
+        XCTAssertEqual(try edited.render("email.html", ["content": "A"]), "<p>A two  <a href=\"\">u</a></p>")
+        XCTAssertEqual(edited.warnings.map(\.code), ["template-variable"])
+        // The same texts in strict mode are checked again: there the unknown variable is an error, and nothing is kept.
+        XCTAssertThrowsError(try TemplateSet(projectRoot: directory.url, strict: true))
+        XCTAssertEqual(TemplateSet.cache.count, 2)
+    }
+
+    /// Threads that load the same templates at once all get the same, complete set.
+    func testSetsCanBeLoadedFromManyThreadsAtOnce() throws {
+        let directory = try TemporaryDirectory("template-cache-threads")
+        addTeardownBlock { directory.remove() }
+        TemplateSet.removeCachedSets()
+        let root = directory.url
+        let outputs = LockedOutputs()
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            let set = try? TemplateSet(projectRoot: root)
+            outputs.append(try? set?.render("email.txt", ["content_text": "x"]))
+        }
+        XCTAssertEqual(outputs.values.count, 16)
+        XCTAssertEqual(Set(outputs.values).count, 1)
+        XCTAssertNotNil(outputs.values.first ?? nil)
+        XCTAssertEqual(TemplateSet.cache.count, 1)
+    }
+}
+
+private final class LockedOutputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String?] = []
+    var values: [String?] { lock.withLock { stored } }
+    func append(_ value: String?) { lock.withLock { stored.append(value) } }
 }
