@@ -170,9 +170,28 @@ public struct IssueRenderer {
     /// not in it, as when a layout escapes it with `{{content}}` or leaves it out.
     static func firstLine(of content: String, in html: String) -> Int? {
         if content.isEmpty { return 1 }
-        let bytes = Array(html.utf8)
-        guard let start = bytes.firstRange(of: Array(content.utf8), from: 0) else { return nil }
-        return bytes[..<start].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        var html = html, content = content
+        return html.withUTF8 { haystack in
+            content.withUTF8 { needle -> Int? in
+                guard let base = haystack.baseAddress, let first = needle.baseAddress, needle.count <= haystack.count else {
+                    return nil
+                }
+                var line = 1
+                // memchr for the first byte, memcmp for the rest; lines counted on the way.
+                var offset = 0
+                while offset <= haystack.count - needle.count {
+                    guard let found = memchr(base + offset, Int32(first.pointee), haystack.count - needle.count + 1 - offset) else {
+                        return nil
+                    }
+                    let start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    for byte in UnsafeBufferPointer(rebasing: haystack[offset..<start]) where byte == 0x0A { line += 1 }
+                    if memcmp(base + start, first, needle.count) == 0 { return line }
+                    if haystack[start] == 0x0A { line += 1 }
+                    offset = start + 1
+                }
+                return nil
+            }
+        }
     }
 
     /// The Markdown line on which a marker first appears.

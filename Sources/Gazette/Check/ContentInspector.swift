@@ -255,26 +255,43 @@ struct ContentInspector {
     /// the end of the body alone, where libxml2 reports it; in the email the layout's own bytes (its
     /// `<![endif]-->`, its `</td>`) can end it without a word, so for these the body's own parse is the only witness.
     static func mayHoldOpenRawConstruct(_ html: String) -> Bool {
-        let bytes = Array(html.utf8)
-        var index = 0
-        while index + 1 < bytes.count {
-            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
-            let next = bytes[index + 1]
-            if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
-                // libxml2 ends a comment at the first "-->" from the fourth byte after "<!--" on, as searched here.
-                let isComment = next == UInt8(ascii: "!") && bytes[(index + 2)...].starts(with: "--".utf8)
-                let terminator = isComment ? Array("-->".utf8) : [UInt8(ascii: ">")]
-                guard let end = bytes.firstRange(of: terminator, from: index + (isComment ? 4 : 2)) else { return true }
-                index = end + terminator.count
-                continue
+        var html = html
+        return html.withUTF8 { bytes in
+            func find(_ terminator: StaticString, from start: Int) -> Int? {
+                let count = terminator.utf8CodeUnitCount
+                var index = start
+                while index + count <= bytes.count {
+                    if memcmp(bytes.baseAddress! + index, terminator.utf8Start, count) == 0 { return index }
+                    index += 1
+                }
+                return nil
             }
-            for name in ["script", "style"] where bytes.count - index - 1 >= name.utf8.count
-                && zip(bytes[(index + 1)...], name.utf8).allSatisfy({ $0 | 0x20 == $1 }) {
-                return true
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
+                    // libxml2 ends a comment at the first "-->" from the fourth byte after "<!--" on, as searched here.
+                    let isComment = next == UInt8(ascii: "!") && index + 3 < bytes.count
+                        && bytes[index + 2] == UInt8(ascii: "-") && bytes[index + 3] == UInt8(ascii: "-")
+                    let end = isComment ? find("-->", from: index + 4).map { $0 + 3 } : find(">", from: index + 2).map { $0 + 1 }
+                    guard let end else { return true }
+                    index = end
+                    continue
+                }
+                if startsWithName(bytes, at: index + 1, "script") || startsWithName(bytes, at: index + 1, "style") { return true }
+                index += 1
             }
-            index += 1
+            return false
         }
-        return false
+    }
+
+    /// Whether `bytes` hold the lower-case ASCII `name` at `index`, in any case.
+    private static func startsWithName(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] | 0x20 != name.utf8Start[offset] { return false }
+        return true
     }
 
     /// "Tag section invalid" → "section"
