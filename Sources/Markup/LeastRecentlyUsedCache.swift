@@ -17,27 +17,54 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
     }
 
     /// The value kept for `key`, or `make()`'s, which is kept. `make` runs outside the lock, so two threads asking
-    /// for the same new key at once may both make it; the values are equal, one is kept. A `make` that throws
+    /// for the same new key at once may both make it; the first one kept is returned to both. A `make` that throws
     /// keeps nothing.
     public func value(for key: Key, orMake make: () throws -> Value) rethrows -> Value {
-        lock.lock()
-        if let cached = entries[key] {
-            if order.last != key, let index = order.firstIndex(of: key) {
-                order.remove(at: index)
-                order.append(key)
-            }
-            lock.unlock()
-            return cached
-        }
-        lock.unlock()
+        if let cached = cachedValue(for: key) { return cached }
         let made = try make()
         lock.lock()
         defer { lock.unlock() }
-        if entries.updateValue(made, forKey: key) == nil {
+        if let kept = entries[key] { return kept }  // another thread made it meanwhile: one value for everyone
+        entries[key] = made
+        order.append(key)
+        if order.count > capacity { entries[order.removeFirst()] = nil }
+        return made
+    }
+
+    /// The value kept for `key`, if any (it becomes the most recently used).
+    public func cachedValue(for key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let cached = entries[key] else { return nil }
+        touch(key)
+        return cached
+    }
+
+    /// Keeps `value` for `key`, replacing what was kept.
+    public func insert(_ value: Value, for key: Key) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.updateValue(value, forKey: key) == nil {
             order.append(key)
             if order.count > capacity { entries[order.removeFirst()] = nil }
+        } else {
+            touch(key)
         }
-        return made
+    }
+
+    /// Moves `key` to the most recently used end; the lock is held.
+    private func touch(_ key: Key) {
+        if order.last != key, let index = order.firstIndex(of: key) {
+            order.remove(at: index)
+            order.append(key)
+        }
+    }
+
+    /// The values kept, least recently used first.
+    public var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.compactMap { entries[$0] }
     }
 
     /// How many values are kept.

@@ -4,7 +4,7 @@ import XCTest
 @testable import Gazette
 
 final class TemplateSetTests: XCTestCase {
-    func files(_ overrides: [String: String]) -> [String: TextFile] {
+    static func files(_ overrides: [String: String]) -> [String: TextFile] {
         var texts = [
             "email.html": "<html><body>{{{content}}} {{subscriber.name}} <a href=\"{{unsubscribe_url}}\">u</a></body></html>",
             "email.txt": "{{% CONTENT_TYPE: TEXT}}\n{{{content_text}}}\n",
@@ -20,12 +20,12 @@ final class TemplateSetTests: XCTestCase {
     }
 
     func testValidSetHasNoWarnings() throws {
-        let set = try TemplateSet(files: files([:]), strict: true)
+        let set = try TemplateSet(files: Self.files([:]), strict: true)
         XCTAssertEqual(set.warnings, [])
     }
 
     func testUnclosedSectionNamesFileAndLine() {
-        XCTAssertThrowsError(try TemplateSet(files: files(["index.html": "<ul>\n{{#issues}}\n<li>{{title}}</li>\n"]), strict: false)) { error in
+        XCTAssertThrowsError(try TemplateSet(files: Self.files(["index.html": "<ul>\n{{#issues}}\n<li>{{title}}</li>\n"]), strict: false)) { error in
             let diagnostic = (error as? DiagnosticError)?.diagnostics.first
             XCTAssertEqual(diagnostic?.code, "template-syntax")
             XCTAssertEqual(diagnostic?.location?.path, "templates/index.html")
@@ -34,7 +34,7 @@ final class TemplateSetTests: XCTestCase {
     }
 
     func testMissingPartialIsAnError() {
-        XCTAssertThrowsError(try TemplateSet(files: files(["page.html": "a\n{{> partials/nav}}"]), strict: false)) { error in
+        XCTAssertThrowsError(try TemplateSet(files: Self.files(["page.html": "a\n{{> partials/nav}}"]), strict: false)) { error in
             let diagnostic = (error as? DiagnosticError)?.diagnostics.first
             XCTAssertEqual(diagnostic?.code, "template-partial")
             XCTAssertEqual(diagnostic?.location?.line, 2)
@@ -42,19 +42,19 @@ final class TemplateSetTests: XCTestCase {
     }
 
     func testUnknownVariableWarnsOrFailsWhenStrict() throws {
-        let set = try TemplateSet(files: files(["page.html": "{{{content}}}\n\n{{issue.titel}}"]), strict: false)
+        let set = try TemplateSet(files: Self.files(["page.html": "{{{content}}}\n\n{{issue.titel}}"]), strict: false)
         XCTAssertEqual(set.warnings.map(\.code), ["template-variable"])
         XCTAssertEqual(set.warnings.first?.location, SourceLocation(path: "templates/page.html", line: 3, column: 1))
-        XCTAssertThrowsError(try TemplateSet(files: files(["page.html": "{{issue.titel}}"]), strict: true))
+        XCTAssertThrowsError(try TemplateSet(files: Self.files(["page.html": "{{issue.titel}}"]), strict: true))
     }
 
     func testSubscriberVariablesOnlyInEmail() throws {
-        let set = try TemplateSet(files: files(["page.html": "{{subscriber.name}}"]), strict: false)
+        let set = try TemplateSet(files: Self.files(["page.html": "{{subscriber.name}}"]), strict: false)
         XCTAssertEqual(set.warnings.map(\.code), ["template-variable"])
     }
 
     func testMissingLayoutIsAnError() {
-        var set = files([:])
+        var set = Self.files([:])
         set["feed.xml"] = nil
         XCTAssertThrowsError(try TemplateSet(files: set, strict: false)) { error in
             XCTAssertEqual((error as? DiagnosticError)?.diagnostics.first?.code, "template-missing")

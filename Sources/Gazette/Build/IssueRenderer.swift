@@ -48,7 +48,7 @@ public struct IssueRenderer {
         emailContext["content"] = emailContent
         emailContext["subscriber"] = SubscriberSlots(table: slots)
         emailContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
-        let html = try templates.render("email.html", emailContext)
+        let html = try templates.render("email.html", emailContext, slots: slots)
         return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics,
                            contentStartLine: Self.firstLine(of: emailContent, in: html))
     }
@@ -109,7 +109,7 @@ public struct IssueRenderer {
         textContext["content"] = contentText
         textContext["subscriber"] = SubscriberSlots(table: slots)
         textContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
-        let text = Self.tidyText(try templates.render("email.txt", textContext))
+        let text = Self.tidyText(try templates.render("email.txt", textContext, slots: slots))
         let html = document.serialized()
 
         let subjectWithSlots = BodyMarkers.replace(in: issue.subject) { name in

@@ -21,6 +21,10 @@ public struct TemplateSet: Sendable {
     public private(set) var assets: [String: String]
     /// Problems that do not stop a build (unknown variables, unless strict).
     public private(set) var warnings: [Diagnostic] = []
+    /// Templates compiled for splicing (`render(_:_:slots:)`), shared by every copy of this set.
+    private(set) var compiled = CompiledTemplateStore()
+    /// False when a template's text holds the stand-ins' prefix, which splicing would take for a value.
+    private(set) var mayBeSpliced = true
 
     /// Sets parsed so far, by the files' paths and texts: a preview re-rendering after each edit, or `check` after
     /// `build` in one process, reads templates/ again but parses it only when a file changed. A few are kept, so
@@ -81,6 +85,7 @@ public struct TemplateSet: Sendable {
             }
         }
         if !errors.isEmpty { throw DiagnosticError(errors) }
+        mayBeSpliced = !sources.values.contains { SplicedContext.holdsStandInPrefix($0.text) }
         for layout in Self.layouts where sources[layout] == nil {
             errors.append(.error("template-missing", "the template \(Self.directory)/\(layout) is missing",
                                  at: SourceLocation(path: Self.directory),
