@@ -47,7 +47,7 @@ struct SplicedContext {
     /// nil when the context holds something other than strings, lists of strings, dictionaries of them and the
     /// subscriber's slots, or a fixed value that holds a stand-in's prefix.
     init?(template: String, context: [String: Any], slots: SlotTable) {
-        key = Key(template: template, fixed: [:], spliced: [:], slotNames: slots.names)
+        key = Key(template: template, fixed: Dictionary(minimumCapacity: 32), spliced: [:], slotNames: slots.names)
         var spliced: [([String], String)] = []
         guard Self.flatten(context, path: [], fixed: &key.fixed, spliced: &spliced) else { return nil }
         for case .string(let text) in key.fixed.values where Self.holdsStandInPrefix(text) { return nil }
@@ -61,14 +61,18 @@ struct SplicedContext {
 
     private static func flatten(_ value: Any, path: [String], fixed: inout [String: Fixed],
                                 spliced: inout [([String], String)]) -> Bool {
-        let name = path.joined(separator: "\u{0}")
+        // The name is made for leaves only; dictionaries are walked.
         switch value {
         case let text as String:
-            if isSpliced(path), !text.isEmpty { spliced.append((path, text)) } else { fixed[name] = .string(text) }
+            if isSpliced(path), !text.isEmpty {
+                spliced.append((path, text))
+            } else {
+                fixed[path.joined(separator: "\u{0}")] = .string(text)
+            }
         case let texts as [String]:
-            fixed[name] = .strings(texts)
+            fixed[path.joined(separator: "\u{0}")] = .strings(texts)
         case is SubscriberSlots:
-            fixed[name] = .slots
+            fixed[path.joined(separator: "\u{0}")] = .slots
         case let dictionary as [String: Any]:
             for (key, child) in dictionary {
                 guard flatten(child, path: path + [key], fixed: &fixed, spliced: &spliced) else { return false }
