@@ -36,7 +36,7 @@ do {
     let input = try renderer.preInlineHTML(issue)
     try Data(input.utf8).write(to: URL(fileURLWithPath: arguments[3]))
 
-    // GAZETTE_PROFILE=inline|build:N runs one stage N times and prints nothing: for callgrind and perf
+    // GAZETTE_PROFILE=inline|build|reload:N runs one stage N times and prints nothing: for callgrind and perf
     // (BENCHMARKS.md shows how).
     if let profile = ProcessInfo.processInfo.environment["GAZETTE_PROFILE"] {
         let parts = profile.split(separator: ":")
@@ -46,7 +46,11 @@ do {
         let html = try ProcessInfo.processInfo.environment["GAZETTE_PROFILE_INPUT"]
             .map { try String(contentsOfFile: $0, encoding: .utf8) } ?? input
         for _ in 0..<count {
-            if parts[0] == "inline" {
+            if parts[0] == "reload" {
+                let templates = try TemplateSet(projectRoot: project.root)
+                let issue = try project.loadIssue(at: project.findIssue(arguments[2]))
+                _ = checker.check(try IssueRenderer(project: project, templates: templates).render(issue))
+            } else if parts[0] == "inline" {
                 let document = try HTMLDocument(parsing: html)
                 _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
                 _ = document.serialized()
@@ -72,7 +76,9 @@ do {
         _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
         _ = document.serialized()
     })
-    // 2. The whole issue build: Markdown, template, inlining, text part, checks (warm, then cold as above).
+    // 2. The whole issue build: Markdown, template, inlining, text part, checks. Warm: the stylesheet parsed and the
+    // email templates compiled for splicing, as for every issue of a build after the first few with the same fixed
+    // values, and for a preview's reloads. Cold: both forgotten before every run, as for an issue's first render.
     let checker = IssueChecker(configuration: project.configuration)
     results.append(try measure("gazette whole issue build") {
         let rendered = try renderer.render(issue)
@@ -80,10 +86,26 @@ do {
     })
     results.append(try measure("gazette whole issue build cold") {
         Inliner.removeCachedStylesheets()
+        templates.removeCompiledTemplates()
         let rendered = try renderer.render(issue)
         _ = checker.check(rendered)
     })
-    // 3. Personalization: fill the prepared HTML and text for many recipients on one core.
+    // 3. A preview reload of one changed issue, the path `gazette preview` takes after an edit: read templates/ (parsed
+    // sets are reused for the same texts), read and load the issue file from disk, render, check. Then the same after
+    // a template edit, when the templates are parsed again.
+    let issueFile = try project.findIssue(arguments[2])
+    results.append(try measure("gazette reload one issue") {
+        let templates = try TemplateSet(projectRoot: project.root)
+        let issue = try project.loadIssue(at: issueFile)
+        _ = checker.check(try IssueRenderer(project: project, templates: templates).render(issue))
+    })
+    results.append(try measure("gazette reload one issue after a template edit") {
+        TemplateSet.removeCachedSets()
+        let templates = try TemplateSet(projectRoot: project.root)
+        let issue = try project.loadIssue(at: issueFile)
+        _ = checker.check(try IssueRenderer(project: project, templates: templates).render(issue))
+    })
+    // 4. Personalization: fill the prepared HTML and text for many recipients on one core.
     let prepared = try renderer.render(issue).prepared
     let recipients = 200_000
     let names = (0..<1000).map { Array("Reader \($0) & Co".utf8) }

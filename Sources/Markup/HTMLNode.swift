@@ -97,11 +97,16 @@ public struct HTMLNode {
 
     /// Calls `body` for this node (if an element) and every descendant element, in document order.
     public func visitElements(_ body: (HTMLNode) -> Void) {
-        if isElement { body(self) }
+        Self.visitElements(from: node, in: document, body)
+    }
+
+    /// The walk on libxml2's pointers: a wrapper (and its retain of the document) only for the elements `body` gets.
+    private static func visitElements(from node: xmlNodePtr, in document: HTMLDocument, _ body: (HTMLNode) -> Void) {
+        if node.pointee.type == XML_ELEMENT_NODE { body(HTMLNode(document: document, node: node)) }
         var child = node.pointee.children
         while let current = child {
-            let next = current.pointee.next
-            HTMLNode(document: document, node: current).visitElements(body)
+            let next = current.pointee.next  // read first: `body` may remove the node it is given
+            visitElements(from: current, in: document, body)
             child = next
         }
     }
@@ -109,7 +114,18 @@ public struct HTMLNode {
     /// Descendant elements with this name, in document order.
     public func descendants(named name: String) -> [HTMLNode] {
         var result: [HTMLNode] = []
-        visitElements { if $0.name == name, $0.node != node { result.append($0) } }
+        var wanted = name
+        // An ASCII name is compared on libxml2's bytes (equal bytes are then equal Strings, and only then);
+        // any other is compared as Strings.
+        wanted.withUTF8 { bytes in
+            let isASCII = bytes.allSatisfy { $0 < 0x80 }
+            visitElements { element in
+                guard element.node != node else { return }
+                let matches = isASCII ? element.node.pointee.name.map { Self.equals($0, bytes) } ?? bytes.isEmpty
+                    : element.name == name
+                if matches { result.append(element) }
+            }
+        }
         return result
     }
 

@@ -28,11 +28,11 @@ extension Inliner {
             }
         }
         if !options.extraCSS.isEmpty {
-            sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: options.extraCSS, source: "extra CSS"))
+            sources.stylesheets.append(StylesheetCache.stylesheet(parsing: options.extraCSS, source: "extra CSS"))
             sources.documentLines.append(nil)
         }
         for extra in options.extraStylesheets {
-            sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: extra.css, source: extra.source))
+            sources.stylesheets.append(StylesheetCache.stylesheet(parsing: extra.css, source: extra.source))
             sources.documentLines.append(nil)
         }
         return sources
@@ -46,7 +46,7 @@ extension Inliner {
         }
         guard Inliner.appliesToScreen(element.attribute("media")) else { return }
         let source = "<style> at line \(element.line)"
-        sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: element.textContent, source: source))
+        sources.stylesheets.append(StylesheetCache.stylesheet(parsing: element.textContent, source: source))
         sources.documentLines.append(element.line)
         sources.consumedElements.append(element)
     }
@@ -88,7 +88,7 @@ extension Inliner {
             element.remove()
             return
         }
-        sources.stylesheets.append(StylesheetCache.shared.stylesheet(parsing: css, source: href))
+        sources.stylesheets.append(StylesheetCache.stylesheet(parsing: css, source: href))
         sources.documentLines.append(nil)
         sources.consumedElements.append(element)
     }

@@ -94,7 +94,7 @@ public struct Inliner: Sendable {
     /// Forgets the stylesheets parsed so far. Inlining keeps parsed CSS by its text for the life of the process,
     /// so a build of many issues parses its stylesheet once; benchmarks call this to measure a cold run.
     public static func removeCachedStylesheets() {
-        StylesheetCache.shared.removeAll()
+        StylesheetCache.removeAll()
     }
 
     /// Parses `html`, inlines as `inline(_:stylesheetLoader:)` does and serializes, keeping the template code

@@ -14,11 +14,7 @@ public enum TextWrapper {
         var line: [UInt8] = []
         line.reserveCapacity(width * 2)
         var lineWidth = 0
-        func append(_ word: String) {
-            var word = word
-            word.withUTF8 { line.append(contentsOf: $0) }
-        }
-        for word in words {
+        for var word in words {
             if word == lineBreak {
                 lines.append(String(decoding: line, as: UTF8.self))
                 line.removeAll(keepingCapacity: true)
@@ -28,18 +24,17 @@ public enum TextWrapper {
             let wordWidth = displayWidth(of: word)
             if lineWidth == 0 {
                 line.removeAll(keepingCapacity: true)
-                append(word)
                 lineWidth = wordWidth
             } else if lineWidth + 1 + wordWidth <= width {
                 line.append(0x20)
-                append(word)
                 lineWidth += 1 + wordWidth
             } else {
                 lines.append(String(decoding: line, as: UTF8.self))
                 line.removeAll(keepingCapacity: true)
-                append(word)
                 lineWidth = wordWidth
             }
+            // Appended in place, not through a nested function: capturing `line` cost an exclusivity check per word.
+            word.withUTF8 { line.append(contentsOf: $0) }
         }
         if lineWidth > 0 || !lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
         return lines

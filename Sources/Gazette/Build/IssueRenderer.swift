@@ -22,6 +22,8 @@ public struct IssueRenderer {
         var html: String
         var markdownHTML: String
         var diagnostics: [Diagnostic]
+        /// The line of `html` on which the body begins; nil when the layout does not hold the body as it is.
+        var contentStartLine: Int?
     }
 
     func emailLayout(_ issue: IssueSource, slots: SlotTable) throws -> EmailLayout {
@@ -46,8 +48,9 @@ public struct IssueRenderer {
         emailContext["content"] = emailContent
         emailContext["subscriber"] = SubscriberSlots(table: slots)
         emailContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
-        let html = try templates.render("email.html", emailContext)
-        return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics)
+        let html = try templates.render("email.html", emailContext, slots: slots)
+        return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics,
+                           contentStartLine: Self.firstLine(of: emailContent, in: html))
     }
 
     /// The email as the inliner receives it, with linked stylesheets pasted into `<style>` elements:
@@ -92,7 +95,8 @@ public struct IssueRenderer {
 
         // 5. Inspect the final tree while it still carries source positions and relative URLs.
         let inspection = ContentInspector(project: project, issue: issue, templates: templates)
-        diagnostics += inspection.inspect(document: document, markdownHTML: markdownHTML)
+        diagnostics += inspection.inspect(document: document, markdownHTML: markdownHTML,
+                                          contentStartLine: layout.contentStartLine)
 
         // 6. Absolute URLs for mail clients; positions stripped; the text part from the #content element.
         Self.finalizeURLs(in: document, baseURL: configuration.baseURL)
@@ -105,7 +109,7 @@ public struct IssueRenderer {
         textContext["content"] = contentText
         textContext["subscriber"] = SubscriberSlots(table: slots)
         textContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
-        let text = Self.tidyText(try templates.render("email.txt", textContext))
+        let text = Self.tidyText(try templates.render("email.txt", textContext, slots: slots))
         let html = document.serialized()
 
         let subjectWithSlots = BodyMarkers.replace(in: issue.subject) { name in
@@ -161,6 +165,34 @@ public struct IssueRenderer {
             defaults: configuration.personalizationDefaults
         ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
         return prepared.html.renderedByteCount(sample)
+    }
+
+    /// The 1-based line of `html` on which `content` first appears as it is (1 for empty content); nil when it is
+    /// not in it, as when a layout escapes it with `{{content}}` or leaves it out.
+    static func firstLine(of content: String, in html: String) -> Int? {
+        if content.isEmpty { return 1 }
+        var html = html, content = content
+        return html.withUTF8 { haystack in
+            content.withUTF8 { needle -> Int? in
+                guard let base = haystack.baseAddress, let first = needle.baseAddress, needle.count <= haystack.count else {
+                    return nil
+                }
+                var line = 1
+                // memchr for the first byte, memcmp for the rest; lines counted on the way.
+                var offset = 0
+                while offset <= haystack.count - needle.count {
+                    guard let found = memchr(base + offset, Int32(first.pointee), haystack.count - needle.count + 1 - offset) else {
+                        return nil
+                    }
+                    let start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    for byte in UnsafeBufferPointer(rebasing: haystack[offset..<start]) where byte == 0x0A { line += 1 }
+                    if memcmp(base + start, first, needle.count) == 0 { return line }
+                    if haystack[start] == 0x0A { line += 1 }
+                    offset = start + 1
+                }
+                return nil
+            }
+        }
     }
 
     /// The Markdown line on which a marker first appears.

@@ -21,6 +21,14 @@ final class SlotTable {
     }
 
     static func token(_ index: Int) -> String { "\(prefix)\(index)\(suffix)" }
+
+    /// A table with the same names, to render into without changing this one.
+    func copy() -> SlotTable {
+        let copy = SlotTable()
+        copy.names = names
+        copy.indexes = indexes
+        return copy
+    }
 }
 
 /// `{{subscriber.x}}` in an email template: any field name resolves to its slot token.

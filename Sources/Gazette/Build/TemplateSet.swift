@@ -1,6 +1,7 @@
 // The newsletter's Mustache templates: read from templates/ (or the defaults embedded in the binary),
-// parsed once, and checked for what swift-mustache would silently render as nothing.
+// parsed once per process for the same texts, and checked for what swift-mustache would silently render as nothing.
 import Foundation
+import Markup
 import Mustache
 
 /// Parsed templates by name (`email.html`, `partials/footer` …) with their sources for diagnostics.
@@ -20,9 +21,29 @@ public struct TemplateSet: Sendable {
     public private(set) var assets: [String: String]
     /// Problems that do not stop a build (unknown variables, unless strict).
     public private(set) var warnings: [Diagnostic] = []
+    /// Templates compiled for splicing (`render(_:_:slots:)`), shared by every copy of this set.
+    private(set) var compiled = CompiledTemplateStore()
+    /// False when a template's text holds the stand-ins' prefix, which splicing would take for a value.
+    private(set) var mayBeSpliced = true
+
+    /// Sets parsed so far, by the files' paths and texts: a preview re-rendering after each edit, or `check` after
+    /// `build` in one process, reads templates/ again but parses it only when a file changed. A few are kept, so
+    /// undoing a template edit finds the set from before it.
+    static let cache = LeastRecentlyUsedCache<CacheKey, TemplateSet>(capacity: 8)
+
+    struct CacheKey: Hashable, Sendable {
+        var files: [String: TextFile]
+        var strict: Bool
+    }
+
+    /// Forgets the parsed sets (a benchmark's cold run; tests).
+    public static func removeCachedSets() {
+        cache.removeAll()
+    }
 
     /// Loads templates from `templates/` under `root`; a file it lacks (a layout, a partial, email.css …) comes
-    /// from the defaults built into gazette, so a project overrides only what it changes.
+    /// from the defaults built into gazette, so a project overrides only what it changes. The files are read every
+    /// time; they are parsed and checked again only when their texts differ from a set made before in this process.
     public init(projectRoot root: URL, strict: Bool = false) throws {
         var files: [String: TextFile] = [:]
         let directory = root.appendingPathComponent(Self.directory)
@@ -36,7 +57,9 @@ public struct TemplateSet: Sendable {
         for (name, text) in DefaultFiles.templates where files[name] == nil {
             files[name] = TextFile(path: "(built-in) \(Self.directory)/\(name)", text: text)
         }
-        try self.init(files: files, strict: strict)
+        self = try Self.cache.value(for: CacheKey(files: files, strict: strict)) {
+            try TemplateSet(files: files, strict: strict)
+        }
     }
 
     /// Builds the set from file texts keyed by their path under templates/.
@@ -62,6 +85,7 @@ public struct TemplateSet: Sendable {
             }
         }
         if !errors.isEmpty { throw DiagnosticError(errors) }
+        mayBeSpliced = !sources.values.contains { SplicedContext.holdsStandInPrefix($0.text) }
         for layout in Self.layouts where sources[layout] == nil {
             errors.append(.error("template-missing", "the template \(Self.directory)/\(layout) is missing",
                                  at: SourceLocation(path: Self.directory),

@@ -24,11 +24,27 @@ struct ContentInspector {
                                              "polygon", "use", "defs", "center", "abbr", "kbd", "samp", "sup", "sub"]
 
     /// Everything the walk finds, in the order it is reported: per-element findings, then leftover template
-    /// markers, then GFM tables left as paragraphs, then libxml2's HTML errors.
-    func inspect(document: HTMLDocument, markdownHTML: String) -> [Diagnostic] {
+    /// markers, then GFM tables left as paragraphs, then libxml2's HTML errors. `contentStartLine` is the line
+    /// of the email's HTML where the body begins (nil: unknown); libxml2's errors for the body are looked for
+    /// only when the email's own parse reported something there or after it.
+    func inspect(document: HTMLDocument, markdownHTML: String, contentStartLine: Int?) -> [Diagnostic] {
         var walk = InspectionWalk(inspector: self, delimiterRows: Self.tableDelimiterRows(in: issue.body))
         if let root = document.root { walk.visit(root, insideCode: false, checksMarkers: true, sourceLine: nil, isRoot: true) }
-        return walk.elementFindings + walk.markerFindings + walk.tableFindings + htmlErrors(in: markdownHTML)
+        let htmlFindings = Self.bodyMayHaveHTMLProblems(document.parseIssues, contentStartLine: contentStartLine)
+            || Self.mayHoldOpenRawConstruct(markdownHTML) ? htmlErrors(in: markdownHTML) : []
+        return walk.elementFindings + walk.markerFindings + walk.tableFindings + htmlFindings
+    }
+
+    /// Whether the body's own parse could report an HTML problem, judged from the email's parse. The parser reads
+    /// the body before the rest of the layout, so a problem of the body shows at or after the line where the body
+    /// begins (a tag left open surfaces at the layout's next closing tag). Problems of the layout above the body
+    /// and libxml2's "Tag … invalid" for HTML5 elements (noise, left out of the findings too) do not count; when
+    /// the body's place is unknown, it could.
+    static func bodyMayHaveHTMLProblems(_ issues: [HTMLParseIssue], contentStartLine: Int?) -> Bool {
+        guard let start = contentStartLine else { return true }
+        return issues.contains { issue in
+            issue.line >= start && !(invalidTagName(issue.message).map(html5Elements.contains) ?? false)
+        }
     }
 
     /// The Markdown line as a location in the issue, or the email template when the element came from it.
@@ -244,6 +260,50 @@ struct ContentInspector {
                 hint: "check the raw HTML here: unclosed or misnested tags render differently in each mail client"))
         }
         return findings
+    }
+
+    /// Whether the body holds a construct that libxml2 reads to a terminator: a comment with no `-->` after it, a
+    /// `<!…` or `<?…` with no `>`, or a `<script` or `<style` element (read to the next `</`). Left open, it runs to
+    /// the end of the body alone, where libxml2 reports it; in the email the layout's own bytes (its
+    /// `<![endif]-->`, its `</td>`) can end it without a word, so for these the body's own parse is the only witness.
+    static func mayHoldOpenRawConstruct(_ html: String) -> Bool {
+        var html = html
+        return html.withUTF8 { bytes in
+            func find(_ terminator: StaticString, from start: Int) -> Int? {
+                let count = terminator.utf8CodeUnitCount
+                var index = start
+                while index + count <= bytes.count {
+                    if memcmp(bytes.baseAddress! + index, terminator.utf8Start, count) == 0 { return index }
+                    index += 1
+                }
+                return nil
+            }
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
+                    // libxml2 ends a comment at the first "-->" from the fourth byte after "<!--" on, as searched here.
+                    let isComment = next == UInt8(ascii: "!") && index + 3 < bytes.count
+                        && bytes[index + 2] == UInt8(ascii: "-") && bytes[index + 3] == UInt8(ascii: "-")
+                    let end = isComment ? find("-->", from: index + 4).map { $0 + 3 } : find(">", from: index + 2).map { $0 + 1 }
+                    guard let end else { return true }
+                    index = end
+                    continue
+                }
+                if startsWithName(bytes, at: index + 1, "script") || startsWithName(bytes, at: index + 1, "style") { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Whether `bytes` hold the lower-case ASCII `name` at `index`, in any case.
+    private static func startsWithName(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] | 0x20 != name.utf8Start[offset] { return false }
+        return true
     }
 
     /// "Tag section invalid" → "section"

@@ -3,7 +3,7 @@
 import Foundation
 
 /// A UTF-8 text file read from the project, with its project-relative path for diagnostics.
-public struct TextFile: Sendable {
+public struct TextFile: Sendable, Hashable {
     /// Files larger than this are refused: no newsletter issue, template or config is anywhere near it.
     public static let defaultSizeLimit = 5 * 1024 * 1024
 
