@@ -12,8 +12,8 @@ final class DefaultFilesTests: XCTestCase {
         let templates = root.appendingPathComponent("templates")
         let onDisk = try FileManager.default.subpathsOfDirectory(atPath: templates.path).filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: templates.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            let exists = FileManager.default.fileExists(atPath: templates.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue
         }
         XCTAssertEqual(Set(DefaultFiles.templates.keys), Set(onDisk), hint)
         for (path, text) in DefaultFiles.templates {

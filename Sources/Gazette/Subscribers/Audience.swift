@@ -29,7 +29,7 @@ public struct Audience: Sendable {
         let wanted = try Self.resolve(names, known: known, origin: origin)
         lists = wanted.map { name in
             guard let url = files?[name] else { return SubscriberList(name: name, root: root) }
-            return SubscriberList(name: name, url: url, path: Self.relativePath(of: url, root: root))
+            return SubscriberList(name: name, url: url, path: Project.relativePath(url, from: root.standardizedFileURL))
         }
         suppressionPath = "\(Project.subscribersDirectory)/\(SubscriberList.suppressionFileName)"
         suppressionURL = root.appendingPathComponent(suppressionPath)
@@ -117,11 +117,5 @@ public struct Audience: Sendable {
             if seen.insert(name).inserted { result.append(name) }
         }
         return result
-    }
-
-    private static func relativePath(of url: URL, root: URL) -> String {
-        let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path
-        let prefix = base.hasSuffix("/") ? base : base + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 }
