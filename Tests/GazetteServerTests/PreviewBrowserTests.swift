@@ -72,7 +72,7 @@ final class PreviewBrowserTests: XCTestCase {
         XCTAssertFalse(messages.contains { $0.hasPrefix("layout-overflow") && $0.contains("desktop 640 px") }, "\(messages)")
         try browser.screenshot(to: Self.screenshots.appendingPathComponent("layout-findings.png"))
 
-        try browser.evaluate("document.querySelector('button[data-theme=forced]').click()")
+        _ = try browser.evaluate("document.querySelector('button[data-theme=forced]').click()")
         try browser.wait(until: """
             (function () { var d = document.getElementById('frame-mobile').contentDocument;
               return d && d.readyState === 'complete' && getComputedStyle(d.documentElement).filter.includes('invert'); })()

@@ -15,8 +15,11 @@ public final class PreviewSession: @unchecked Sendable {
     private var loaded: Loaded?
     private var issues: [String: IssueState] = [:]
     private var recipients: [PreviewRecipient]?
-    /// Counts applied changes; pages compare it to know they are current.
-    public private(set) var generation = 0
+    /// Counts applied changes; pages compare it to know they are current. Guarded by `lock`.
+    private var changeCount = 0
+
+    /// How many changes were applied so far.
+    public var generation: Int { lock.withLock { changeCount } }
 
     /// The project and templates, or why they could not be read.
     private struct Loaded {
@@ -66,7 +69,7 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     private func apply(_ paths: [String]) -> Change {
-        generation += 1
+        changeCount += 1
         var everything = false, touched: [String] = []
         for path in paths {
             if path.hasPrefix(Project.issuesDirectory + "/"), path.hasSuffix(".md") {
@@ -85,7 +88,7 @@ public final class PreviewSession: @unchecked Sendable {
         }
         if everything { touched = Array(issues.keys) + touched }
         for stem in Set(touched) { _ = issueState(stem) }
-        return Change(generation: generation, paths: paths, everything: everything, issues: Array(Set(touched)).sorted())
+        return Change(generation: changeCount, paths: paths, everything: everything, issues: Array(Set(touched)).sorted())
     }
 
     // MARK: Loading
@@ -180,7 +183,7 @@ public final class PreviewSession: @unchecked Sendable {
             let loaded = load()
             let entries = issueStems().compactMap { stem in issueState(stem).map { entry(stem, $0) } }
             return Index(newsletter: loaded.project?.configuration.name, issues: entries,
-                         diagnostics: loaded.diagnostics, generation: generation)
+                         diagnostics: loaded.diagnostics, generation: changeCount)
         }
     }
 
@@ -226,7 +229,7 @@ public final class PreviewSession: @unchecked Sendable {
             guard Self.isIssueStem(stem), let state = issueState(stem) else { return .failure(.notFound) }
             let entry = entry(stem, state)
             guard let rendered = state.rendered, let project = load().project else {
-                return .failure(.failed(entry, state.findings, generation: generation))
+                return .failure(.failed(entry, state.findings, generation: changeCount))
             }
             var offered = recipientRows(project)
             var selected = offered.indices.contains(recipient) ? recipient : 0
@@ -257,18 +260,18 @@ public final class PreviewSession: @unchecked Sendable {
                 guard case .message(let message) = try composer.compose(chosen) else {
                     return .failure(.failed(entry, state.findings + [.error(
                         "preview-recipient", "\(chosen.address) cannot receive this issue",
-                        at: SourceLocation(path: chosen.source), hint: "pick another subscriber, or fix the row")], generation: generation))
+                        at: SourceLocation(path: chosen.source), hint: "pick another subscriber, or fix the row")], generation: changeCount))
                 }
                 return .success(IssuePreview(
                     entry: entry, recipients: offered.map(\.label), selectedRecipient: selected, recipientQuery: query,
                     personalized: personalized,
                     message: message.bytes, findings: notes + state.findings, measurements: rendered.measurements,
-                    renderMilliseconds: state.renderMilliseconds, generation: generation))
+                    renderMilliseconds: state.renderMilliseconds, generation: changeCount))
             } catch {
                 let reason = (error as? DiagnosticError)?.diagnostics ?? [.error(
                     "preview-message", "the message cannot be made: \(error)", at: SourceLocation(path: Configuration.fileName),
                     hint: "check sender, reply_to and unsubscribe in gazette.yml")]
-                return .failure(.failed(entry, state.findings + reason, generation: generation))
+                return .failure(.failed(entry, state.findings + reason, generation: changeCount))
             }
         }
     }
@@ -279,7 +282,7 @@ public final class PreviewSession: @unchecked Sendable {
             guard Self.isIssueStem(stem), let state = issueState(stem) else { return .failure(.notFound) }
             let loaded = load()
             guard let rendered = state.rendered, let project = loaded.project, let templates = loaded.templates else {
-                return .failure(.failed(entry(stem, state), state.findings, generation: generation))
+                return .failure(.failed(entry(stem, state), state.findings, generation: changeCount))
             }
             let all = issueStems().compactMap { issueState($0)?.rendered }
                 .sorted { ($0.source.date, $0.source.number) > ($1.source.date, $1.source.number) }
@@ -287,7 +290,7 @@ public final class PreviewSession: @unchecked Sendable {
                 return .success(try SiteWriter(project: project, templates: templates).webPage(of: rendered, listing: all))
             } catch {
                 let reason = (error as? DiagnosticError)?.diagnostics ?? [.error("page", "\(error)", at: SourceLocation(path: "templates/page.html"))]
-                return .failure(.failed(entry(stem, state), state.findings + reason, generation: generation))
+                return .failure(.failed(entry(stem, state), state.findings + reason, generation: changeCount))
             }
         }
     }
