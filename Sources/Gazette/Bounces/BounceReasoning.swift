@@ -12,7 +12,7 @@ enum BounceReasoning {
         ("over quota", "mailbox full"), ("quota exceeded", "mailbox full"), ("exceeded storage", "mailbox full"),
         ("exceeds the storage", "mailbox full"), ("insufficient storage", "mailbox full"), ("out of storage", "mailbox full"),
         ("user is over", "mailbox full"), ("overquota", "mailbox full"), ("quota", "mailbox full"),
-        ("too many messages", "mailbox full"), ("exceeds allowed size", "mailbox full"), ("full mailbox", "mailbox full"), ("mailbox size limit", "mailbox full"),
+        ("too many messages", "mailbox full"), ("exceeds allowed size", "mailbox full"), ("exceeded the local limit", "mailbox full"), ("full mailbox", "mailbox full"), ("mailbox size limit", "mailbox full"),
         ("suspended", "mailbox suspended"), ("disabled", "mailbox disabled"), ("inactive", "mailbox inactive"),
         ("not active", "mailbox inactive"), ("deactivated", "mailbox inactive"), ("no longer in use", "mailbox inactive"),
         ("account is locked", "mailbox suspended"), ("account has been locked", "mailbox suspended"),
@@ -24,7 +24,7 @@ enum BounceReasoning {
         ("policy", "policy violation"), ("content rejected", "content rejected"), ("message content", "content rejected"), ("virus", "virus detected"),
         ("message too big", "message too large"), ("message is too large", "message too large"), ("size exceeds", "message too large"),
         ("timed out", "timeout"), ("timeout", "timeout"), ("expired", "expired"), ("too long", "expired"),
-        ("retry time", "expired"), ("could not be delivered for", "expired"),
+        ("retry time", "expired"), ("was aborted after", "expired"), ("could not be delivered for", "expired"),
         ("too many connections", "too many connections"), ("rate limit", "rate limited"), ("rate-limit", "rate limited"),
         ("recipient preferences", "refused by recipient preferences"), ("too many recipients", "rate limited"),
         ("starttls", "TLS required"), ("tls required", "TLS required"),
@@ -54,7 +54,7 @@ enum BounceReasoning {
         ("no mx", "no such domain"), ("domain name not found", "no such domain"),
         ("recipient address rejected", "user unknown"), ("address rejected", "user unknown"),
         ("mailbox unavailable", "user unknown"), ("domain is not reachable", "no such domain"),
-        ("not listed in", "user unknown"), ("check if address is correct", "user unknown"), ("no valid recipients", "user unknown"),
+        ("not listed in", "user unknown"), ("invalid final delivery userid", "user unknown"), ("check if address is correct", "user unknown"), ("no valid recipients", "user unknown"),
         ("name is not recognized", "user unknown"), ("unknown recipient", "user unknown"), ("no such user here", "user unknown"),
         ("has moved", "address moved"), ("does not accept mail", "domain accepts no mail"), ("null mx", "domain accepts no mail"),
     ]
@@ -64,7 +64,8 @@ enum BounceReasoning {
 
     /// A failure after the message was sent (the reply to DATA): a "user unknown" there is a content filter's
     /// answer, not a verdict on the address (Japanese carriers and many filters answer so).
-    static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of"]
+    static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of",
+                                   "smtp command data"]
 
     /// The class and reason of a failure described by `text` with `status` and `replyCode`.
     /// `permanent` is the report's own verdict when it has one (a DSN's Action failed vs delayed).

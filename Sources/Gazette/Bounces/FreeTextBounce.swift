@@ -9,7 +9,7 @@ enum FreeTextBounce {
     /// Local parts and display names that mark a message from a mail system rather than a person.
     static let daemonMarkers = ["mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail administrator",
                                 "mail system", "mailerdaemon", "mmdf", "mail-daemon", "maildaemon", "mail.delivery",
-                                "bounce", "returned mail", "nobody@", "noreply", "no-reply@"]
+                                "bounce", "returned mail", "nobody@", "noreply", "no-reply@", "post_master"]
     /// Subjects of bounces, lower-cased.
     static let subjectMarkers = ["undeliver", "delivery status notification", "failure notice", "returned mail", "delivery failure",
                                  "mail delivery failed", "delivery has failed", "could not be delivered", "non remis", "nondeliverable",
@@ -79,7 +79,10 @@ enum FreeTextBounce {
         let hasPhrase = failurePhrases.contains { lower.contains($0) }
             || BounceReasoning.hardPhrases.contains { lower.contains($0.0) }
             || BounceReasoning.softPhrases.contains { lower.contains($0.0) }
-        guard hasCode || hasPhrase || !failed.isEmpty else { return [] }
+        // A mail system's own message (MAILER-DAEMON, postmaster) needs no phrase we know: it is a bounce.
+        let from = (message.headerText("From") ?? "").lowercased()
+        let fromDaemon = daemonMarkers.contains { from.contains($0) }
+        guard hasCode || hasPhrase || !failed.isEmpty || fromDaemon else { return [] }
 
         // Addresses that are ours or the mail system's, not the failed recipient's.
         var excluded: Set<String> = []
@@ -93,13 +96,15 @@ enum FreeTextBounce {
         for name in ["From", "Sender", "Return-Path", "Message-ID", "Reply-To", "References", "In-Reply-To"] {
             for value in originalHeaders?.values(name) ?? [] { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
         }
-        let candidates = AddressScanner.addresses(in: text[...]).filter { candidate in
-            let key = candidate.address.lowercased()
-            if excluded.contains(key) { return false }
-            let local = key.split(separator: "@").first.map(String.init) ?? ""
-            return !["mailer-daemon", "postmaster", "mailer_daemon", "root", "abuse", "noreply", "no-reply"].contains(local)
-                && !local.hasPrefix("mailer-daemon")
+        let found = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
+        func isSystem(_ address: String, strict: Bool) -> Bool {
+            let local = address.lowercased().split(separator: "@").first.map(String.init) ?? ""
+            return local.hasPrefix("mailer-daemon") || local == "mailer_daemon"
+                || (strict && ["postmaster", "root", "abuse", "noreply", "no-reply"].contains(local))
         }
+        // postmaster@ is usually a contact address in the text, but sometimes the recipient that failed.
+        var candidates = found.filter { !isSystem($0.address, strict: true) }
+        if candidates.isEmpty { candidates = found.filter { !isSystem($0.address, strict: false) } }
         var recipients: [BounceRecipient] = []
         let utf8 = Array(text.utf8)
         if !failed.isEmpty {
