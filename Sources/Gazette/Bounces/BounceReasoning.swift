@@ -26,6 +26,10 @@ enum BounceReasoning {
         ("timed out", "timeout"), ("timeout", "timeout"), ("expired", "expired"), ("too long", "expired"),
         ("retry time", "expired"), ("was aborted after", "expired"), ("could not be delivered for", "expired"),
         ("too many connections", "too many connections"), ("rate limit", "rate limited"), ("rate-limit", "rate limited"),
+        ("sender rejected", "sender rejected"), ("sender address rejected", "sender rejected"),
+        ("after mail from", "sender rejected"), ("reply to mail from", "sender rejected"),
+        ("unexpected name server reply", "DNS failure"), ("receiving mail at a rate", "rate limited"),
+        ("rejected by destination domain", "rejected by the domain"),
         ("recipient preferences", "refused by recipient preferences"), ("too many recipients", "rate limited"),
         ("starttls", "TLS required"), ("tls required", "TLS required"),
     ]
