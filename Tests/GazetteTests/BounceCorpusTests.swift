@@ -126,7 +126,7 @@ final class BounceCorpusTests: XCTestCase {
         let statusRate = Double(total.statusAgrees) / Double(total.statusRows)
         print("bounce corpus: class \(total.classAgrees)/\(total.rows) = \(classRate), recipient found \(total.recipientFound)/\(total.bounceRows) = \(recipientRate), status \(total.statusAgrees)/\(total.statusRows) = \(statusRate)")
         // Floors at the measured values (docs/bounces.md): a change that lowers one fails here.
-        XCTAssertGreaterThanOrEqual(classRate, 0.885, misses.prefix(30).joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(classRate, 0.89, misses.prefix(30).joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(recipientRate, 0.981)
         XCTAssertGreaterThanOrEqual(statusRate, 0.943)
     }

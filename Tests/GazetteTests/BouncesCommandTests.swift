@@ -122,10 +122,15 @@ final class BouncesCommandTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("hint: only email messages"), run.stderr)
         XCTAssertEqual(try suppressedRows(), [])
 
-        let missing = try gazette("bounces", "import", "nowhere.mbox")
+        // A missing path after a good one: an error, and the good one is not imported either.
+        try project.write(try corpusFile("enmime-dsn/dsn_with_multipart_alternative.raw"), to: "good.eml")
+        let ledger = try? project.read("logs/bounces.jsonl")
+        let missing = try gazette("bounces", "import", "good.eml", "nowhere.mbox")
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("error: no such file or folder: nowhere.mbox"), missing.stderr)
-        XCTAssertTrue(missing.stderr.contains("hint: give .eml files, Maildir folders or mbox files"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("hint: give .eml files, Maildir folders or mbox files; nothing was imported"), missing.stderr)
+        XCTAssertEqual(try suppressedRows(), [])
+        XCTAssertEqual(try? project.read("logs/bounces.jsonl"), ledger)
         XCTAssertEqual(try gazette("bounces", "import", "bad", "--soft-limit", "0").status, 2)
     }
 

@@ -93,8 +93,18 @@ public struct BounceImporter {
                 try suppression.append(address: address, reason: reason, date: SuppressionList.day(of: date))
             }
         }
-        for path in paths {
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : currentDirectory.appendingPathComponent(path)
+        let urls = paths.map { path in
+            (path, path.hasPrefix("/") ? URL(fileURLWithPath: path) : currentDirectory.appendingPathComponent(path))
+        }
+        // Every path is checked before any is read: a typo in the last one must not leave the first imported.
+        let missing = urls.filter { !FileManager.default.fileExists(atPath: $0.1.path) }.map(\.0)
+        if !missing.isEmpty {
+            throw DiagnosticError(missing.map { path in
+                .error("bounce-source-missing", "no such file or folder: \(path)", at: SourceLocation(path: path),
+                       hint: "give .eml files, Maildir folders or mbox files; nothing was imported")
+            })
+        }
+        for (path, url) in urls {
             let skipped = try BounceSource.forEachMessage(at: url, named: path) { input in
                 result.messages += 1
                 let report: BounceReport

@@ -54,6 +54,15 @@ struct DeliveryStatusReport {
         }
     }
 
+    /// The part of the human-readable text about `address` (from its first mention to the next empty line),
+    /// or all of it when the address is not mentioned: a report for several recipients explains each apart.
+    static func passage(about address: String, in explanation: String) -> String {
+        guard !address.isEmpty, let start = explanation.range(of: address, options: .caseInsensitive) else { return explanation }
+        let rest = explanation[start.lowerBound...]
+        let end = rest.range(of: "\n\n")?.lowerBound ?? rest.range(of: "\r\n\r\n")?.lowerBound ?? rest.endIndex
+        return String(rest[..<end].prefix(1000))
+    }
+
     /// `smtp; 550 5.1.1 …` → `550 5.1.1 …` (RFC 3464 §2.3.6: the diagnostic type comes first).
     static func withoutType(_ value: String) -> String {
         guard let semicolon = value.firstIndex(of: ";"), value[..<semicolon].allSatisfy({ $0.isLetter || $0 == "-" }) else {
@@ -85,7 +94,9 @@ struct DeliveryStatusReport {
             default: permanent = nil
             }
             var text = diagnostic ?? ""
-            if diagnostic == nil || (status.map(StatusCodeScanner.isGeneric) ?? true) { text += "\n" + explanation }
+            if diagnostic == nil || (status.map(StatusCodeScanner.isGeneric) ?? true) {
+                text += "\n" + Self.passage(about: address, in: explanation)
+            }
             let (bounceClass, reason) = BounceReasoning.classify(text: text, status: status, replyCode: replyCode, permanent: permanent)
             return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                    diagnostic: diagnostic, reason: reason)
