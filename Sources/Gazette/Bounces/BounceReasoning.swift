@@ -1,0 +1,104 @@
+// Decides hard or soft from what a server said: first phrases that tell the cause (the mailbox is full, the user
+// is unknown), then the enhanced status code (RFC 3463), then the reply code's class. Hard means the address
+// itself is gone (user unknown, no such domain, moved, a domain that accepts no mail); every other failure,
+// permanent or not, is soft and counted (docs/bounces.md explains why a 5.7.1 policy block is not hard).
+
+/// The hard-or-soft verdict on one failure.
+enum BounceReasoning {
+    /// Phrases that mean "the mailbox exists but cannot take mail now" or "not about the address": soft even
+    /// beside a 5.1.1 status. Checked before the hard phrases.
+    static let softPhrases: [(String, String)] = [
+        ("mailbox full", "mailbox full"), ("mailbox is full", "mailbox full"), ("mailbox has exceeded", "mailbox full"),
+        ("over quota", "mailbox full"), ("quota exceeded", "mailbox full"), ("exceeded storage", "mailbox full"),
+        ("exceeds the storage", "mailbox full"), ("insufficient storage", "mailbox full"), ("out of storage", "mailbox full"),
+        ("user is over", "mailbox full"), ("overquota", "mailbox full"), ("quota", "mailbox full"),
+        ("too many messages", "mailbox full"), ("exceeds allowed size", "mailbox full"), ("exceeded the local limit", "mailbox full"), ("full mailbox", "mailbox full"), ("mailbox size limit", "mailbox full"),
+        ("suspended", "mailbox suspended"), ("disabled", "mailbox disabled"), ("inactive", "mailbox inactive"),
+        ("not active", "mailbox inactive"), ("deactivated", "mailbox inactive"), ("no longer in use", "mailbox inactive"),
+        ("account is locked", "mailbox suspended"), ("account has been locked", "mailbox suspended"),
+        ("greylist", "greylisted"), ("graylist", "greylisted"), ("try again later", "temporary failure"),
+        ("spam", "rejected as spam"), ("blocked", "blocked"), ("blacklist", "blocked"), ("blocklist", "blocked"),
+        ("block list", "blocked"), ("denylist", "blocked"), ("reputation", "bad reputation"),
+        ("spf", "authentication failure"), ("dkim", "authentication failure"), ("dmarc", "authentication failure"),
+        ("relay access denied", "relaying denied"), ("relaying denied", "relaying denied"), ("not permitted to relay", "relaying denied"), ("ptr record", "no reverse DNS"), ("reverse dns", "no reverse DNS"),
+        ("policy", "policy violation"), ("content rejected", "content rejected"), ("message content", "content rejected"), ("virus", "virus detected"),
+        ("message too big", "message too large"), ("message is too large", "message too large"), ("size exceeds", "message too large"),
+        ("timed out", "timeout"), ("timeout", "timeout"), ("expired", "expired"), ("too long", "expired"),
+        ("retry time", "expired"), ("was aborted after", "expired"), ("could not be delivered for", "expired"),
+        ("too many connections", "too many connections"), ("rate limit", "rate limited"), ("rate-limit", "rate limited"),
+        ("sender rejected", "sender rejected"), ("sender address rejected", "sender rejected"),
+        ("after mail from", "sender rejected"), ("reply to mail from", "sender rejected"),
+        ("unexpected name server reply", "DNS failure"), ("receiving mail at a rate", "rate limited"),
+        ("rejected by destination domain", "rejected by the domain"),
+        ("recipient preferences", "refused by recipient preferences"), ("too many recipients", "rate limited"),
+        ("starttls", "TLS required"), ("tls required", "TLS required"),
+    ]
+
+    /// Phrases that mean the address is gone.
+    static let hardPhrases: [(String, String)] = [
+        ("user unknown", "user unknown"), ("unknown user", "user unknown"), ("no such user", "user unknown"),
+        ("no such mailbox", "user unknown"), ("no such recipient", "user unknown"), ("no such account", "user unknown"),
+        ("no such person", "user unknown"), ("no such local user", "user unknown"), ("user not found", "user unknown"),
+        ("user does not exist", "user unknown"), ("user doesn't exist", "user unknown"), ("recipient not found", "user unknown"),
+        ("recipient unknown", "user unknown"), ("unknown recipient", "user unknown"), ("recipient does not exist", "user unknown"),
+        ("mailbox not found", "user unknown"), ("mailbox does not exist", "user unknown"), ("mailbox unknown", "user unknown"),
+        ("unknown mailbox", "user unknown"), ("address does not exist", "user unknown"), ("address doesn't exist", "user unknown"),
+        ("account does not exist", "user unknown"), ("account that you tried to reach does not exist", "user unknown"),
+        ("does not exist", "user unknown"), ("doesn't exist", "user unknown"), ("invalid recipient", "user unknown"),
+        ("invalid mailbox", "user unknown"), ("not a valid recipient", "user unknown"), ("not a valid mailbox", "user unknown"),
+        ("unknown local part", "user unknown"), ("unknown address", "user unknown"), ("address unknown", "user unknown"),
+        ("no mailbox here", "user unknown"), ("no mailbox", "user unknown"), ("unrouteable address", "user unknown"),
+        ("is not a known user", "user unknown"), ("no account by that name", "user unknown"), ("not a registered", "user unknown"),
+        ("bad destination mailbox", "user unknown"), ("doesn't have a", "user unknown"), ("unknown or illegal alias", "user unknown"),
+        ("recipientnotfound", "user unknown"), ("no such address", "user unknown"), ("addressee unknown", "user unknown"),
+        ("host unknown", "no such domain"), ("unknown host", "no such domain"), ("host not found", "no such domain"),
+        ("domain not found", "no such domain"), ("no such domain", "no such domain"), ("domain does not exist", "no such domain"),
+        ("name or service not known", "no such domain"), ("host or domain name not found", "no such domain"),
+        ("unrouteable mail domain", "no such domain"), ("unknown domain", "no such domain"), ("nxdomain", "no such domain"),
+        ("no mx", "no such domain"), ("domain name not found", "no such domain"),
+        ("recipient address rejected", "user unknown"), ("address rejected", "user unknown"),
+        ("mailbox unavailable", "user unknown"), ("domain is not reachable", "no such domain"),
+        ("address not found", "user unknown"), ("address couldn't be found", "user unknown"),
+        ("and other recipients in the same domain", "user unknown"), ("dns lookup failure: host", "no such domain"),
+        ("indicated no smtp service", "domain accepts no mail"),
+        ("not listed in", "user unknown"), ("invalid final delivery userid", "user unknown"), ("check if address is correct", "user unknown"), ("no valid recipients", "user unknown"),
+        ("name is not recognized", "user unknown"), ("unknown recipient", "user unknown"), ("no such user here", "user unknown"),
+        ("has moved", "address moved"), ("does not accept mail", "domain accepts no mail"), ("null mx", "domain accepts no mail"),
+    ]
+
+    /// Status codes whose subject says the address is bad (RFC 3463 §3.2 "addressing status").
+    static let hardStatuses: Set<String> = ["5.1.0", "5.1.1", "5.2.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "5.4.1", "5.4.4"]
+
+    /// A failure after the message was sent (the reply to DATA): a "user unknown" there is a content filter's
+    /// answer, not a verdict on the address (Japanese carriers and many filters answer so).
+    static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of",
+                                   "smtp command data"]
+
+    /// The class and reason of a failure described by `text` with `status` and `replyCode`.
+    /// `permanent` is the report's own verdict when it has one (a DSN's Action failed vs delayed).
+    static func classify(text: String, status: String?, replyCode: Int?, permanent: Bool?) -> (BounceClass, String) {
+        // Folded lines and padding leave runs of white space inside phrases: one space each.
+        let lower = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        let isTemporary = status?.hasPrefix("4") == true || (status == nil && replyCode.map { $0 < 500 } == true)
+            || permanent == false
+        if status?.hasPrefix("2") == true { return (.notABounce, "delivered (status \(status ?? ""))") }
+        for (phrase, reason) in softPhrases where lower.contains(phrase) {
+            return (.soft, reason)
+        }
+        // RFC 3463: x.2.x is the mailbox's state (full, disabled), x.1.7 and x.1.8 the sender's address.
+        let subject = status.map { $0.split(separator: ".").dropFirst().first.map(String.init) ?? "" }
+        let aboutMailbox = (subject == "2" && status != "5.2.1") || status == "5.1.7" || status == "5.1.8"
+        // A specific code outside addressing (5.7.1 policy, 5.3.0 system, 5.6.0 content) says more than a phrase.
+        let specific = status.map { !StatusCodeScanner.isGeneric($0) && !["0", "1", "5"].contains(subject ?? "") && !hardStatuses.contains($0) } ?? false
+        if !isTemporary, !aboutMailbox, !specific {
+            for (phrase, reason) in hardPhrases where lower.contains(phrase) {
+                if afterDataMarkers.contains(where: { lower.contains($0) }) { return (.soft, "\(reason) after DATA (a filter)") }
+                return (.hard, reason)
+            }
+            if let status, hardStatuses.contains(status) { return (.hard, "status \(status)") }
+        }
+        if let status { return (.soft, "status \(status)") }
+        if let replyCode { return (.soft, "reply \(replyCode)") }
+        return (.soft, "delivery failed")
+    }
+}

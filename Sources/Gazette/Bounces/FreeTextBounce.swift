@@ -1,0 +1,174 @@
+// Bounces that are not RFC 3464: qmail, old sendmail and Exchange, Japanese carriers, providers' own notices.
+// Recognised by who sent them (a mailer daemon, a null return path) or their subject, then read as prose: the
+// recipients are the addresses in the explanation that are not ours, each classified by the text that follows it.
+import Foundation
+import Mail
+
+/// A bounce written in free text.
+enum FreeTextBounce {
+    /// Local parts and display names that mark a message from a mail system rather than a person.
+    static let daemonMarkers = ["mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail administrator",
+                                "mail system", "mailerdaemon", "mmdf", "mail-daemon", "maildaemon", "mail.delivery",
+                                "bounce", "returned mail", "nobody@", "noreply", "no-reply@", "post_master"]
+    /// Subjects of bounces, lower-cased.
+    static let subjectMarkers = ["undeliver", "delivery status notification", "failure notice", "returned mail", "delivery failure",
+                                 "mail delivery failed", "delivery has failed", "could not be delivered", "non remis", "nondeliverable",
+                                 "non-deliver", "nicht zustellbar", "delivery notification", "mail system error", "returned to sender",
+                                 "delivery problem", "could not send", "failed delivery", "undelivered", "delivery failed",
+                                 "mail failure", "rejected", "not delivered", "delivery report", "error sending", "unzustellbar",
+                                 "message not delivered", "bounce", "delivery final failure", "permanent error", "warning: message",
+                                 "エラー", "不達", "failure notice", "notification"]
+    /// Phrases that say delivery failed, besides those in `BounceReasoning`.
+    static let failurePhrases = ["could not be delivered", "couldn't be delivered", "wasn't delivered", "was not delivered",
+                                 "undeliverable", "permanent", "failed", "delivery to the following", "unable to deliver",
+                                 "not be delivered", "could not deliver", "rejected", "giving up", "returned", "error",
+                                 "not reachable", "delivery has been delayed", "deferred", "temporary"]
+    /// Where the returned message starts in a single-part bounce.
+    static let originalMarkers = ["below this line is a copy of the message", "this is a copy of the message",
+                                  "original message follows", "----- original message", "-----original message",
+                                  "copy of the original message", "original message headers", "header of the original message",
+                                  "headers of your message", "bounced e-mail:", "----- original message headers", "\nreturn-path:", "\nreceived: from",
+                                  "unsent message below", "message text follows", "\ncontent-type: message/rfc822"]
+
+    /// Sentences that only bounces write, whoever sends them.
+    static let bodyMarkers = ["did not reach the following recipient", "was not delivered to", "could not be delivered to",
+                              "delivery to the following recipient", "following addresses had permanent fatal errors",
+                              "this is a permanent error", "message could not be delivered", "unable to deliver message to",
+                              "delivery has failed to these recipients", "your message wasn't delivered"]
+
+    /// True when the sender, subject or wording of `message` says it is a bounce.
+    static func looksLikeBounce(_ message: MIMEPart, explanation: (text: String, original: String?)) -> Bool {
+        let text = explanation.text.lowercased()
+        if bodyMarkers.contains(where: { text.contains($0) }) { return true }
+        let from = (message.headerText("From") ?? "").lowercased()
+        if daemonMarkers.contains(where: { from.contains($0) }) { return true }
+        if let returnPath = message.header("Return-Path"), returnPath.trimmingCharacters(in: .whitespaces) == "<>" {
+            let subject = (message.headerText("Subject") ?? "").lowercased()
+            if subject.isEmpty || subjectMarkers.contains(where: { subject.contains($0) }) { return true }
+        }
+        let subject = (message.headerText("Subject") ?? "").lowercased()
+        return subjectMarkers.contains { subject.contains($0) }
+    }
+
+    /// The explanation (text before any returned message) and the returned message's text, if inline.
+    static func explanation(of message: MIMEPart) -> (text: String, original: String?) {
+        var text = OriginalMessage.explanationParts(of: message).map { part in
+            part.contentType.subtype == "html" ? stripTags(part.text) : part.text
+        }.joined(separator: "\n")
+        var original: String?
+        let lower = text.lowercased()
+        let cuts = originalMarkers.compactMap { lower.range(of: $0)?.lowerBound }
+        if let cut = cuts.min() {
+            // Indices of `lower` and `text` agree only for ASCII; cut by UTF-8 offset instead.
+            let offset = lower.utf8.distance(from: lower.utf8.startIndex, to: cut)
+            let bytes = Array(text.utf8)
+            if offset <= bytes.count {
+                original = String(decoding: bytes[offset...], as: UTF8.self)
+                text = String(decoding: bytes[..<offset], as: UTF8.self)
+            }
+        }
+        return (text, original)
+    }
+
+    /// The recipients a free-text bounce names, classified; empty when it does not read as a failure.
+    static func recipients(in message: MIMEPart, explanation: (text: String, original: String?)) -> [BounceRecipient] {
+        let (text, inlineOriginal) = explanation
+        let lower = text.lowercased()
+        let failed = message.headers.values("X-Failed-Recipients").flatMap { AddressScanner.addresses(in: $0) }
+        let hasCode = StatusCodeScanner.firstStatus(in: text) != nil || StatusCodeScanner.firstReplyCode(in: text) != nil
+        let hasPhrase = failurePhrases.contains { lower.contains($0) }
+            || BounceReasoning.hardPhrases.contains { lower.contains($0.0) }
+            || BounceReasoning.softPhrases.contains { lower.contains($0.0) }
+        // A mail system's own message (MAILER-DAEMON, postmaster) needs no phrase we know: it is a bounce.
+        let from = (message.headerText("From") ?? "").lowercased()
+        let fromDaemon = daemonMarkers.contains { from.contains($0) }
+        guard hasCode || hasPhrase || !failed.isEmpty || fromDaemon else { return [] }
+
+        // Addresses that are ours or the mail system's, not the failed recipient's.
+        var excluded: Set<String> = []
+        for name in ["From", "To", "Cc", "Reply-To", "Sender", "Delivered-To", "X-Original-To", "Return-Path", "Envelope-To"] {
+            for value in message.headers.values(name) { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
+        }
+        var originalHeaders = OriginalMessage.headers(in: message)
+        if originalHeaders == nil, let inlineOriginal {
+            originalHeaders = inlineHeaders(inlineOriginal)
+        }
+        for name in ["From", "Sender", "Return-Path", "Message-ID", "Reply-To", "References", "In-Reply-To"] {
+            for value in originalHeaders?.values(name) ?? [] { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
+        }
+        let found = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
+        func isSystem(_ address: String, strict: Bool) -> Bool {
+            let local = address.lowercased().split(separator: "@").first.map(String.init) ?? ""
+            return local.hasPrefix("mailer-daemon") || local == "mailer_daemon"
+                || (strict && ["postmaster", "root", "abuse", "noreply", "no-reply"].contains(local))
+        }
+        // postmaster@ is usually a contact address in the text, but sometimes the recipient that failed.
+        var candidates = found.filter { !isSystem($0.address, strict: true) }
+        if candidates.isEmpty { candidates = found.filter { !isSystem($0.address, strict: false) } }
+        var recipients: [BounceRecipient] = []
+        let utf8 = Array(text.utf8)
+        if !failed.isEmpty {
+            // The header is authoritative; the text after each address (when it appears) explains it.
+            return failed.map { address in
+                let at = candidates.first { $0.address.lowercased() == address.lowercased() }?.offset
+                let segment = at.map { String(decoding: utf8[$0..<min($0 + 2000, utf8.count)], as: UTF8.self) } ?? text
+                return classify(address: address, segment: segment, whole: text)
+            }
+        }
+        for (position, candidate) in candidates.enumerated() {
+            let end = position + 1 < candidates.count ? candidates[position + 1].offset : utf8.count
+            let segment = String(decoding: utf8[candidate.offset..<min(max(end, candidate.offset), candidate.offset + 2000, utf8.count)], as: UTF8.self)
+            recipients.append(classify(address: candidate.address, segment: segment, whole: text))
+        }
+        if recipients.isEmpty {
+            let address = originalHeaders.flatMap { headers in headers.values("To").flatMap { AddressScanner.addresses(in: $0) }.first }
+                ?? VERPAddress.recipient(inHeaders: message.headers) ?? ""
+            recipients.append(classify(address: address, segment: text, whole: text))
+        }
+        return recipients
+    }
+
+    /// One recipient, classified by the text after its address (or the whole explanation if that says nothing).
+    static func classify(address: String, segment: String, whole: String) -> BounceRecipient {
+        var status = StatusCodeScanner.firstStatus(in: segment)
+        var replyCode = StatusCodeScanner.firstReplyCode(in: segment)
+        var (bounceClass, reason) = BounceReasoning.classify(text: segment, status: status, replyCode: replyCode, permanent: nil)
+        if status == nil, replyCode == nil, reason == "delivery failed" {
+            status = StatusCodeScanner.firstStatus(in: whole)
+            replyCode = StatusCodeScanner.firstReplyCode(in: whole)
+            (bounceClass, reason) = BounceReasoning.classify(text: whole, status: status, replyCode: replyCode, permanent: nil)
+        }
+        let diagnostic = segment.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { line in StatusCodeScanner.firstStatus(in: line) != nil || StatusCodeScanner.firstReplyCode(in: line) != nil }
+        return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
+                               diagnostic: diagnostic.map { String($0.prefix(300)) }, reason: reason)
+    }
+
+    /// The header block of a returned message pasted into the text.
+    static func inlineHeaders(_ text: String) -> [MIMEHeader]? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].allSatisfy({ $0.isLetter || $0 == "-" }),
+               ["return-path", "received", "from", "to", "subject", "date", "message-id"].contains(trimmed[..<colon].lowercased()) {
+                let rest = lines[index...].map { $0.hasPrefix("  ") && !$0.hasPrefix("   ") ? String($0.dropFirst(2)) : String($0) }
+                let fields = HeaderFieldReader.read(Array(rest.joined(separator: "\n").utf8)[...]).fields
+                return fields.isEmpty ? nil : fields
+            }
+        }
+        return nil
+    }
+
+    /// Text of an HTML part without its tags (enough to read a provider's notice).
+    static func stripTags(_ html: String) -> String {
+        var output = ""
+        var inTag = false
+        for character in html {
+            if character == "<" { inTag = true; output.append(" "); continue }
+            if character == ">" { inTag = false; continue }
+            if !inTag { output.append(character) }
+        }
+        return output.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}

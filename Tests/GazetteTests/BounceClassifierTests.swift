@@ -1,0 +1,101 @@
+// The classifier on enmime's DSNs (every field of expected.json that decides suppression: recipient, status,
+// class) and on small made-up messages for the rules the corpora do not pin down: VERP, auto-replies, SES.
+import Foundation
+import GazetteTestSupport
+import Mail
+import XCTest
+@testable import Gazette
+
+final class BounceClassifierTests: XCTestCase {
+    static let enmime = TestPaths.corpora.appendingPathComponent("bounces/enmime-dsn")
+
+    /// The class each enmime recipient must get: its Action and Diagnostic-Code decide (see docs/bounces.md).
+    static let expectedClasses: [String: [BounceClass]] = [
+        "simple_dsn.raw": [.soft],                       // 4.0.0, 426 connection timed out
+        "simple_dsn_with_html.raw": [.soft],
+        "multi_recipient_dsn.raw": [.hard, .soft, .hard],  // not a registered user; delayed; user unknown
+        "delayed_dsn.raw": [.soft],
+        "dsn_with_multipart_alternative.raw": [.hard],   // 5.1.10 RecipientNotFound
+    ]
+
+    func testEnmimeDSNsExactly() throws {
+        let url = Self.enmime.appendingPathComponent("expected.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("no corpus at \(url.path)") }
+            throw XCTSkip("no corpus at \(url.path)")
+        }
+        let expected = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var recipients = 0, exact = 0
+        for (name, classes) in Self.expectedClasses.sorted(by: { $0.key < $1.key }) {
+            let entry = try XCTUnwrap(expected[name] as? [String: Any], name)
+            let rows = try XCTUnwrap(entry["per_recipient"] as? [[String: String]], name)
+            let report = try BounceClassifier.classify(bytes: [UInt8](Data(contentsOf: Self.enmime.appendingPathComponent(name))))
+            XCTAssertEqual(report.method, .deliveryStatus, name)
+            XCTAssertEqual(report.recipients.count, rows.count, name)
+            for (index, row) in rows.enumerated() where index < report.recipients.count {
+                let got = report.recipients[index]
+                let field = row["Original-Recipient"] ?? row["Final-Recipient"] ?? ""
+                let address = String(field.split(separator: ";").last ?? "").trimmingCharacters(in: .whitespaces)
+                recipients += 1
+                if got.address == address { exact += 1 }
+                XCTAssertEqual(got.address, address, "\(name) #\(index + 1)")
+                // "5.0.0 (permanent failure)": the comment is not part of the code.
+                XCTAssertEqual(got.status, row["Status"].map { String($0.split(separator: " ")[0]) }, "\(name) #\(index + 1)")
+                XCTAssertEqual(got.bounceClass, classes[index], "\(name) #\(index + 1): \(got.reason)")
+            }
+        }
+        XCTAssertEqual(recipients, 7)
+        XCTAssertEqual(exact, recipients)
+    }
+
+    static func message(_ headers: String, body: String) -> [UInt8] {
+        Array((headers + "\n\n" + body).utf8)
+    }
+
+    func testVERPNamesTheRecipientWhenTheBounceDoesNot() throws {
+        let bytes = Self.message("""
+            From: MAILER-DAEMON@mx.example.net
+            To: bounces+ada=example.org@news.example.com
+            Subject: failure notice
+            """, body: "Sorry, we were unable to deliver your message: 550 5.1.1 mailbox unknown.\n")
+        let report = try BounceClassifier.classify(bytes: bytes)
+        XCTAssertEqual(report.recipients.map(\.address), ["ada@example.org"])
+        XCTAssertEqual(report.bounceClass, .hard)
+        XCTAssertEqual(report.recipients.first?.status, "5.1.1")
+    }
+
+    func testAutoRepliesAreIgnored() throws {
+        let vacation = Self.message("""
+            From: Ada <ada@example.org>
+            To: news@example.com
+            Subject: Out of Office: Issue 12
+            Auto-Submitted: auto-replied
+            """, body: "I am away until Monday and will answer when I am back.\n")
+        XCTAssertEqual(try BounceClassifier.classify(bytes: vacation).bounceClass, .notABounce)
+        XCTAssertEqual(try BounceClassifier.classify(bytes: vacation).method, .autoReply)
+        let person = Self.message("From: Bob <bob@example.org>\nSubject: Re: Issue 12", body: "Thanks, great issue!\n")
+        XCTAssertEqual(try BounceClassifier.classify(bytes: person).method, .none)
+    }
+
+    func testMailboxFullIsSoftAndUserUnknownHard() throws {
+        func classify(_ line: String) throws -> BounceClass {
+            try BounceClassifier.classify(bytes: Self.message("From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nSubject: Undelivered Mail",
+                                                             body: "<ada@example.org>: host mx.example.org said: \(line)\n")).bounceClass
+        }
+        XCTAssertEqual(try classify("552 5.2.2 Mailbox full"), .soft)
+        XCTAssertEqual(try classify("550 5.1.1 User unknown"), .hard)
+        XCTAssertEqual(try classify("450 4.7.1 Greylisted, try again later"), .soft)
+        XCTAssertEqual(try classify("550 5.7.1 Message rejected as spam"), .soft)
+        XCTAssertEqual(try classify("550 Host or domain name not found"), .hard)
+    }
+
+    func testStatusCodesInProse() {
+        XCTAssertEqual(StatusCodeScanner.firstStatus(in: "smtp; 550 #5.1.0 Address rejected"), "5.1.0")
+        XCTAssertEqual(StatusCodeScanner.firstStatus(in: "5.1.10 RecipientNotFound"), "5.1.10")
+        XCTAssertNil(StatusCodeScanner.firstStatus(in: "version 15.20.4.1 and 192.0.2.5"))
+        XCTAssertEqual(StatusCodeScanner.firstReplyCode(in: "host said: 550-5.1.1 The email account"), 550)
+        XCTAssertNil(StatusCodeScanner.firstReplyCode(in: "port 5500 and id 4501x"))
+        XCTAssertEqual(VERPAddress.recipient(in: "bounces+ada=example.org@news.example.com"), "ada@example.org")
+        XCTAssertNil(VERPAddress.recipient(in: "ada+tag@example.org"))
+    }
+}
