@@ -77,7 +77,7 @@ public struct PublishLogSet: Sendable {
     public static func scan(_ logs: URL) throws -> [String: PublishLogSet] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
         var sets: [String: PublishLogSet] = [:]
-        for name in names.sorted() where name.hasSuffix(".jsonl") && !name.hasPrefix(".") {
+        for name in names.sorted() where PublishLog.isPublishLog(fileName: name) {
             let stem = String(name.dropLast(".jsonl".count))
             let state = try PublishLogState(reading: logs.appendingPathComponent(name), keepSentTimes: false)
             if let (slug, shard) = shardStem(stem) {

@@ -15,6 +15,12 @@ public final class PublishLog: @unchecked Sendable {
     private var closed = false
     private var syncTimer: DispatchSourceTimer?
 
+    /// Whether a file in logs/ is a publish log: `<issue>.jsonl` or `<issue>.shard-K-of-N.jsonl`, not hidden, and
+    /// not the bounce ledger (`logs/bounces.jsonl`), whose lines are no publish records.
+    public static func isPublishLog(fileName name: String) -> Bool {
+        name.hasSuffix(".jsonl") && !name.hasPrefix(".") && "logs/" + name != SoftBounceLedger.path
+    }
+
     /// Opens (creating if needed) the log for appending.
     public init(url: URL) throws {
         self.url = url

@@ -87,6 +87,10 @@ public final class Publisher: @unchecked Sendable {
         let logs = project.url("logs")
         let stem = prepared.slug + (options.shard.map { ".shard-\($0.index)-of-\($0.count)" } ?? "")
         let logURL = logs.appendingPathComponent(stem + ".jsonl")
+        guard PublishLog.isPublishLog(fileName: stem + ".jsonl") else {
+            throw DiagnosticError(.error("issue-slug", "the slug \"\(prepared.slug)\" would share logs/bounces.jsonl with the bounce ledger",
+                                         at: SourceLocation(path: issue.path, line: 1), hint: "set another `slug:` in the front matter"))
+        }
         var lock: PublishLock?
         if !options.dryRun { lock = try PublishLock(url: logs.appendingPathComponent(stem + ".lock")) }
         defer { lock?.release() }
@@ -177,7 +181,7 @@ public final class Publisher: @unchecked Sendable {
     static func sendHistory(in logs: URL) -> [Date] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
         var times: [Date] = []
-        for name in files where name.hasSuffix(".jsonl") {
+        for name in files where PublishLog.isPublishLog(fileName: name) {
             if let state = try? PublishLogState(reading: logs.appendingPathComponent(name)) { times += state.sentTimes }
         }
         return times
