@@ -142,4 +142,23 @@ final class SubscribersImportTests: ListProjectTestCase {
 
             """)
     }
+
+    func testHugeRowsAndBinaryFilesAreReportedNotFatal() throws {
+        var big = Data("email,name\nada@example.org,Ada\nhuge@example.org,".utf8)
+        big.append(Data(repeating: UInt8(ascii: "x"), count: 3 * 1024 * 1024))
+        big.append(Data("\nafter@example.org,After\n".utf8))
+        try directory.write(big, to: "subscribers/main.csv")
+        var binary = Data("email\n".utf8)
+        binary.append(Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 7919) }))
+        try directory.write(binary, to: "subscribers/binary.csv")
+        let run = try gazette("subscribers", "validate")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("subscribers/main.csv:3: error: the row is longer than 1024 KB"), run.stderr)
+        XCTAssertTrue(run.stdout.contains("subscribers/main.csv: 3 rows, 2 distinct valid addresses"), run.stdout)
+        XCTAssertTrue(run.stderr.contains("subscribers/binary.csv:"), run.stderr)
+        let before = try bytes("subscribers/main.csv")
+        let add = try gazette("subscribers", "add", "cy@example.org")
+        XCTAssertEqual(add.status, 1)
+        XCTAssertEqual(try bytes("subscribers/main.csv"), before, "a list with an unreadable row is not rewritten")
+    }
 }

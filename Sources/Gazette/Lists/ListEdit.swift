@@ -82,23 +82,27 @@ public struct ListEdit {
                 }
                 tables.append(try ListTable(loading: list))  // every list is read before any is written
             }
+            // One pass over each list, whatever the number of addresses.
+            let wanted = Set(keys.map(\.1))
+            var removedFrom: [AddressKey: [String]] = [:]
             var changed = Set<Int>()
-            for (address, key) in keys {
-                var removedFrom: [String] = []
-                for index in tables.indices {
-                    let before = tables[index].rows.count
-                    tables[index].rows.removeAll { AddressKey($0["email"] ?? "") == key }
-                    if tables[index].rows.count != before {
-                        removedFrom.append(tables[index].list.name)
-                        changed.insert(index)
-                    }
+            for index in tables.indices {
+                let name = tables[index].list.name
+                tables[index].rows.removeAll { row in
+                    let key = AddressKey(row["email"] ?? "")
+                    guard wanted.contains(key) else { return false }
+                    if removedFrom[key]?.last != name { removedFrom[key, default: []].append(name) }
+                    changed.insert(index)
+                    return true
                 }
-                if removedFrom.isEmpty {
+            }
+            for (address, key) in keys {
+                if let lists = removedFrom[key] {
+                    report.changes.append((address, "removed from " + lists.joined(separator: ", ")))
+                } else if !report.changes.contains(where: { $0.address == address }) {
                     report.diagnostics.append(.warning("address-not-found", "\(address) is on no list\(listName.map { " named \($0)" } ?? "")",
                                                        hint: "check the spelling; `gazette subscribers export` shows every address"))
                     report.changes.append((address, "not found"))
-                } else {
-                    report.changes.append((address, "removed from " + removedFrom.joined(separator: ", ")))
                 }
             }
             for index in changed.sorted() where try ListFileWriter.save(tables[index]) {
