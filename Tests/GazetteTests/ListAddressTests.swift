@@ -1,5 +1,6 @@
 // Cleaning addresses for lists, the role and typo warnings, and the bytes ListFileWriter writes.
 import Foundation
+import Mail
 import XCTest
 @testable import Gazette
 
@@ -9,6 +10,22 @@ final class ListAddressTests: XCTestCase {
         XCTAssertEqual(try ListAddress.clean("\"a b\"@example.org").get(), "\"a b\"@example.org")
         for bad in ["", "plain", "a@", "@example.org", "a..b@example.org", "a@exa mple.org", "a@-x.org"] {
             XCTAssertThrowsError(try ListAddress.clean(bad).get(), bad)
+        }
+    }
+
+    func testTheASCIIFastPathAgreesWithMailbox() {
+        let samples = ["a@b", "A.B@Example.ORG", "a+tag@x-y.example", ".a@x.org", "a.@x.org", "a..b@x.org", "a@x..org",
+                       "a@-x.org", "a@x-.org", "a@x.org.", "a@.x.org", "a b@x.org", "a@x_y.org", "\"q\"@x.org", "a@[127.0.0.1]",
+                       String(repeating: "l", count: 64) + "@x.org", String(repeating: "l", count: 65) + "@x.org",
+                       "a@" + String(repeating: "d", count: 63) + ".org", "a@" + String(repeating: "d", count: 64) + ".org",
+                       "!#$%&'*/=?^_`{|}~-@x.org", "a@b@c.org", "a,b@x.org"]
+        for sample in samples {
+            let slow = try? Mailbox(sample).address
+            if let fast = ListAddress.asciiDotAtom(sample) {
+                XCTAssertEqual(fast, slow, sample)
+            } else if sample.utf8.allSatisfy({ $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "[") }) {
+                XCTAssertNil(slow, "the fast path refused what Mailbox takes: \(sample)")
+            }
         }
     }
 

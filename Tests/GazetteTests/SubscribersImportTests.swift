@@ -120,7 +120,6 @@ final class SubscribersImportTests: ListProjectTestCase {
         XCTAssertEqual(found, [
             "subscribers/main.csv:3 address-duplicate",
             "subscribers/main.csv:4 address-invalid",
-            "subscribers/main.csv:5 address-form",
             "subscribers/main.csv:5 subscribed-at-invalid",
             "subscribers/main.csv:6 address-role",
             "subscribers/main.csv:7 subscriber-row-unreadable",

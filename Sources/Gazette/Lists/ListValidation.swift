@@ -32,7 +32,7 @@ public struct ListValidation {
         var lint = ListAddressLint()
         // First row of each address across the lists: key hash → (list index, line). A 64-bit collision could
         // only add a false duplicate warning (odds about n²/2⁶⁵).
-        var firstSeen: [UInt64: (list: Int, line: Int)] = [:]
+        var firstSeen: [UInt64: UInt64] = [:]  // list index << 40 | line: 16 bytes an entry
         for name in names ?? SubscriberList.names(root: root) {
             try ListTable.checkName(name)
             let list = SubscriberList(name: name, root: root)
@@ -61,18 +61,14 @@ public struct ListValidation {
                         continue
                     case .success(let cleaned): address = cleaned
                     }
-                    if address != subscriber.email {
-                        report.diagnostics.append(.warning(
-                            "address-form", "\"\(subscriber.email)\" is written \(address) when gazette rewrites the list", at: location,
-                            hint: "nothing to do: publish sends to \(address); `gazette subscribers import` writes that form"))
-                    }
                     report.diagnostics += lint.warnings(for: address, at: location)
                     if hasDate, let value = subscriber.fields["subscribed_at"], !value.isEmpty, ListDate.month(of: value) == nil {
                         report.diagnostics.append(.warning("subscribed-at-invalid", "subscribed_at \"\(value)\" is not an ISO 8601 date",
                                                            at: location, hint: "write dates as 2026-03-14 or 2026-03-14T09:30:00Z"))
                     }
                     let key = AddressKey(address).hash64
-                    if let first = firstSeen[key] {
+                    if let packed = firstSeen[key] {
+                        let first = (list: Int(packed >> 40), line: Int(packed & 0xFF_FFFF_FFFF))
                         let where_ = first.list == listIndex ? "line \(first.line)" : "\(report.lists[first.list].path):\(first.line)"
                         report.diagnostics.append(.warning(
                             first.list == listIndex ? "address-duplicate" : "address-duplicate-across-lists",
@@ -81,7 +77,7 @@ public struct ListValidation {
                                 ? "delete one of the rows: publish sends once, from the first"
                                 : "fine if the subscriber chose both lists: an issue to both is sent once"))
                     } else {
-                        firstSeen[key] = (listIndex, location.line ?? 0)
+                        firstSeen[key] = UInt64(listIndex) << 40 | UInt64(location.line ?? 0)
                         count.valid += 1
                     }
                 }
