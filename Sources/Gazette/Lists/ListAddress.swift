@@ -8,7 +8,7 @@ public enum ListAddress {
     public static func clean(_ raw: String) -> Result<String, Problem> {
         let trimmed = SubscriberListReader.trimmed(raw)
         guard !trimmed.isEmpty else { return .failure(Problem(message: "the address is empty")) }
-        guard trimmed.contains("@") else { return .failure(Problem(message: "\"\(trimmed)\" has no @")) }
+        guard trimmed.utf8.contains(UInt8(ascii: "@")) else { return .failure(Problem(message: "\"\(trimmed)\" has no @")) }
         if let fast = asciiDotAtom(trimmed) { return .success(fast) }
         do {
             return .success(try Mailbox(trimmed).address)

@@ -21,13 +21,19 @@ public struct ListAddressLint {
 
     /// Warnings for `address` at `location`.
     public mutating func warnings(for address: String, at location: SourceLocation) -> [Diagnostic] {
-        guard let at = address.lastIndex(of: "@") else { return [] }
-        let local = address[..<at].lowercased(), domain = String(address[address.index(after: at)...])
+        let utf8 = address.utf8
+        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return [] }
+        let domain = String(address[utf8.index(after: at)...])
         var found: [Diagnostic] = []
-        let base = local.split(separator: "+", maxSplits: 1).first.map(String.init) ?? local
-        if Self.roleLocalParts.contains(base) {
-            found.append(.warning("address-role", "\(address) is a role address (\(base)@), not a person's",
-                                  at: location, hint: "role addresses rarely opt in and often report mail as spam; remove the row unless someone asked for it"))
+        // Role names are short: longer local parts (most of them) skip the lower-casing and the look-up.
+        let localLength = utf8.distance(from: utf8.startIndex, to: at)
+        if localLength <= 13 || utf8[..<at].contains(UInt8(ascii: "+")) {
+            let local = address[..<at].lowercased()
+            let base = local.firstIndex(of: "+").map { String(local[..<$0]) } ?? local
+            if Self.roleLocalParts.contains(base) {
+                found.append(.warning("address-role", "\(address) is a role address (\(base)@), not a person's",
+                                      at: location, hint: "role addresses rarely opt in and often report mail as spam; remove the row unless someone asked for it"))
+            }
         }
         if let fix = typo(of: domain) {
             found.append(.warning("address-domain-typo", "\(address): \"\(domain)\" looks like a typo of \(fix)",
