@@ -9,10 +9,11 @@ struct SubscribersCommand: ParsableCommand {
         commandName: "subscribers",
         abstract: "Manage the subscriber lists in subscribers/*.csv and subscribers/suppressed.csv.",
         discussion: """
-        Every change rewrites a list the git-friendly way (rows sorted by address, LF endings) under the
-        lock logs/subscribers.lock, all or nothing. Examples:
+        Every change rewrites a list the git-friendly way (rows sorted by address, LF endings) under the lock logs/subscribers.lock, all or nothing.
+
+        Examples:
           gazette subscribers add ada@example.org --name "Ada Lovelace" --tag rust
-          gazette subscribers import mailchimp.csv --map "Email Address=email" --dry-run
+          gazette subscribers import export.csv --map "Email Address=email" --dry-run
           gazette subscribers validate --format json
         """,
         subcommands: [SubscribersAddCommand.self, SubscribersRemoveCommand.self, SubscribersUnsubscribeCommand.self,
@@ -54,10 +55,11 @@ struct SubscribersAddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add addresses to a list (created if missing), or update their name and tags.",
         discussion: """
-        The address is cleaned (trimmed, the domain lower-cased and in A-labels) and checked (RFC 5321);
-        an invalid address changes nothing. New rows get today's date in subscribed_at.
+        The address is cleaned (trimmed, the domain lower-cased and in A-labels) and checked (RFC 5321); an invalid address changes nothing. New rows get today's date in subscribed_at.
+
         Example:
-          gazette subscribers add ada@example.org --list weekly --name "Ada Lovelace" --tag rust --tag events
+          gazette subscribers add ada@example.org --list weekly \\
+                                  --name "Ada Lovelace" --tag rust --tag events
         """
     )
 
@@ -94,7 +96,8 @@ struct SubscribersRemoveCommand: ParsableCommand {
         abstract: "Delete addresses from one list, or from every list.",
         discussion: """
         Deletes the rows (the data is gone; to stop mail but keep a record, use `unsubscribe`).
-        Example:
+
+        Examples:
           gazette subscribers remove ada@example.org               # from every list
           gazette subscribers remove ada@example.org --list weekly
         """
@@ -125,6 +128,7 @@ struct SubscribersUnsubscribeCommand: ParsableCommand {
         abstract: "Add addresses to subscribers/suppressed.csv: no issue is sent to them again.",
         discussion: """
         The list rows stay; suppression wins over every list. An address already suppressed is left alone.
+
         Example:
           gazette subscribers unsubscribe ada@example.org --detail "asked by mail on 2026-11-30"
         """

@@ -10,8 +10,8 @@ struct SubscribersExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a list (or every list, with a `list` column) to standard output as CSV or JSON.",
         discussion: """
-        In CSV, a cell that starts with = + - @ gets a leading ' so that a spreadsheet does not run it as a
-        formula. Rows that cannot be read are reported on standard error (exit 1) and left out.
+        In CSV, a cell that starts with = + - @ gets a leading ' so that a spreadsheet does not run it as a formula. Rows that cannot be read are reported on standard error (exit 1) and left out.
+
         Examples:
           gazette subscribers export --list main > main-export.csv
           gazette subscribers export --format json | jq length

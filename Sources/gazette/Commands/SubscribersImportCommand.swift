@@ -8,13 +8,12 @@ struct SubscribersImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Merge a CSV file of subscribers into a list.",
         discussion: """
-        Every row is cleaned and checked; each problem is reported as file:line with a hint. A row that
-        cannot be imported (bad CSV, a wrong number of fields, an invalid address) is an error, and then
-        nothing is written. Duplicates, suppressed addresses, role addresses and typos of big providers'
-        domains are warnings. Addresses already on the list keep their row. Every column is kept.
+        Every row is cleaned and checked; each problem is reported as file:line with a hint. A row that cannot be imported (bad CSV, a wrong number of fields, an invalid address) is an error, and then nothing is written. Duplicates, suppressed addresses, role addresses and typos of big providers' domains are warnings. Addresses already on the list keep their row. Every column is kept.
+
         Examples:
           gazette subscribers import new.csv --list weekly
-          gazette subscribers import mailchimp.csv --map "Email Address=email" --map "First Name=name" --dry-run
+          gazette subscribers import mailchimp.csv --dry-run \\
+                  --map "Email Address=email" --map "First Name=name"
         """
     )
 

@@ -8,8 +8,8 @@ struct SubscribersValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check every list: readable rows, valid addresses, duplicates, role addresses, typos.",
         discussion: """
-        Errors are rows publish would skip; warnings are rows that are probably unwanted. Each is one
-        line, file:line, with a hint. Exit 1 with errors (with warnings too under --strict).
+        Errors are rows publish would skip; warnings are rows that are probably unwanted. Each is one line, file:line, with a hint. Exit 1 with errors (with warnings too under --strict).
+
         Examples:
           gazette subscribers validate
           gazette subscribers validate --list main --strict --format json
