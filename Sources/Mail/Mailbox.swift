@@ -128,6 +128,9 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// RFC 5322 atext, for callers that check dot-atoms themselves (list validation's fast path).
+    public static func isDotAtomText(_ byte: UInt8) -> Bool { atextTable[Int(byte)] }
+
     /// RFC 5322 atext: letters, digits and !#$%&'*+-/=?^_`{|}~.
     static func isAtext(_ byte: UInt8) -> Bool {
         atextTable[Int(byte)]

@@ -161,7 +161,8 @@ final class AudienceTests: XCTestCase {
         try suppression.append(address: " Bob@Example.org", reason: "bounce 550 5.1.1, \"no such user\"", date: "2026-11-02")
         XCTAssertTrue(suppression.contains(address: "bob@example.org"))
         XCTAssertEqual(try directory.read("subscribers/suppressed.csv"),
-                       "email,reason,date\nBob@Example.org,\"bounce 550 5.1.1, \"\"no such user\"\"\",2026-11-02\n")
+                       "email,reason,date,detail\nBob@Example.org,\"bounce 550 5.1.1, \"\"no such user\"\"\",2026-11-02,\n")
+        // A file with the old header (no detail column) gets rows of three fields, so it stays readable.
         try directory.write("email,reason,date\nbob@example.org,unsubscribed,2026-01-01", to: "subscribers/suppressed.csv")
         try suppression.append(address: "cy@example.org", reason: "=HYPERLINK(\"x\")\nmore")
         let text = try directory.read("subscribers/suppressed.csv")

@@ -36,7 +36,7 @@ final class SubscriberListTests: XCTestCase {
             return nil
         }
         XCTAssertEqual(subscribers.count, 9)
-        XCTAssertEqual(subscribers.first?.fields, ["email": "maya.okafor@example.org", "name": "Maya Okafor", "joined": "2026-09-12"])
+        XCTAssertEqual(subscribers.first?.fields, ["email": "maya.okafor@example.org", "name": "Maya Okafor", "subscribed_at": "2026-09-12"])
         XCTAssertEqual(subscribers.first?.location, SourceLocation(path: "subscribers/main.csv", line: 2))
         let ops = subscribers.first { $0.email == "ops-team@example.com" }
         XCTAssertEqual(ops?.fields["name"], "Ops Team, Harbour Hosting")

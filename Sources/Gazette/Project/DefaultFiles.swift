@@ -486,7 +486,7 @@ delivery:
   via: "outbox:outbox"                    # transport: "outbox:DIR" writes each message into the Maildir DIR (here ./outbox) instead of sending
 """# + "\n",
         "subscribers/main.csv": #"""
-email,name,joined
+email,name,subscribed_at
 maya.okafor@example.org,Maya Okafor,2026-09-12
 tomas.herrera@example.com,Tomás Herrera,2026-09-12
 zoe.angstrom@example.net,Zoë Ångström,2026-09-20
@@ -498,8 +498,8 @@ sam.lindqvist@example.org,Sam Lindqvist,2026-11-18
 old-address@example.com,Former Reader,2026-09-15
 """# + "\n",
         "subscribers/suppressed.csv": #"""
-email,reason,date
-old-address@example.com,unsubscribed,2026-10-30
+email,reason,date,detail
+old-address@example.com,unsubscribed,2026-10-30,
 """# + "\n",
         "content/issues/001-lighthouse-2-0.md": #"""
 ---

@@ -1,5 +1,6 @@
 // Stops two publishes of one issue at once: logs/<issue>.lock holds the owner's pid and host. A lock whose
-// process is gone (same host, pid not alive) is stale and taken over.
+// process is gone (same host, pid not alive) is stale and taken over. List rewrites take logs/subscribers.lock
+// the same way.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +11,9 @@ public final class PublishLock: @unchecked Sendable {
     public let url: URL
     private var held = false
 
-    /// Takes the lock or throws a diagnostic naming the process that holds it.
-    public init(url: URL) throws {
+    /// Takes the lock or throws a diagnostic naming the process that holds it; `holder` says what that process
+    /// is doing ("another publish of this issue").
+    public init(url: URL, holder: String = "another publish of this issue") throws {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let host = ProcessInfo.processInfo.hostName
@@ -33,7 +35,7 @@ public final class PublishLock: @unchecked Sendable {
                 continue
             }
             throw DiagnosticError(.error(
-                "publish-locked", "another publish of this issue is running (\(existing.trimmingCharacters(in: .whitespacesAndNewlines)))",
+                "publish-locked", "\(holder) is running (\(existing.trimmingCharacters(in: .whitespacesAndNewlines)))",
                 at: SourceLocation(path: "logs/\(url.lastPathComponent)"),
                 hint: "wait for it to finish; if no such process exists on that host, delete \(url.lastPathComponent)"))
         }

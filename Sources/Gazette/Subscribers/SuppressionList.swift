@@ -1,5 +1,6 @@
-// The suppression list `subscribers/suppressed.csv` (email,reason,date): unsubscribes, bounces and complaints.
-// Loaded as a set of address hashes; `append` adds a row at the end under a lock and never rewrites a row.
+// The suppression list `subscribers/suppressed.csv` (email,reason,date,detail; files without `detail` still
+// read and take appends): unsubscribes, bounces and complaints. Loaded as a set of address hashes; `append`
+// adds a row at the end under a lock and never rewrites a row.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,7 @@ import Foundation
 /// Addresses that must not be sent to, whatever list they are on. Safe to share between sending threads.
 public final class SuppressionList: @unchecked Sendable {  // `keys` and the file are guarded by `lock`
     /// The header `append` writes into a new file.
-    public static let header = "email,reason,date"
+    public static let header = "email,reason,date,detail"
 
     public let url: URL
     /// Project-relative path, for diagnostics.
@@ -63,14 +64,16 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
 
     /// Appends `address` with why and when (`YYYY-MM-DD`; today in UTC by default), creating the file with its
     /// header if needed. Appenders in other processes (bounce processing beside a publish) take turns through
-    /// an exclusive file lock; the row is fsync'd before this returns.
-    public func append(address: String, reason: String, date: String = SuppressionList.day(of: Date())) throws {
+    /// an exclusive file lock; the row is fsync'd before this returns. The row follows the file's own header, so
+    /// a file with the old `email,reason,date` header gets three fields (and no detail).
+    public func append(address: String, reason: String, date: String = SuppressionList.day(of: Date()),
+                       detail: String = "") throws {
         let email = SubscriberListReader.trimmed(address)
         guard !email.isEmpty, !email.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x00 }) else {
             throw DiagnosticError(.error("suppression-address-invalid", "cannot suppress an empty or multi-line address",
                                          at: SourceLocation(path: path)))
         }
-        let row = [email, Self.oneLine(reason), Self.oneLine(date)].map(Self.field).joined(separator: ",") + "\n"
+        let values = ["email": email, "reason": Self.oneLine(reason), "date": Self.oneLine(date), "detail": Self.oneLine(detail)]
         lock.lock()
         defer { lock.unlock() }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -80,6 +83,8 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
         guard flock(descriptor, LOCK_EX) == 0 else { throw ioError("lock") }
         let size = lseek(descriptor, 0, SEEK_END)
         var text = size <= 0 ? Self.header + "\n" : ""
+        let columns = size <= 0 ? Self.header.split(separator: ",").map(String.init) : headerColumns(of: descriptor)
+        let row = columns.map { Self.field(values[$0] ?? "") }.joined(separator: ",") + "\n"
         var last: UInt8 = 0x0A
         if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != 0x0A { text += "\n" }  // no final newline
         var bytes = Array((text + row).utf8)[...]
@@ -95,6 +100,20 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
         keys.insert(AddressKey(email).hash64)
     }
 
+    /// The header's column names (lower-cased, trimmed), read from the file's first line; `email,reason,date`
+    /// when it cannot be read.
+    private func headerColumns(of descriptor: Int32) -> [String] {
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return ["email", "reason", "date"] }
+        var line = bytes[0..<count]
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+        if let end = line.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) { line = line[..<end] }
+        let columns = String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+            .map { SubscriberListReader.trimmed(String($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased() }
+        return columns.contains("email") ? columns : ["email", "reason", "date"]
+    }
+
     /// `value` as a CSV field, quoted when it holds a comma, quote, line break or surrounding space (RFC 4180 §2).
     static func field(_ value: String) -> String {
         let needsQuotes = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
@@ -105,8 +124,7 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
     /// A reason on one line; one that a spreadsheet would run as a formula (a bounce text is remote input)
     /// gets a leading apostrophe, as OWASP advises against CSV injection.
     static func oneLine(_ reason: String) -> String {
-        let line = String(reason.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        return line.first.map { "=+-@".contains($0) } == true ? "'" + line : line
+        CSVFormulaGuard.neutralized(String(reason.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }))
     }
 
     /// `YYYY-MM-DD` in UTC.

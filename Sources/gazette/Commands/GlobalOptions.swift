@@ -15,6 +15,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// The project, found or named; a missing one is a content error (exit 1) with a hint.
     func loadProject(printer: DiagnosticPrinter) throws -> Project {
+        try Self.loadProject(project, printer: printer)
+    }
+
+    /// The project at `project` (or found by walking up), for commands with their own `--format`.
+    static func loadProject(_ project: String?, printer: DiagnosticPrinter) throws -> Project {
         do {
             let start = URL(fileURLWithPath: project ?? FileManager.default.currentDirectoryPath)
             let root = project != nil ? start : try Project.locate(from: start)

@@ -1,0 +1,20 @@
+// Reads `subscribed_at` values: ISO 8601 dates (2026-03-14) and date-times (2026-03-14T09:30:00Z); growth
+// statistics need only the month.
+
+/// `subscribed_at` parsing.
+public enum ListDate {
+    /// `YYYY-MM` of an ISO 8601 date or date-time, or nil when `value` is not one.
+    public static func month(of value: String) -> String? {
+        let bytes = Array(value.utf8)
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        guard digits.allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }) else { return nil }
+        let month = Int(bytes[5] - 0x30) * 10 + Int(bytes[6] - 0x30), day = Int(bytes[8] - 0x30) * 10 + Int(bytes[9] - 0x30)
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        if bytes.count > 10 {
+            guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes.count >= 16,
+                  bytes[13] == UInt8(ascii: ":") else { return nil }
+        }
+        return String(decoding: bytes[0..<7], as: UTF8.self)
+    }
+}
