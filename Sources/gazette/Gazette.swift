@@ -15,7 +15,7 @@ struct GazetteCommand: ParsableCommand {
         then `gazette build` and `gazette check`.
         """,
         version: GazetteVersion.description,
-        subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PreviewCommand.self, ServeCommand.self, PublishCommand.self, CICommand.self,
+        subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PreviewCommand.self, ServeCommand.self, PublishCommand.self, SubscribersCommand.self, CICommand.self,
                       SMTPCommand.self, InlineCommand.self]
     )
 
