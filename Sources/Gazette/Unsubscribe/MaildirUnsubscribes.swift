@@ -34,7 +34,7 @@ public enum MaildirUnsubscribes {
                     continue
                 }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date()
-                requests.append(Request(target: target, path: "\(path)/\(folder)/\(name)", date: modified ?? Date()))
+                requests.append(Request(target: target, path: "\(path)/\(folder)/\(name)", date: modified))
             }
         }
         return (requests, ignored)
