@@ -10,8 +10,8 @@ struct PreviewRoutes: Sendable {
     let liveReload: LiveReload
 
     func add(to router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in PreviewResponses.html(PreviewPages.index(session.index())) }
-        router.get("/_gazette/health") { _, _ in PreviewResponses.text("ok\n") }
+        router.get("/") { _, _ in HTTPResponses.html(PreviewPages.index(session.index())) }
+        router.get("/_gazette/health") { _, _ in HTTPResponses.text("ok\n") }
         router.get("/_gazette/events") { _, _ in liveReload.response(generation: session.generation) }
 
         router.get("/preview/:stem") { request, context in issuePage(request, context) }
@@ -20,25 +20,25 @@ struct PreviewRoutes: Sendable {
             withPreview(request, context) { preview in
                 let display = PreviewDisplay(theme: PreviewDisplay.Theme(rawValue: request.uri.queryParameters.get("theme") ?? "") ?? .light,
                                              localImages: request.uri.queryParameters.get("images") == "local")
-                return PreviewResponses.html(display.apply(to: preview.personalized.html, baseURL: session.baseURL))
+                return HTTPResponses.html(display.apply(to: preview.personalized.html, baseURL: session.baseURL))
             }
         }
         router.get("/preview/:stem/text") { request, context in
-            withPreview(request, context) { PreviewResponses.html(PreviewPages.textPart($0)) }
+            withPreview(request, context) { HTTPResponses.html(PreviewPages.textPart($0)) }
         }
         router.get("/preview/:stem/message.eml") { request, context in
-            withPreview(request, context) { PreviewResponses.download($0.message, named: "\($0.entry.stem).eml", type: "message/rfc822") }
+            withPreview(request, context) { HTTPResponses.download($0.message, named: "\($0.entry.stem).eml", type: "message/rfc822") }
         }
         router.get("/preview/:stem/checks.json") { request, context in
             let stem = Self.stem(context)
             switch session.preview(stem, recipient: Self.recipient(request), find: request.uri.queryParameters.get("find")) {
             case .success(let preview):
-                return PreviewResponses.json(PreviewPages.checksJSON(entry: preview.entry, findings: preview.findings,
+                return HTTPResponses.json(PreviewPages.checksJSON(entry: preview.entry, findings: preview.findings,
                                                                      measurements: preview.measurements))
             case .failure(.failed(let entry, let findings, _)):
-                return PreviewResponses.json(PreviewPages.checksJSON(entry: entry, findings: findings, measurements: nil))
+                return HTTPResponses.json(PreviewPages.checksJSON(entry: entry, findings: findings, measurements: nil))
             case .failure(.notFound):
-                return PreviewResponses.notFound()
+                return PreviewRoutes.notFound()
             }
         }
 
@@ -53,11 +53,11 @@ struct PreviewRoutes: Sendable {
         let stem = Self.stem(context)
         switch session.preview(stem, recipient: Self.recipient(request), find: request.uri.queryParameters.get("find")) {
         case .success(let preview):
-            return PreviewResponses.html(PreviewPages.issue(preview, newsletter: session.newsletterName))
+            return HTTPResponses.html(PreviewPages.issue(preview, newsletter: session.newsletterName))
         case .failure(.failed(let entry, let findings, let generation)):
-            return PreviewResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation))
+            return HTTPResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation))
         case .failure(.notFound):
-            return PreviewResponses.notFound()
+            return PreviewRoutes.notFound()
         }
     }
 
@@ -70,36 +70,36 @@ struct PreviewRoutes: Sendable {
         case .success(let preview):
             return body(preview)
         case .failure(.failed(let entry, let findings, let generation)):
-            return PreviewResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation),
+            return HTTPResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation),
                                          status: .internalServerError)
         case .failure(.notFound):
-            return PreviewResponses.notFound()
+            return PreviewRoutes.notFound()
         }
     }
 
     func webPage(_ context: BasicRequestContext) -> Response {
         let slug = context.parameters.get("slug").flatMap { $0.removingPercentEncoding } ?? ""
-        guard let stem = session.issueStem(forSlug: slug) else { return PreviewResponses.notFound() }
+        guard let stem = session.issueStem(forSlug: slug) else { return PreviewRoutes.notFound() }
         switch session.webPage(stem) {
         case .success(let page):
-            return PreviewResponses.html(PreviewPages.withLiveReload(page, stem: stem, generation: session.generation))
+            return HTTPResponses.html(PreviewPages.withLiveReload(page, stem: stem, generation: session.generation))
         case .failure(.failed(let entry, let findings, let generation)):
-            return PreviewResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation),
+            return HTTPResponses.html(PreviewPages.failure(stem: stem, entry: entry, findings: findings, generation: generation),
                                          status: .internalServerError)
         case .failure(.notFound):
-            return PreviewResponses.notFound()
+            return PreviewRoutes.notFound()
         }
     }
 
     func staticFile(_ path: String, _ context: BasicRequestContext) async throws -> Response {
         let relative = String(path.drop { $0 == "/" })
         if !relative.contains("/"), let css = session.webStylesheet(relative) {
-            return PreviewResponses.bytes(Array(css.utf8), type: "text/css; charset=utf-8")
+            return HTTPResponses.bytes(Array(css.utf8), type: "text/css; charset=utf-8")
         }
         guard path.hasPrefix("/"), !path.hasPrefix("//"), let file = session.contentFile(relative) else {
-            return PreviewResponses.notFound()
+            return PreviewRoutes.notFound()
         }
-        return try await PreviewResponses.file(file, context: context)
+        return try await HTTPResponses.file(file, context: context)
     }
 
     /// The issue's file stem from the path, percent-escapes decoded (PreviewSession validates it).
@@ -109,5 +109,10 @@ struct PreviewRoutes: Sendable {
 
     static func recipient(_ request: Request) -> Int {
         request.uri.queryParameters.get("recipient").flatMap { Int($0) } ?? 0
+    }
+
+    static func notFound() -> Response {
+        HTTPResponses.html(PreviewPages.message(title: "Not found", text: "The preview serves issues, their web pages and the files of content/ that a build publishes."),
+                           status: .notFound)
     }
 }

@@ -29,7 +29,7 @@ public final class PreviewServer: @unchecked Sendable {  // `task`, `watcher` an
     public let session: PreviewSession
     public let options: Options
     let liveReload = LiveReload()
-    private var task: Task<Void, any Error>?
+    private var task: Task<Void, Never>?
     private var watcher: ProjectWatcher?
     private var pinger: Task<Void, Never>?
 
@@ -49,27 +49,9 @@ public final class PreviewServer: @unchecked Sendable {  // `task`, `watcher` an
     /// Binds and starts serving; returns the base URL (`http://127.0.0.1:4000/`) once the socket listens.
     /// Throws when the address cannot be bound (a port in use …).
     public func start() async throws -> URL {
-        var logger = Logger(label: "gazette-preview")
-        logger.logLevel = .critical  // a stop cancels open connections, which NIO logs as errors
-        let bound = BindResult()
-        let router = makeRouter()
-        let configuration = HTTP1Channel.Configuration(
-            idleTimeout: .seconds(120),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
-        let app = Application(
-            router: router, server: .http1(configuration: configuration),
-            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "gazette-preview"),
-            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
-            logger: logger)
-        task = Task {
-            do {
-                try await app.run()
-                bound.resolve(.failure(PreviewServerError(message: "the server stopped before it listened")))
-            } catch {
-                bound.resolve(.failure(error))
-            }
-        }
-        let port = try await bound.value()
+        let listener = try await Listener.start(router: makeRouter(), host: options.host, port: options.port, serverName: "gazette-preview")
+        task = listener.task
+        let port = listener.port
         let watcher = ProjectWatcher(session: session, interval: options.pollInterval) { [liveReload] change in
             liveReload.publish(.change(change))
         }
@@ -94,7 +76,7 @@ public final class PreviewServer: @unchecked Sendable {  // `task`, `watcher` an
         pinger?.cancel()
         liveReload.finishAll()
         task?.cancel()
-        _ = try? await task?.value
+        await task?.value
     }
 }
 
@@ -146,7 +128,7 @@ struct LoopbackHostMiddleware: RouterMiddleware {
         }
         let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
         guard loopback else {
-            return PreviewResponses.html(PreviewPages.message(title: "Not here", text:
+            return HTTPResponses.html(PreviewPages.message(title: "Not here", text:
                 "This preview answers requests for localhost and 127.0.0.1 only. Start it with --host to serve other names."),
                 status: .forbidden)
         }

@@ -85,7 +85,7 @@ public enum RawHTTPClient {
         return text
     }
 
-    static func connectSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
+    public static func connectSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw PythonTools.Failure(description: "socket: \(errno)") }
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))

@@ -461,7 +461,7 @@ reply_to: "editor@lighthouse.example.org" # Reply-To: replies reach a person, no
 postal_address: "Lighthouse Project, c/o Harbour Commons, 12 Quay Street, Portsmouth, NH 03801, USA"
 
 unsubscribe:
-  url: "https://lighthouse.example.org/unsubscribe"   # the footer link; Gazette appends ?token=… (HMAC, per subscriber)
+  url: "https://lighthouse.example.org/unsubscribe"   # the footer link; Gazette appends ?token=… (opaque, per subscriber)
   mailto: "unsubscribe@lighthouse.example.org"         # for the List-Unsubscribe header, beside the URL
 
 personalization:

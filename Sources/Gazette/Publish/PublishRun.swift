@@ -209,11 +209,8 @@ final class PublishRun: @unchecked Sendable {
     /// A 5xx that says the mailbox does not exist (or is disabled) is a hard bounce: suppress the address.
     func feedSuppression(_ recipient: Recipient, _ outcome: DeliveryOutcome) {
         guard !options.dryRun else { return }
-        let enhanced = outcome.enhancedCode ?? ""
-        let hard = enhanced.hasPrefix("5.1.") || enhanced == "5.2.1"
-            || (enhanced.isEmpty && [550, 551, 553].contains(outcome.code ?? 0))
-        guard hard else { return }
-        try? suppression.append(address: recipient.address, reason: "bounce \(outcome.code.map(String.init) ?? "") \(enhanced)".trimmingCharacters(in: .whitespaces),
+        guard HardBounce.isHard(code: outcome.code, enhancedCode: outcome.enhancedCode) else { return }
+        try? suppression.append(address: recipient.address, reason: HardBounce.reason(code: outcome.code, enhancedCode: outcome.enhancedCode),
                                 date: IssueDate.today().description)
     }
 }

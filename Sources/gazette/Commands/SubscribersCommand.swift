@@ -18,7 +18,7 @@ struct SubscribersCommand: ParsableCommand {
         """,
         subcommands: [SubscribersAddCommand.self, SubscribersRemoveCommand.self, SubscribersUnsubscribeCommand.self,
                       SubscribersImportCommand.self, SubscribersExportCommand.self, SubscribersValidateCommand.self,
-                      SubscribersStatsCommand.self]
+                      SubscribersStatsCommand.self, SubscribersSyncCommand.self]
     )
 
     /// Prints an edit's report: one line per address on stdout, findings on stderr (or one JSON document);

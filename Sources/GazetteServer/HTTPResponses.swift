@@ -1,23 +1,20 @@
-// Responses the preview sends: pages, text, JSON, downloads and files, each with headers that keep browsers
-// from caching a preview that changes under them or guessing types.
+// Responses of the preview and of `serve`: pages, text, JSON, downloads and files, each with headers that keep
+// browsers from caching a page that changes under them (or names a subscriber) or guessing types.
 import Foundation
 import Hummingbird
 
-enum PreviewResponses {
+enum HTTPResponses {
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
         bytes(Array(page.utf8), type: "text/html; charset=utf-8", status: status)
     }
 
-    static func text(_ text: String) -> Response { bytes(Array(text.utf8), type: "text/plain; charset=utf-8") }
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        bytes(Array(text.utf8), type: "text/plain; charset=utf-8", status: status)
+    }
 
     static func json(_ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return bytes(Array(data) + [0x0A], type: "application/json")
-    }
-
-    static func notFound() -> Response {
-        html(PreviewPages.message(title: "Not found", text: "The preview serves issues, their web pages and the files of content/ that a build publishes."),
-             status: .notFound)
     }
 
     static func bytes(_ bytes: [UInt8], type: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,0 +1,15 @@
+// One place decides which permanent failure means "this mailbox does not exist": publish, as the reply
+// arrives, and `subscribers sync`, reading the logs afterwards, suppress the same addresses for the same reason.
+
+/// The 5xx replies that are hard bounces (RFC 3463: 5.1.x bad address, 5.2.1 mailbox disabled).
+enum HardBounce {
+    static func isHard(code: Int?, enhancedCode: String?) -> Bool {
+        let enhanced = enhancedCode ?? ""
+        return enhanced.hasPrefix("5.1.") || enhanced == "5.2.1" || (enhanced.isEmpty && [550, 551, 553].contains(code ?? 0))
+    }
+
+    /// The reason written to suppressed.csv: `bounce 550 5.1.1`.
+    static func reason(code: Int?, enhancedCode: String?) -> String {
+        "bounce \(code.map(String.init) ?? "") \(enhancedCode ?? "")".trimmingCharacters(in: .whitespaces)
+    }
+}

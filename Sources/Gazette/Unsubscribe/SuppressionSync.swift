@@ -1,0 +1,123 @@
+// `gazette subscribers sync`: folds what happened since the last commit into subscribers/suppressed.csv —
+// unsubscribe events of `gazette serve`, mailto unsubscribes in a Maildir, and the hard bounces in publish logs.
+// Only appends rows for addresses not yet suppressed, so a second run changes nothing. Bounce reports are
+// `gazette bounces import`'s own path into the file.
+import Foundation
+
+/// Brings the suppression list up to date with events, mails and logs.
+public struct SuppressionSync: Sendable {
+    /// One address added to the suppression list.
+    public struct Change: Sendable, Equatable, Codable {
+        public var email: String
+        public var reason: String
+        public var date: String
+        /// Where it came from: `events/2026-12-02.jsonl:3`, a message file, `logs/001-x.jsonl:17`.
+        public var source: String
+    }
+
+    public struct Result: Sendable {
+        public var changes: [Change] = []
+        /// Requests for addresses that were suppressed already (this run or before).
+        public var unchanged = 0
+        /// Messages in Maildirs that carried no valid unsubscribe token.
+        public var ignoredMessages = 0
+        public var problems: [Diagnostic] = []
+    }
+
+    public let project: Project
+    /// Verifies the tokens of mailto unsubscribes; only needed when a Maildir is read.
+    public let link: UnsubscribeLink?
+    /// Whether to read the permanent failures of `logs/*.jsonl`.
+    public var includePublishLogs = true
+
+    public init(project: Project, link: UnsubscribeLink?) {
+        self.project = project
+        self.link = link
+    }
+
+    /// Reads `sources` (events files, folders of them, Maildirs; `events/` when empty) and the publish logs,
+    /// and appends every address not yet suppressed; with `dryRun`, only says what it would append.
+    public func run(sources: [URL], dryRun: Bool = false) throws -> Result {
+        let suppression = try SuppressionList(project: project)
+        var result = Result()
+        result.problems += suppression.problems
+        var seen: Set<AddressKey> = []  // for a dry run, which appends nothing
+        func fold(_ address: String, reason: String, date: String, source: String) throws {
+            let key = AddressKey(address)
+            guard !suppression.contains(key), !seen.contains(key) else {
+                result.unchanged += 1
+                return
+            }
+            seen.insert(key)
+            if !dryRun { try suppression.append(address: address, reason: reason, date: date) }
+            result.changes.append(Change(email: key.normalized, reason: reason, date: date, source: source))
+        }
+
+        let eventsFolder = project.url(EventsFile.directoryName)
+        let inputs = sources.isEmpty ? (FileManager.default.fileExists(atPath: eventsFolder.path) ? [eventsFolder] : []) : sources
+        for input in inputs {
+            let path = project.relativePath(input)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isDirectory) else {
+                throw DiagnosticError(.error("sync-source-missing", "\(path) does not exist", at: SourceLocation(path: path),
+                                             hint: "name events files (events/*.jsonl), a folder of them, or a Maildir"))
+            }
+            if isDirectory.boolValue, MaildirUnsubscribes.isMaildir(input) {
+                guard let link else {
+                    throw DiagnosticError(.error("unsubscribe-secret", "reading the Maildir \(path) needs GAZETTE_UNSUBSCRIBE_SECRET",
+                                                 hint: "set it to the secret the issues were sent with; it verifies each mail's token"))
+                }
+                let (requests, ignored) = MaildirUnsubscribes.read(input, path: path, link: link)
+                result.ignoredMessages += ignored
+                for request in requests {
+                    try fold(request.target.address, reason: "unsubscribed", date: SuppressionList.day(of: request.date), source: request.path)
+                }
+            } else {
+                let files = isDirectory.boolValue ? Self.files(in: input, extension: "jsonl") : [input]
+                for file in files {
+                    let filePath = project.relativePath(file)
+                    let reader = try EventsReader(url: file, path: filePath)
+                    result.problems += reader.problems
+                    for entry in reader.entries {
+                        try fold(entry.event.email, reason: "unsubscribed", date: entry.event.day, source: "\(filePath):\(entry.line)")
+                    }
+                }
+            }
+        }
+
+        if includePublishLogs {
+            for file in Self.files(in: project.url("logs"), extension: "jsonl") {
+                let filePath = project.relativePath(file)
+                for failure in Self.hardBounces(in: file) {
+                    try fold(failure.address, reason: failure.reason, date: failure.date, source: "\(filePath):\(failure.line)")
+                }
+            }
+        }
+        return result
+    }
+
+    /// The `failed` outcomes of a publish log that are hard bounces (the rule publish applies as they happen).
+    static func hardBounces(in url: URL) -> [(address: String, reason: String, date: String, line: Int)] {
+        guard let data = try? Data(contentsOf: url) else { return [] }
+        let bytes = Array(data), marker = Array("\"event\":\"failed\"".utf8)
+        var found: [(String, String, String, Int)] = []
+        var start = 0, number = 0
+        while let newline = bytes[start...].firstIndex(of: 0x0A) {
+            number += 1
+            let line = bytes[start..<newline]
+            start = newline + 1
+            // Most lines are `sending` and `sent`: look for the marker before decoding a line.
+            guard LogLineReader.find(marker, in: line) != nil,
+                  let record = try? JSONDecoder().decode(LogRecord.self, from: Data(line)),
+                  record.event == .failed, let address = record.address,
+                  HardBounce.isHard(code: record.code, enhancedCode: record.enhancedCode) else { continue }
+            found.append((address, HardBounce.reason(code: record.code, enhancedCode: record.enhancedCode), String(record.time.prefix(10)), number))
+        }
+        return found
+    }
+
+    static func files(in folder: URL, extension suffix: String) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix("." + suffix) && !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
+    }
+}

@@ -1,0 +1,87 @@
+// `gazette serve`'s HTTP server: what recipients click (unsubscribe page and RFC 8058 one-click), a health
+// endpoint for the proxy or orchestrator, a rate limit per client, small body and header limits.
+import Foundation
+import Gazette
+import Hummingbird
+import NIOCore
+
+/// Serves the unsubscribe routes of a project until stopped.
+public final class SubscriberServer: @unchecked Sendable {  // `task` is set by start/stop only
+    public struct Options: Sendable {
+        public var host: String
+        /// 0 picks a free port; `start()` returns the one bound.
+        public var port: Int
+        /// Where the unsubscribe page answers: the path of `unsubscribe.url` in gazette.yml.
+        public var path: String
+        /// Requests per client address and minute (0: no limit).
+        public var requestsPerMinute: Int
+        /// Take the client from X-Forwarded-For (set it only behind a proxy that sets the header itself).
+        public var trustForwardedFor: Bool
+        /// A connection that sends nothing for this long is closed (slow or stuck clients).
+        public var idleTimeout: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, path: String = "/unsubscribe", requestsPerMinute: Int = 60,
+                    trustForwardedFor: Bool = false, idleTimeout: Int = 15) {
+            self.host = host
+            self.port = port
+            self.path = path
+            self.requestsPerMinute = requestsPerMinute
+            self.trustForwardedFor = trustForwardedFor
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public static let healthPath = "/_gazette/health"
+
+    public let unsubscriber: Unsubscriber
+    public let options: Options
+    let pages: UnsubscribePages
+    private var task: Task<Void, Never>?
+
+    public convenience init(project: Project, unsubscriber: Unsubscriber, options: Options = Options()) {
+        self.init(pages: UnsubscribePages(project: project), unsubscriber: unsubscriber, options: options)
+    }
+
+    init(pages: UnsubscribePages, unsubscriber: Unsubscriber, options: Options) {
+        self.pages = pages
+        self.unsubscriber = unsubscriber
+        self.options = options
+    }
+
+    /// The path of the configured unsubscribe URL (`https://example.org/u/x?a=b` → `/u/x`), `/unsubscribe` without one.
+    public static func path(ofUnsubscribeURL url: String?) -> String {
+        guard let url, let components = URLComponents(string: url), !components.path.isEmpty, components.path != "/" else { return "/unsubscribe" }
+        return components.path
+    }
+
+    func makeRouter() -> Router<ServeRequestContext> {
+        let router = Router(context: ServeRequestContext.self)
+        router.add(middleware: ClientRateLimitMiddleware(limiter: ClientRateLimit(requestsPerMinute: options.requestsPerMinute),
+                                                         trustForwardedFor: options.trustForwardedFor, exempt: [Self.healthPath]))
+        router.get(RouterPath(Self.healthPath)) { _, _ in HTTPResponses.text("ok\n") }
+        UnsubscribeRoutes(unsubscriber: unsubscriber, pages: pages, path: options.path).add(to: router)
+        let pages = self.pages
+        router.get("**") { _, _ in UnsubscribeRoutes.page(pages.message(title: "Not found", text: "Nothing is served here."), status: .notFound) }
+        return router
+    }
+
+    /// Binds and starts serving; returns the base URL once the socket listens. Throws when it cannot bind.
+    public func start() async throws -> URL {
+        // Headers: one-click requests are small; 8 KiB per field and 16 KiB in all is more than any mail client sends.
+        let limits = Listener.Limits(idleTimeout: .seconds(Int64(options.idleTimeout)), maxHeaderFieldSize: 8 * 1024,
+                                     maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 64)
+        let listener = try await Listener.start(router: makeRouter(), host: options.host, port: options.port,
+                                                serverName: "gazette-serve", limits: limits)
+        task = listener.task
+        let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+        guard let url = URL(string: "http://\(host):\(listener.port)/") else {
+            throw PreviewServerError(message: "cannot make a URL of host \(options.host)")
+        }
+        return url
+    }
+
+    public func stop() async {
+        task?.cancel()
+        await task?.value
+    }
+}

@@ -1,0 +1,89 @@
+// `gazette serve`: the server recipients reach from an issue: the unsubscribe page and RFC 8058 one-click,
+// writing accepted unsubscribes to events/<date>.jsonl for `gazette subscribers sync`. Runs until SIGINT/SIGTERM.
+import ArgumentParser
+import Foundation
+import Gazette
+import GazetteServer
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve unsubscribe links and one-click unsubscribes, recording them in events/<date>.jsonl.",
+        discussion: """
+        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with
+        List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is
+        fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events
+        into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml.
+        GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues
+        were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
+        Examples:
+          gazette serve                                  # http://127.0.0.1:8080/unsubscribe
+          gazette serve --host 0.0.0.0 --port 8080 --events /var/lib/gazette/events
+          gazette serve --trust-forwarded-for            # behind nginx or Caddy on the same host
+        """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("Where events are written (default: events/ in the project).", valueName: "dir"))
+    var events: String?
+
+    @Option(help: "Requests per client address and minute; 0 turns the limit off.")
+    var rateLimit = 60
+
+    @Flag(help: "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it).")
+    var trustForwardedFor = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let printer = global.makePrinter()
+        let project = try global.loadProject(printer: printer)
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+        guard let secret = ProcessInfo.processInfo.environment["GAZETTE_UNSUBSCRIBE_SECRET"], !secret.isEmpty else {
+            printer.print([.error("unsubscribe-secret", "GAZETTE_UNSUBSCRIBE_SECRET is not set",
+                                  hint: "set it to the secret the issues were sent with; without it no link verifies")])
+            throw ExitCode(1)
+        }
+        let folder = events.map { URL(fileURLWithPath: $0) } ?? project.url(EventsFile.directoryName)
+        let unsubscriber = Unsubscriber(secret: secret, events: EventsFile(directory: folder))
+        let path = SubscriberServer.path(ofUnsubscribeURL: project.configuration.unsubscribeURL)
+        let server = SubscriberServer(project: project, unsubscriber: unsubscriber,
+                                      options: .init(host: host, port: port, path: path, requestsPerMinute: rateLimit,
+                                                     trustForwardedFor: trustForwardedFor))
+        let started = BlockingResult<URL>()
+        Task { started.set(await Result(catching: { try await server.start() })) }
+        let base: URL
+        switch started.wait() {
+        case .success(let url): base = url
+        case .failure(let error):
+            printer.writeError("error: cannot listen on \(host):\(port): \(error)")
+            printer.writeError("    hint: another program uses the port; choose another with --port")
+            throw ExitCode(1)
+        }
+        let address = String(base.absoluteString.dropLast()) + path
+        if global.format == .json {
+            printer.printJSON(["url": address, "port": base.port ?? port, "events": folder.path])
+        } else {
+            // Written at once, unbuffered: a script (or a test) waits for this line to know the port.
+            FileHandle.standardOutput.write(Data("Serving: \(address)\nEvents: \(folder.path)\nCtrl-C stops.\n".utf8))
+        }
+
+        // SIGINT or SIGTERM: stop accepting, let requests in flight finish, exit 0. Every 200 was fsync'd already.
+        let stopped = BlockingResult<Void>()
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await server.stop(); stopped.set(.success(())) } }
+            source.resume()
+            return source
+        }
+        _ = stopped.wait()
+        signals.forEach { $0.cancel() }
+    }
+}
