@@ -86,11 +86,11 @@ public struct BounceImporter {
         func isSuppressed(_ address: String) -> Bool {
             suppression.contains(address: address) || wouldSuppress.contains(AddressKey.normalize(address))
         }
-        func suppress(_ address: String, reason: String, date: Date) throws {
+        func suppress(_ address: String, reason: String, detail: String, date: Date) throws {
             if options.dryRun {
                 wouldSuppress.insert(AddressKey.normalize(address))
             } else {
-                try suppression.append(address: address, reason: reason, date: SuppressionList.day(of: date))
+                try suppression.append(address: address, reason: reason, date: SuppressionList.day(of: date), detail: detail)
             }
         }
         let urls = paths.map { path in
@@ -140,7 +140,8 @@ public struct BounceImporter {
                         if isSuppressed(recipient.address) {
                             outcome.action = duplicate ? .duplicate : .alreadySuppressed
                         } else {
-                            try suppress(recipient.address, reason: Self.suppressionReason(recipient), date: date)
+                            try suppress(recipient.address, reason: Self.suppressionReason(recipient).rawValue,
+                                         detail: Self.suppressionDetail(recipient), date: date)
                             outcome.action = .suppressed
                         }
                         if !duplicate { try write(entry, to: ledger) }
@@ -152,7 +153,10 @@ public struct BounceImporter {
                             outcome.action = duplicate ? .duplicate : .alreadySuppressed
                         } else if count >= options.softLimit {
                             // Checked on duplicates too: an import cut short after the ledger line still suppresses.
-                            try suppress(recipient.address, reason: "bounce: \(count) soft bounces in \(options.softWindowDays) days (last \(recipient.status ?? recipient.reason))", date: date)
+                            // Soft bounces that keep coming are treated as a mailbox that is gone.
+                            try suppress(recipient.address, reason: SuppressionReason.hardBounce.rawValue,
+                                         detail: "\(count) soft bounces in \(options.softWindowDays) days (last \(recipient.status ?? recipient.reason))",
+                                         date: date)
                             outcome.action = .suppressed
                         } else {
                             outcome.action = duplicate ? .duplicate : .counted
@@ -174,13 +178,16 @@ public struct BounceImporter {
         if options.dryRun { ledger.record(entry) } else { try ledger.append([entry]) }
     }
 
-    /// The reason column of suppressed.csv: `bounce: 5.1.1 user unknown`, `complaint: abuse`.
-    static func suppressionReason(_ recipient: BounceRecipient) -> String {
+    /// The reason column of suppressed.csv: `hard-bounce` or `complaint`.
+    static func suppressionReason(_ recipient: BounceRecipient) -> SuppressionReason {
+        recipient.bounceClass == .complaint ? .complaint : .hardBounce
+    }
+
+    /// The detail column: `5.1.1 user unknown`, `abuse` (the feedback type).
+    static func suppressionDetail(_ recipient: BounceRecipient) -> String {
         switch recipient.bounceClass {
-        case .complaint:
-            return "complaint: " + recipient.reason.replacingOccurrences(of: "feedback-type ", with: "")
-        default:
-            return "bounce: " + [recipient.status, recipient.reason].compactMap { $0 }.joined(separator: " ")
+        case .complaint: return recipient.reason.replacingOccurrences(of: "feedback-type ", with: "")
+        default: return [recipient.status, recipient.reason].compactMap { $0 }.joined(separator: " ")
         }
     }
 

@@ -8,8 +8,11 @@ enum HardBounce {
         return enhanced.hasPrefix("5.1.") || enhanced == "5.2.1" || (enhanced.isEmpty && [550, 551, 553].contains(code ?? 0))
     }
 
-    /// The reason written to suppressed.csv: `bounce 550 5.1.1`.
-    static func reason(code: Int?, enhancedCode: String?) -> String {
-        "bounce \(code.map(String.init) ?? "") \(enhancedCode ?? "")".trimmingCharacters(in: .whitespaces)
+    /// The reason written to suppressed.csv, one of the four the file documents.
+    static let reason = SuppressionReason.hardBounce.rawValue
+
+    /// The detail written beside it: `550 5.1.1`.
+    static func detail(code: Int?, enhancedCode: String?) -> String {
+        "\(code.map(String.init) ?? "") \(enhancedCode ?? "")".trimmingCharacters(in: .whitespaces)
     }
 }

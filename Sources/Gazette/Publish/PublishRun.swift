@@ -210,7 +210,7 @@ final class PublishRun: @unchecked Sendable {
     func feedSuppression(_ recipient: Recipient, _ outcome: DeliveryOutcome) {
         guard !options.dryRun else { return }
         guard HardBounce.isHard(code: outcome.code, enhancedCode: outcome.enhancedCode) else { return }
-        try? suppression.append(address: recipient.address, reason: HardBounce.reason(code: outcome.code, enhancedCode: outcome.enhancedCode),
-                                date: IssueDate.today().description)
+        try? suppression.append(address: recipient.address, reason: HardBounce.reason, date: IssueDate.today().description,
+                                detail: HardBounce.detail(code: outcome.code, enhancedCode: outcome.enhancedCode))
     }
 }

@@ -11,6 +11,8 @@ public struct SuppressionSync: Sendable {
         public var email: String
         public var reason: String
         public var date: String
+        /// What the reason does not say: the reply of a hard bounce (`550 5.1.1`); empty for an unsubscribe.
+        public var detail: String = ""
         /// Where it came from: `events/2026-12-02.jsonl:3`, a message file, `logs/001-x.jsonl:17`.
         public var source: String
     }
@@ -42,15 +44,15 @@ public struct SuppressionSync: Sendable {
         var result = Result()
         result.problems += suppression.problems
         var seen: Set<AddressKey> = []  // for a dry run, which appends nothing
-        func fold(_ address: String, reason: String, date: String, source: String) throws {
+        func fold(_ address: String, reason: String, date: String, detail: String = "", source: String) throws {
             let key = AddressKey(address)
             guard !suppression.contains(key), !seen.contains(key) else {
                 result.unchanged += 1
                 return
             }
             seen.insert(key)
-            if !dryRun { try suppression.append(address: address, reason: reason, date: date) }
-            result.changes.append(Change(email: key.normalized, reason: reason, date: date, source: source))
+            if !dryRun { try suppression.append(address: address, reason: reason, date: date, detail: detail) }
+            result.changes.append(Change(email: key.normalized, reason: reason, date: date, detail: detail, source: source))
         }
 
         let eventsFolder = project.url(EventsFile.directoryName)
@@ -89,7 +91,8 @@ public struct SuppressionSync: Sendable {
             for file in Self.files(in: project.url("logs"), extension: "jsonl") {
                 let filePath = project.relativePath(file)
                 for failure in Self.hardBounces(in: file) {
-                    try fold(failure.address, reason: failure.reason, date: failure.date, source: "\(filePath):\(failure.line)")
+                    try fold(failure.address, reason: HardBounce.reason, date: failure.date, detail: failure.detail,
+                             source: "\(filePath):\(failure.line)")
                 }
             }
         }
@@ -97,7 +100,7 @@ public struct SuppressionSync: Sendable {
     }
 
     /// The `failed` outcomes of a publish log that are hard bounces (the rule publish applies as they happen).
-    static func hardBounces(in url: URL) -> [(address: String, reason: String, date: String, line: Int)] {
+    static func hardBounces(in url: URL) -> [(address: String, detail: String, date: String, line: Int)] {
         guard let data = try? Data(contentsOf: url) else { return [] }
         let bytes = Array(data), marker = Array("\"event\":\"failed\"".utf8)
         var found: [(String, String, String, Int)] = []
@@ -111,7 +114,7 @@ public struct SuppressionSync: Sendable {
                   let record = try? JSONDecoder().decode(LogRecord.self, from: Data(line)),
                   record.event == .failed, let address = record.address,
                   HardBounce.isHard(code: record.code, enhancedCode: record.enhancedCode) else { continue }
-            found.append((address, HardBounce.reason(code: record.code, enhancedCode: record.enhancedCode), String(record.time.prefix(10)), number))
+            found.append((address, HardBounce.detail(code: record.code, enhancedCode: record.enhancedCode), String(record.time.prefix(10)), number))
         }
         return found
     }
