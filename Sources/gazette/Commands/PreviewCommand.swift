@@ -9,13 +9,13 @@ struct PreviewCommand: ParsableCommand {
         commandName: "preview",
         abstract: "Preview issues in a browser as subscribers receive them, reloading as you write.",
         discussion: """
-        Each issue's page shows the email in a desktop and a mobile frame, a dark-mode simulation,
-        a subscriber picker, the text part, the web page, the .eml and the check results. Saving a
-        Markdown file, a template, gazette.yml or a list reloads the open pages.
+        Each issue's page shows the email in a desktop and a mobile frame, a dark-mode simulation, a subscriber picker, the text part, the web page, the .eml and the check results. Saving a Markdown file, a template, gazette.yml or a list reloads the open pages.
+
         Examples:
           gazette preview               # http://127.0.0.1:4000/
           gazette preview 3 --open      # issue 3, in the default browser
           gazette preview --port 0      # any free port (printed)
+
         Only loopback is served unless --host names another address.
         """
     )
@@ -50,16 +50,9 @@ struct PreviewCommand: ParsableCommand {
             }
         }
         let server = PreviewServer(session: PreviewSession(root: project.root), options: .init(host: host, port: port))
-        let started = BlockingResult<URL>()
-        Task { started.set(await Result(catching: { try await server.start() })) }
-        let base: URL
-        switch started.wait() {
-        case .success(let url): base = url
-        case .failure(let error):
-            printer.writeError("error: cannot listen on \(host):\(port): \(error)")
-            printer.writeError("    hint: another program (or another preview) uses the port; try --port 0 for a free one")
-            throw ExitCode(1)
-        }
+        let base = try ServerLifecycle.start(
+            host: host, port: port, printer: printer,
+            hint: "another program (or another preview) uses the port; try --port 0 for a free one") { try await server.start() }
         let address = base.absoluteString.dropLast() + path
         if global.format == .json {
             printer.printJSON(["url": String(address), "port": base.port ?? port])
@@ -70,16 +63,7 @@ struct PreviewCommand: ParsableCommand {
         if open { Self.openBrowser(String(address)) }
 
         // Ctrl-C or SIGTERM: stop serving (live-reload streams end), then exit 0.
-        let stopped = BlockingResult<Void>()
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { Task { await server.stop(); stopped.set(.success(())) } }
-            source.resume()
-            return source
-        }
-        _ = stopped.wait()
-        signals.forEach { $0.cancel() }
+        ServerLifecycle.waitForSignal { await server.stop() }
     }
 
     static func openBrowser(_ url: String) {
@@ -93,31 +77,5 @@ struct PreviewCommand: ParsableCommand {
             process.standardError = FileHandle.nullDevice
             if (try? process.run()) != nil { return }
         }
-    }
-}
-
-/// A value handed from an async task to the blocked main thread, once.
-final class BlockingResult<Value: Sendable>: @unchecked Sendable {  // guarded by `condition`
-    private let condition = NSCondition()
-    private var value: Result<Value, any Error>?
-
-    func set(_ result: Result<Value, any Error>) {
-        condition.lock()
-        if value == nil { value = result }
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait() -> Result<Value, any Error> {
-        condition.lock()
-        defer { condition.unlock() }
-        while value == nil { condition.wait() }
-        return value ?? .failure(CancellationError())
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

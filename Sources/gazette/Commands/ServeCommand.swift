@@ -10,12 +10,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve unsubscribe links and one-click unsubscribes, recording them in events/<date>.jsonl.",
         discussion: """
-        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with
-        List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is
-        fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events
-        into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml.
-        GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues
-        were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
+        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml. GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
+
         Examples:
           gazette serve                                  # http://127.0.0.1:8080/unsubscribe
           gazette serve --host 0.0.0.0 --port 8080 --events /var/lib/gazette/events
@@ -56,15 +52,9 @@ struct ServeCommand: ParsableCommand {
         let server = SubscriberServer(project: project, unsubscriber: unsubscriber,
                                       options: .init(host: host, port: port, path: path, requestsPerMinute: rateLimit,
                                                      trustForwardedFor: trustForwardedFor))
-        let started = BlockingResult<URL>()
-        Task { started.set(await Result(catching: { try await server.start() })) }
-        let base: URL
-        switch started.wait() {
-        case .success(let url): base = url
-        case .failure(let error):
-            printer.writeError("error: cannot listen on \(host):\(port): \(error)")
-            printer.writeError("    hint: another program uses the port; choose another with --port")
-            throw ExitCode(1)
+        let base = try ServerLifecycle.start(host: host, port: port, printer: printer,
+                                             hint: "another program uses the port; choose another with --port") {
+            try await server.start()
         }
         let address = String(base.absoluteString.dropLast()) + path
         if global.format == .json {
@@ -75,15 +65,6 @@ struct ServeCommand: ParsableCommand {
         }
 
         // SIGINT or SIGTERM: stop accepting, let requests in flight finish, exit 0. Every 200 was fsync'd already.
-        let stopped = BlockingResult<Void>()
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { Task { await server.stop(); stopped.set(.success(())) } }
-            source.resume()
-            return source
-        }
-        _ = stopped.wait()
-        signals.forEach { $0.cancel() }
+        ServerLifecycle.waitForSignal { await server.stop() }
     }
 }

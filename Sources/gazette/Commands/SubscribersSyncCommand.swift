@@ -9,11 +9,8 @@ struct SubscribersSyncCommand: ParsableCommand {
         commandName: "sync",
         abstract: "Fold unsubscribe events, mailto unsubscribes and publish-log hard bounces into suppressed.csv.",
         discussion: """
-        Reads the events files of `gazette serve` (events/*.jsonl by default, or the files and folders
-        named), Maildirs of mails sent to the unsubscribe address (their subject carries the token;
-        needs GAZETTE_UNSUBSCRIBE_SECRET), and the permanent mailbox failures (5.1.x, 5.2.1) in logs/*.jsonl.
-        Appends each address not yet suppressed and prints it. Running it twice changes nothing.
-        Bounce reports are read by `gazette bounces import`.
+        Reads the events files of `gazette serve` (events/*.jsonl by default, or the files and folders named), Maildirs of mails sent to the unsubscribe address (their subject carries the token; needs GAZETTE_UNSUBSCRIBE_SECRET), and the permanent mailbox failures (5.1.x, 5.2.1) in logs/*.jsonl. Appends each address not yet suppressed and prints it. Running it twice changes nothing. Bounce reports are read by `gazette bounces import`.
+
         Examples:
           gazette subscribers sync
           gazette subscribers sync events/2026-12-01.jsonl events/2026-12-02.jsonl
