@@ -30,4 +30,19 @@ extension Reply {
 
     /// 421: the server closes the transmission channel after this reply (RFC 5321 §3.8).
     public var closesConnection: Bool { code == 421 }
+
+    /// The server asks the client to send more slowly, not merely to retry this recipient later: 421 (closing,
+    /// often "too many connections"), the rate limits of 4.7.x (Gmail's 421/450 4.7.28, 4.7.0 "try again
+    /// later, too many…"), 452 4.5.3 (too many recipients). A plain 451 4.3.0 or greylisting (4.7.1, 4.2.0)
+    /// defers only its recipient; pacing is the caller's, per server or domain.
+    public var asksToSlowDown: Bool {
+        guard code >= 400 && code < 500 else { return false }
+        if code == 421 { return true }
+        guard let enhanced = enhancedStatusCode, enhanced.class == 4 else { return false }
+        switch (enhanced.subject, enhanced.detail) {
+        case (7, let detail): return detail != 1
+        case (5, 3): return true
+        default: return false
+        }
+    }
 }

@@ -66,6 +66,16 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A refused connection, or a greeting or reply that asks to slow down (421 "too many connections"):
+    /// the server is overloaded, so its sender should pace down, not only retry.
+    public var asksToSlowDown: Bool {
+        switch reason {
+        case .connectionRefused: return true
+        case .rejected(let reply): return reply.asksToSlowDown
+        default: return false
+        }
+    }
+
     public var description: String {
         let peer = self.peer ?? "the server"
         let stage = self.stage.map { " " + $0.description } ?? ""

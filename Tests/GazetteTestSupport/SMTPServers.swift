@@ -42,6 +42,17 @@ public final class TestSMTPServer: @unchecked Sendable {
         public var delayRecipient: Double = 0
         /// 421 and close after N messages on one connection.
         public var closeAfter = 0
+        /// The reply to `tempfailRecipients` ("%s" is the address); nil: 450 4.2.1.
+        public var tempfailRecipientReply: String?
+        /// Random faults, seeded: shares of RCPTs and contents answered 451 4.3.0, and of messages stored and
+        /// then left without a reply (the connection dropped).
+        public var faultSeed = 1
+        public var faultRecipientRate = 0.0
+        public var faultDataRate = 0.0
+        public var faultDropRate = 0.0
+        /// 421 4.7.28 (rate limited) and close for RCPTs to these domains, the first `throttleTimes` times (0: always).
+        public var throttleDomains: [String] = []
+        public var throttleTimes = 0
 
         public init() {}
     }
@@ -109,6 +120,13 @@ public final class TestSMTPServer: @unchecked Sendable {
         if options.delayData > 0 { arguments += ["--delay-data", String(options.delayData)] }
         if options.delayRecipient > 0 { arguments += ["--delay-rcpt", String(options.delayRecipient)] }
         if options.closeAfter > 0 { arguments += ["--close-after", String(options.closeAfter)] }
+        if let reply = options.tempfailRecipientReply { arguments += ["--tempfail-rcpt-reply", reply] }
+        arguments += ["--fault-seed", String(options.faultSeed)]
+        if options.faultRecipientRate > 0 { arguments += ["--fault-rcpt-rate", String(options.faultRecipientRate)] }
+        if options.faultDataRate > 0 { arguments += ["--fault-data-rate", String(options.faultDataRate)] }
+        if options.faultDropRate > 0 { arguments += ["--fault-drop-rate", String(options.faultDropRate)] }
+        for domain in options.throttleDomains { arguments += ["--throttle-domain", domain] }
+        if options.throttleTimes > 0 { arguments += ["--throttle-times", String(options.throttleTimes)] }
 
         let process = Process()
         process.executableURL = PythonTools.interpreter

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 import os
+import random
 import signal
 import ssl
 import sys
@@ -44,6 +45,16 @@ def parse_arguments():
     parser.add_argument("--delay-data", type=float, default=0.0, help="seconds before the reply to the content")
     parser.add_argument("--delay-rcpt", type=float, default=0.0, help="seconds before each reply to RCPT")
     parser.add_argument("--close-after", type=int, default=0, help="421 and close after N messages on a connection")
+    parser.add_argument("--tempfail-rcpt-reply", default="450 4.2.1 <%s>: Recipient address rejected: try again later",
+                        help="the reply --tempfail-rcpt gives (%%s: the address)")
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of the random faults below")
+    parser.add_argument("--fault-rcpt-rate", type=float, default=0.0, help="share of RCPTs answered 451 4.3.0")
+    parser.add_argument("--fault-data-rate", type=float, default=0.0, help="share of message contents answered 451 4.3.0")
+    parser.add_argument("--fault-drop-rate", type=float, default=0.0,
+                        help="share of messages stored and then left without a reply (the connection dropped)")
+    parser.add_argument("--throttle-domain", action="append", default=[],
+                        help="421 4.7.28 (rate limited) and close, for RCPTs to this domain")
+    parser.add_argument("--throttle-times", type=int, default=0, help="with --throttle-domain: the first N times (0: always)")
     return parser.parse_args()
 
 
@@ -87,6 +98,8 @@ class FaultyHandler:
         self.rcpt_count = 0
         self.tempfailed = {}
         self.data_count = 0
+        self.random = random.Random(arguments.fault_seed)
+        self.throttled = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -122,7 +135,16 @@ class FaultyHandler:
             times = self.tempfailed.get(address, 0)
             if self.arguments.tempfail_rcpt_times == 0 or times < self.arguments.tempfail_rcpt_times:
                 self.tempfailed[address] = times + 1
-                return "450 4.2.1 <%s>: Recipient address rejected: try again later" % address
+                return self.arguments.tempfail_rcpt_reply.replace("%s", address)
+        domain = address.rpartition("@")[2].lower()
+        if domain in self.arguments.throttle_domain and (
+                self.arguments.throttle_times == 0 or self.throttled < self.arguments.throttle_times):
+            self.throttled += 1
+            self.recorder.event(event="throttle", rcpt=address)
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.7.28 Our system has detected an unusual rate of mail from your IP, try again later"
+        if self.arguments.fault_rcpt_rate and self.random.random() < self.arguments.fault_rcpt_rate:
+            return "451 4.3.0 <%s>: Temporary lookup failure" % address
         every = self.arguments.tempfail_rcpt_every
         if every and self.rcpt_count % every == 0:
             return "451 4.7.1 <%s>: Recipient address rejected: too many recipients, slow down" % address
@@ -138,6 +160,15 @@ class FaultyHandler:
             self.recorder.event(event="drop", sender=envelope.mail_from)
             server.transport.abort()
             await asyncio.sleep(3600)  # cancelled by connection_lost
+            return "421 4.3.0 unreachable"
+        if self.arguments.fault_data_rate and self.random.random() < self.arguments.fault_data_rate:
+            return "451 4.3.0 Temporary failure, try again later"
+        if self.arguments.fault_drop_rate and self.random.random() < self.arguments.fault_drop_rate:
+            # Stored, then the connection is lost before the reply: the client must log it uncertain.
+            self.recorder.message(envelope, session)
+            self.recorder.event(event="drop-after-store", rcpt=list(envelope.rcpt_tos))
+            server.transport.abort()
+            await asyncio.sleep(3600)
             return "421 4.3.0 unreachable"
         # Recorded before any delay: a slow server has taken the message even if its reply never
         # reaches the client (the case the client must report as uncertain).

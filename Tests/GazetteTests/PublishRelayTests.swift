@@ -7,35 +7,11 @@ import Mail
 import XCTest
 @testable import Gazette
 
-final class PublishRelayTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        directory = try TemporaryDirectory("relay")
-        addTeardownBlock { [directory] in directory?.remove() }
-        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
-    }
-
+final class PublishRelayTests: RelayProjectTestCase {
     func subscribers(_ count: Int, extra: [String] = []) throws -> [String] {
         let addresses = (0..<count).map { "reader\($0)@example.org" } + extra
-        try directory.write("email,name\n" + addresses.map { "\($0),Reader" }.joined(separator: "\n") + "\n",
-                            to: "subscribers/main.csv")
+        try subscribers(addresses)
         return addresses
-    }
-
-    func startServer(_ configure: (inout TestSMTPServer.Options) -> Void = { _ in }) throws -> TestSMTPServer {
-        var options = TestSMTPServer.Options()
-        options.pipelining = true
-        configure(&options)
-        let server = try TestSMTPServer.start(options)
-        addTeardownBlock { server.stop() }
-        return server
-    }
-
-    func publish(_ arguments: [String], environment: [String: String] = [:]) throws -> GazetteBinary.Run {
-        try GazetteBinary.run(["publish", "1"] + arguments, in: directory.url,
-                              environment: ["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"].merging(environment) { $1 },
-                              timeout: 120)
     }
 
     /// How many messages each recipient got.
@@ -43,10 +19,6 @@ final class PublishRelayTests: XCTestCase {
         var counts: [String: Int] = [:]
         for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
         return counts
-    }
-
-    func logState() throws -> PublishLogState {
-        try PublishLogState(reading: directory.url.appendingPathComponent("logs/hello.jsonl"))
     }
 
     func testStartTLSWithAuthAndAPrivateCA() throws {

@@ -76,6 +76,21 @@ final class ReplyParserTests: XCTestCase {
         XCTAssertNil(Reply(code: 250, lines: ["5.1.1 odd"]).enhancedStatusCode)
     }
 
+    func testOnlyRepliesThatAskToSlowDownSlowThePace() {
+        let slowDown = ["421 4.7.0 Too many connections", "421 Service not available", "450 4.7.28 rate limited",
+                        "421 4.7.28 unusual rate", "452 4.5.3 Too many recipients", "451 4.7.0 Try again later"]
+        let retryOnly = ["451 4.3.0 Temporary lookup failure", "450 4.2.1 Mailbox busy", "451 4.7.1 Greylisted",
+                         "452 4.3.1 Insufficient storage", "451 Try again", "550 5.7.28 blocked", "250 2.0.0 ok"]
+        func reply(_ text: String) -> Reply {
+            let parts = text.split(separator: " ", maxSplits: 1)
+            return Reply(code: Int(parts[0]) ?? 0, lines: [String(parts[1])])
+        }
+        for text in slowDown { XCTAssertTrue(reply(text).asksToSlowDown, text) }
+        for text in retryOnly { XCTAssertFalse(reply(text).asksToSlowDown, text) }
+        XCTAssertTrue(SMTPError(.connectionRefused).asksToSlowDown)
+        XCTAssertFalse(SMTPError(.timedOut(seconds: 30)).asksToSlowDown)
+    }
+
     func testMalformedRepliesAreErrorsNotCrashes() {
         let bad = [
             "hello\r\n", "25\r\n", "2500 too many digits\r\n", "650 bad class\r\n", "250_underscore\r\n",

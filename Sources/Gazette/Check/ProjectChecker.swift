@@ -22,7 +22,9 @@ public struct ProjectChecker {
         }
         for setting in configuration.scalarSettings {
             let lowerKey = setting.key.lowercased()
-            let looksLikeKey = Self.secretKeyWords.contains { lowerKey.split(separator: ".").last?.contains($0) == true }
+            // `password_env: RELAY_A_PASSWORD` names where the secret is, which is the point.
+            let namesVariable = lowerKey.hasSuffix("_env") && TransportSettings.isVariableName(setting.value)
+            let looksLikeKey = !namesVariable && Self.secretKeyWords.contains { lowerKey.split(separator: ".").last?.contains($0) == true }
             let looksLikePEM = setting.value.contains("-----BEGIN") && setting.value.contains("PRIVATE KEY")
             let looksLikeURLPassword = setting.value.range(of: #"^[a-z][a-z0-9+.-]*://[^/@\s:]+:[^/@\s]+@"#, options: .regularExpression) != nil
             if (looksLikeKey && !setting.value.isEmpty) || looksLikePEM || looksLikeURLPassword {

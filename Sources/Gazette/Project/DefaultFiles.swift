@@ -484,6 +484,21 @@ checks:                                   # thresholds for `gazette check` (thes
 
 delivery:
   via: "outbox:outbox"                    # transport: "outbox:DIR" writes each message into the Maildir DIR (here ./outbox) instead of sending
+  # retries: 3                            # 4xx replies retried within a run, each recipient on its own backoff (retry_delay: 2 s, doubling)
+  # max_wait: 300                         # seconds a run waits for deferred recipients' next tries; later ones stay deferred for the next run
+  # A fallback chain: each recipient tries the next delivery after a connection, TLS or DNS failure, or a
+  # 4xx after the retries; never after a 5xx. Passwords come from the variables named here (never this file).
+  # via: [relay-a, relay-b]
+  # transports:
+  #   relay-a: { url: "smtp://news@smtp.relay-a.example:587", password_env: RELAY_A_PASSWORD }
+  #   relay-b: { url: "smtps://news@smtp.relay-b.example", password_env: RELAY_B_PASSWORD, ca_file: certs/relay-b.pem }
+
+# DKIM signing: Gmail and Yahoo require it of bulk senders. Publish the public key as a TXT record at
+# <selector>._domainkey.<domain> and set GAZETTE_DKIM_KEY (the PEM) or GAZETTE_DKIM_KEY_FILE (its path) in
+# the environment. A key without this block, or this block without a key, stops a real send.
+# dkim:
+#   domain: lighthouse.example.org
+#   selector: gazette
 """# + "\n",
         "subscribers/main.csv": #"""
 email,name,subscribed_at

@@ -4,8 +4,21 @@
 
 /// Settings of the delivery.
 public struct DeliverySettings: Sendable, Equatable {
-    /// `outbox:DIR`, `smtp://[user@]host[:port]`, `smtps://…`.
-    public var via = "outbox:outbox"
+    /// The deliveries to try in order (`via: [relay-a, relay-b, direct]`, or one): names from `transports`,
+    /// URLs (`outbox:DIR`, `smtp://[user@]host[:port]`, `smtps://…`, `direct:`) or `direct`.
+    public var chain = ["outbox:outbox"]
+    /// Named deliveries (`delivery.transports`), each with its own password variable and CA file.
+    public var transports: [String: TransportSettings] = [:]
+    /// The first delivery of the chain as a URL (a name resolved); setting it makes a chain of one.
+    public var via: String {
+        get { chain.first.map { transports[$0]?.url ?? $0 } ?? "outbox:outbox" }
+        set { chain = [newValue] }
+    }
+    /// Seconds a publish waits for deferred recipients' next tries: when only recipients whose next try is
+    /// further away than this remain, the run ends and leaves them `deferred` for the next run.
+    public var maxWait: Double = 300
+    /// Where `via` was written, for diagnostics.
+    public var viaLocation = SourceLocation(path: Configuration.fileName)
     /// Connections (and worker threads) at once.
     public var concurrency = 4
     /// Messages per second at most; nil: as fast as the relay takes them.
@@ -32,7 +45,7 @@ public struct DeliverySettings: Sendable, Equatable {
     public init() {}
 
     static let knownKeys = ["via", "concurrency", "rate", "max_per_hour", "max_per_day", "return_path", "verp",
-                            "feedback_id", "ca_file", "retries", "retry_delay"]
+                            "feedback_id", "ca_file", "retries", "retry_delay", "max_wait", "transports"]
 
     init(delivery: YAMLReader?, dkim: YAMLReader?) throws {
         if let delivery {
@@ -40,7 +53,15 @@ public struct DeliverySettings: Sendable, Equatable {
                 throw DiagnosticError(.error("setting-unknown", "unknown setting `delivery.\(key)`", at: delivery.location(ofKey: key),
                                              hint: "known settings: \(Self.knownKeys.joined(separator: ", "))"))
             }
-            via = try delivery.string("via") ?? via
+            transports = try TransportSettings.read(delivery.mapping("transports"))
+            viaLocation = delivery.location(ofKey: "via")
+            chain = try delivery.strings("via") ?? chain
+            try TransportSettings.validateChain(chain, transports: transports, at: viaLocation)
+            maxWait = try delivery.double("max_wait") ?? maxWait
+            guard maxWait >= 0 else {
+                throw DiagnosticError(.error("setting-invalid", "`delivery.max_wait` must be 0 or more seconds",
+                                             at: delivery.location(ofKey: "max_wait")))
+            }
             concurrency = try delivery.int("concurrency") ?? concurrency
             guard (1...64).contains(concurrency) else {
                 throw DiagnosticError(.error("setting-invalid", "`delivery.concurrency` is \(concurrency); it must be 1 to 64",

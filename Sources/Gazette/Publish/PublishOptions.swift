@@ -5,7 +5,7 @@ import Foundation
 public struct PublishOptions: Sendable {
     /// The issue: number, slug, file name or path.
     public var issue: String
-    /// Overrides `delivery.via` for this run.
+    /// Overrides `delivery.via` for this run: a transport name or URL, or several separated by commas.
     public var via: String?
     /// Trust this PEM CA file for the relay (besides the system store).
     public var caFile: String?
@@ -25,6 +25,8 @@ public struct PublishOptions: Sendable {
     public var concurrency: Int?
     /// Seconds before the first retry of a 4xx within the run (doubling each time); nil: `delivery.retry_delay`.
     public var retryDelay: TimeInterval?
+    /// Seconds the run waits for deferred recipients' next tries; nil: `delivery.max_wait`.
+    public var maxWait: TimeInterval?
     /// Where secrets come from (GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET).
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 

@@ -1,20 +1,27 @@
-// The sending part of a publish: the audience is read on this thread and queued; worker threads compose,
-// log `sending`, hand the message to their transport's sender, retry 4xx with backoff, and log the outcome.
+// The sending part of a publish: the audience is read on this thread into the scheduler; worker threads
+// take the next recipient that is due, compose, log `sending`, hand the message to their sender for the
+// recipient's delivery in the chain, and log the outcome. A 4xx puts the recipient back with its backoff
+// (the worker moves on); a "slow down" reply slows that pacing key only; a transport failure moves the
+// recipient to the next delivery of the chain.
 import Foundation
 import Mail
+import SMTP
 
 final class PublishRun: @unchecked Sendable {
     let publisher: Publisher
     let composer: MessageComposer
-    let transport: Transport
+    let chain: DeliveryChain
     let log: PublishLog?
     let limiter: SendRateLimiter
     let suppression: SuppressionList
     let configuration: Configuration
+    let retry: RetryPolicy
+    let maxWait: TimeInterval
     private let lock = NSLock()
     private var summary = PublishSummary()
     private var consecutiveConnectionFailures = 0
     private var failure: Error?
+    private(set) var scheduler: DeliveryScheduler!
 
     /// The first error that stopped the run (a worker that could not start, a log that cannot be written).
     var firstError: Error? {
@@ -30,15 +37,20 @@ final class PublishRun: @unchecked Sendable {
         publisher.requestStop()
     }
 
-    init(publisher: Publisher, composer: MessageComposer, transport: Transport, log: PublishLog?,
+    init(publisher: Publisher, composer: MessageComposer, chain: DeliveryChain, log: PublishLog?,
          limiter: SendRateLimiter, suppression: SuppressionList, configuration: Configuration) {
         self.publisher = publisher
         self.composer = composer
-        self.transport = transport
+        self.chain = chain
         self.log = log
         self.limiter = limiter
         self.suppression = suppression
         self.configuration = configuration
+        let delivery = configuration.delivery
+        // Attempts per delivery of the chain: the first and `retries` more, with exponential backoff and jitter.
+        retry = RetryPolicy(maximumAttempts: delivery.retries + 1, initialDelay: publisher.options.retryDelay ?? delivery.retryDelay,
+                            multiplier: 2, maximumDelay: 120, jitter: 0.2)
+        maxWait = publisher.options.maxWait ?? delivery.maxWait
     }
 
     var options: PublishOptions { publisher.options }
@@ -46,8 +58,12 @@ final class PublishRun: @unchecked Sendable {
     func send(audience: Audience, state: PublishLogState,
               progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
         let workers = options.dryRun ? 1 : (options.concurrency ?? configuration.delivery.concurrency)
-        let queue = WorkQueue<Publisher.Job>(capacity: workers * 16)
-        publisher.register(queue)
+        let chain = self.chain
+        let scheduler = DeliveryScheduler(readAhead: workers * 16, maxWait: maxWait) { job in
+            "\(job.link) " + chain[job.link].transport.pacingKey(forRecipient: job.recipient.address)
+        }
+        self.scheduler = scheduler
+        publisher.register(scheduler)
         defer { publisher.register(nil) }
 
         let group = DispatchGroup()
@@ -55,7 +71,7 @@ final class PublishRun: @unchecked Sendable {
             let thread = Thread { [self] in
                 defer { group.leave() }
                 do {
-                    try work(queue: queue)
+                    try work(scheduler: scheduler)
                 } catch {
                     // A worker that cannot start stops the run: better than silently sending with fewer.
                     stop(because: error)
@@ -90,7 +106,7 @@ final class PublishRun: @unchecked Sendable {
                     let recipient = Recipient(address: subscriber.email, fields: subscriber.fields,
                                               source: subscriber.location.description,
                                               list: AudienceSnapshot.listName(of: subscriber.location.path))
-                    if queue.put(Publisher.Job(recipient: recipient)) { queued += 1 }
+                    if scheduler.put(recipient) { queued += 1 }
                 case .duplicate: update { $0.duplicates += 1 }
                 case .suppressed: update { $0.suppressed += 1 }
                 case .otherShard: update { $0.otherShard += 1 }
@@ -102,8 +118,14 @@ final class PublishRun: @unchecked Sendable {
         } catch {
             readError = error
         }
-        queue.finish()
+        scheduler.finishReading()
         group.wait()
+        // Deferred ones due later than --max-wait (or left at a stop) stay `deferred` for the next run.
+        let left = scheduler.leftovers()
+        update {
+            $0.deferred += left.deferred
+            $0.notAttempted += left.notAttempted
+        }
         progress(snapshot())
         if let error = firstError { throw error }
         if let readError { throw readError }
@@ -122,83 +144,126 @@ final class PublishRun: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// One worker: its own sender (connection), until the queue is drained or the run stops.
-    func work(queue: WorkQueue<Publisher.Job>) throws {
-        let sender: MessageSender? = options.dryRun ? nil : try transport.makeSender()
-        defer { sender?.close() }
-        while let job = queue.take() {
+    /// One worker: a sender (connection) per delivery of the chain, opened when first needed, until the run is over.
+    func work(scheduler: DeliveryScheduler) throws {
+        var senders = WorkerSenders(chain: chain)
+        defer { senders.closeAll() }
+        if !options.dryRun {
+            // The first delivery at once, so that a wrong password or certificate stops the run before
+            // anything is sent (with a chain, the next delivery takes over instead).
+            _ = try senders.sender(for: 0)
+        }
+        while let job = scheduler.next() {
             do {
-                try deliver(job.recipient, with: sender)
+                try attempt(job, senders: &senders, scheduler: scheduler)
             } catch {
+                scheduler.done(job)
                 stop(because: error)
                 return
             }
         }
     }
 
-    /// Composes and sends one message, retrying 4xx within the run; logs every outcome.
-    func deliver(_ recipient: Recipient, with sender: MessageSender?) throws {
+    /// One attempt of one recipient; reports back to the scheduler: done, or again at a later time.
+    func attempt(_ job: ScheduledRecipient, senders: inout WorkerSenders, scheduler: DeliveryScheduler) throws {
+        var job = job
         let message: OutgoingMessage
-        switch try composer.compose(recipient) {
+        switch try composer.compose(job.recipient) {
         case .invalid(let reason):
-            try record(.invalid, recipient: recipient, messageID: nil, attempt: 1,
-                       outcome: DeliveryOutcome(status: .invalid, reply: reason))
+            try record(.invalid, job, messageID: nil, outcome: DeliveryOutcome(status: .invalid, reply: reason))
+            scheduler.done(job)
             return
         case .message(let composed):
             message = composed
         }
-        guard let sender else {  // --dry-run: composed and validated, nothing sent
+        if options.dryRun {  // composed and validated, nothing sent
             update { $0.composed += 1 }
+            scheduler.done(job)
             return
         }
-        var delay = options.retryDelay ?? configuration.delivery.retryDelay
-        for attempt in 1...max(1, configuration.delivery.retries + 1) {
-            guard let wait = limiter.reserve() else {
-                update { $0.notAttempted += 1 }
-                publisher.requestStop()
-                return
-            }
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-            var sending = LogRecord(event: .sending)
-            sending.address = recipient.address
-            sending.messageID = message.messageID
-            sending.attempt = attempt
-            try log?.append(sending)
-            let outcome = sender.send(message)
-            noteConnection(outcome)
-            let lastAttempt = attempt > configuration.delivery.retries || publisher.isStopping
-            if outcome.status == .deferred && !lastAttempt {
-                if outcome.isThrottling { limiter.pause(for: delay) }
-                // Logged now (a crash keeps it deferred); counted once, at its final outcome.
-                try record(.deferred, recipient: recipient, messageID: message.messageID, attempt: attempt, outcome: outcome,
-                           counting: false)
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 120)
-                continue
-            }
-            try record(outcome.status, recipient: recipient, messageID: message.messageID, attempt: attempt, outcome: outcome)
-            if outcome.status == .failed { feedSuppression(recipient, outcome) }
+        guard let sender = try senders.sender(for: job.link) else {
+            // This delivery cannot connect now: the next one at once, or deferred at the end of the chain.
+            let reason = chain.downReason(job.link) ?? "cannot connect"
+            let outcome = DeliveryOutcome(status: .deferred, reply: "\(chain[job.link].label): \(reason)")
+            noteConnection(outcome, link: job.link)
+            job.attemptsOnLink += 1
+            try deferOrFinish(&job, outcome: outcome, messageID: message.messageID, scheduler: scheduler, tried: false)
             return
+        }
+        guard let wait = limiter.reserve() else {
+            // A cap is reached for longer than a run waits: the rest is for a later run.
+            update { $0.notAttempted += 1 }
+            scheduler.done(job)
+            publisher.requestStop()
+            return
+        }
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        job.attempts += 1
+        job.attemptsOnLink += 1
+        var sending = LogRecord(event: .sending)
+        sending.address = job.recipient.address
+        sending.messageID = message.messageID
+        sending.attempt = job.attempts
+        sending.via = chain[job.link].label
+        try log?.append(sending)
+        let outcome = sender.send(message)
+        noteConnection(outcome, link: job.link)
+        scheduler.paced(job, slowDown: outcome.isThrottling, accepted: outcome.status == .sent)
+        switch outcome.status {
+        case .deferred:
+            try deferOrFinish(&job, outcome: outcome, messageID: message.messageID, scheduler: scheduler, tried: true)
+        case .failed:
+            try record(.failed, job, messageID: message.messageID, outcome: outcome)
+            feedSuppression(job.recipient, outcome)
+            scheduler.done(job)
+        case .sent, .invalid, .uncertain:
+            // `uncertain` is final for this run: the server may have the message, so no other delivery tries it.
+            try record(outcome.status, job, messageID: message.messageID, outcome: outcome)
+            scheduler.done(job)
         }
     }
 
-    func record(_ status: RecipientStatus, recipient: Recipient, messageID: String?, attempt: Int,
+    /// A 4xx or no connection: again on this delivery after its backoff, on the next delivery at once, or
+    /// `deferred` for the next run. The deferral is logged now (a crash keeps it deferred), counted once.
+    func deferOrFinish(_ job: inout ScheduledRecipient, outcome: DeliveryOutcome, messageID: String,
+                       scheduler: DeliveryScheduler, tried: Bool) throws {
+        let retriesLeft = job.attemptsOnLink < retry.maximumAttempts
+        let nextLink = chain.fallsThrough(outcome, at: job.link) || (!retriesLeft && job.link + 1 < chain.count)
+        if publisher.isStopping || (!retriesLeft && !nextLink) {
+            try record(.deferred, job, messageID: messageID, outcome: outcome)
+            scheduler.done(job)
+            return
+        }
+        if tried { try record(.deferred, job, messageID: messageID, outcome: outcome, counting: false) }
+        if nextLink {
+            job.link += 1
+            job.attemptsOnLink = 0
+            scheduler.retry(job, notBefore: Date())
+        } else {
+            scheduler.retry(job, notBefore: Date().addingTimeInterval(retry.delay(afterAttempt: job.attemptsOnLink)))
+        }
+    }
+
+    func record(_ status: RecipientStatus, _ job: ScheduledRecipient, messageID: String?,
                 outcome: DeliveryOutcome, counting: Bool = true) throws {
         var line = LogRecord(event: LogRecord.Event(rawValue: status.rawValue) ?? .failed)
-        line.address = recipient.address
+        line.address = job.recipient.address
         line.messageID = messageID
-        line.attempt = attempt
+        line.attempt = max(1, job.attempts)
         line.code = outcome.code
         line.enhancedCode = outcome.enhancedCode
         line.reply = String(outcome.reply.prefix(500))
         line.server = outcome.server
-        line.source = recipient.source
+        line.source = job.recipient.source
+        if status != .invalid { line.via = chain[job.link].label }
         try log?.append(line)
         if counting { update { $0.count(status) } }
     }
 
-    /// Stops the run when the transport keeps failing before any reply (relay down): the rest is left for later.
-    func noteConnection(_ outcome: DeliveryOutcome) {
+    /// Stops the run when the last delivery of the chain keeps failing before any reply (relay down): the
+    /// rest is left for later.
+    func noteConnection(_ outcome: DeliveryOutcome, link: Int) {
+        guard link == chain.count - 1 else { return }
         lock.lock()
         consecutiveConnectionFailures = outcome.code == nil && outcome.status == .deferred ? consecutiveConnectionFailures + 1 : 0
         let giveUp = consecutiveConnectionFailures >= 3 * max(1, options.concurrency ?? configuration.delivery.concurrency)
@@ -213,4 +278,32 @@ final class PublishRun: @unchecked Sendable {
         try? suppression.append(address: recipient.address, reason: HardBounce.reason, date: IssueDate.today().description,
                                 detail: HardBounce.detail(code: outcome.code, enhancedCode: outcome.enhancedCode))
     }
+}
+
+/// One worker's senders, one per delivery of the chain, opened on first use.
+struct WorkerSenders {
+    let chain: DeliveryChain
+    private var senders: [Int: MessageSender] = [:]
+
+    init(chain: DeliveryChain) { self.chain = chain }
+
+    /// The sender for delivery `index`; nil when that delivery is down (it could not connect just now).
+    /// With a single delivery a failure to connect throws: the run stops, as a relay that is down or refuses
+    /// our credentials would make every recipient fail alike.
+    mutating func sender(for index: Int) throws -> MessageSender? {
+        if let sender = senders[index] { return sender }
+        if chain.downReason(index) != nil { return nil }
+        do {
+            let sender = try chain[index].transport.makeSender()
+            senders[index] = sender
+            return sender
+        } catch {
+            guard chain.count > 1 else { throw error }
+            let text = (error as? DiagnosticError)?.diagnostics.first?.message ?? "\(error)"
+            chain.markDown(index, reason: text)
+            return nil
+        }
+    }
+
+    func closeAll() { for sender in senders.values { sender.close() } }
 }

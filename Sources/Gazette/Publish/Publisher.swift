@@ -11,9 +11,10 @@ public final class Publisher: @unchecked Sendable {
     let makeTransport: (String) throws -> Transport
     private let stopLock = NSLock()
     private var stopRequested = false
-    private var queueToStop: WorkQueue<Job>?
+    private var schedulerToStop: DeliveryScheduler?
 
-    /// `makeTransport` turns a delivery URL into a transport (the CLI passes the one that knows SMTP).
+    /// `makeTransport` turns one delivery of the chain (a transport name or URL) into a transport (the CLI
+    /// passes the one that knows SMTP).
     public init(project: Project, options: PublishOptions, makeTransport: @escaping (String) throws -> Transport) {
         self.project = project
         self.options = options
@@ -24,9 +25,9 @@ public final class Publisher: @unchecked Sendable {
     public func requestStop() {
         stopLock.lock()
         stopRequested = true
-        let queue = queueToStop
+        let scheduler = schedulerToStop
         stopLock.unlock()
-        if let queue { dropped.add(queue.discardPending()) }
+        scheduler?.stop()
     }
 
     var isStopping: Bool {
@@ -34,8 +35,6 @@ public final class Publisher: @unchecked Sendable {
         defer { stopLock.unlock() }
         return stopRequested
     }
-
-    let dropped = Counter()
 
     /// What the run is about to do, for the first progress line.
     public struct Plan: Sendable {
@@ -68,13 +67,15 @@ public final class Publisher: @unchecked Sendable {
         if !errors.isEmpty { throw DiagnosticError(errors) }
         let prepared = rendered.prepared
 
-        // 2. Transport and secrets.
-        let via = options.via ?? configuration.delivery.via
-        let transport = try makeTransport(via)
-        let realSend = !options.dryRun && !via.hasPrefix("outbox:")
+        // 2. Transports and secrets.
+        let chain = try makeChain()
+        let transport = chain[0].transport
+        let realSend = !options.dryRun && chain.links.contains { !($0.transport is OutboxTransport) }
         let (secret, secretWarning) = try PublishSecrets.unsubscribeSecret(environment: options.environment, realSend: realSend)
         if let secretWarning { warnings.append(secretWarning) }
-        let signer = try PublishSecrets.signer(configuration: configuration, environment: options.environment)
+        let (signer, dkimWarnings) = try PublishSecrets.signer(configuration: configuration, environment: options.environment,
+                                                               realSend: realSend)
+        warnings += dkimWarnings
         let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto, secret: secret)
         let composer = try MessageComposer(configuration: configuration, prepared: prepared, signer: signer,
                                            unsubscribe: unsubscribe, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
@@ -112,7 +113,7 @@ public final class Publisher: @unchecked Sendable {
         var audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
         audience.segment = issue.segment
         let estimate = audience.estimatedRows
-        onPlan(Plan(issue: issue.path, transport: transport.description, logPath: options.dryRun ? nil : "logs/\(stem).jsonl",
+        onPlan(Plan(issue: issue.path, transport: chain.description, logPath: options.dryRun ? nil : "logs/\(stem).jsonl",
                     estimatedRecipients: estimate, resumed: state.header != nil, warnings: warnings))
 
         // 4. Send.
@@ -130,17 +131,16 @@ public final class Publisher: @unchecked Sendable {
         }
         var start = LogRecord(event: .runStart)
         start.pid = getpid()
-        start.via = transport.description
+        start.via = chain.description
         try log?.append(start)
 
         let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
                                       maxPerHour: configuration.delivery.maxPerHour, maxPerDay: configuration.delivery.maxPerDay,
                                       history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
                                           ? [] : Self.sendHistory(in: logs))
-        let run = PublishRun(publisher: self, composer: composer, transport: transport, log: log, limiter: limiter,
+        let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
                              suppression: try SuppressionList(project: project), configuration: configuration)
         var summary = try run.send(audience: audience, state: state, progress: progress)
-        summary.notAttempted += dropped.value
         summary.interrupted = isStopping
 
         var end = LogRecord(event: .runEnd)
@@ -187,24 +187,28 @@ public final class Publisher: @unchecked Sendable {
         return times
     }
 
-    func register(_ queue: WorkQueue<Job>?) {
+    func register(_ scheduler: DeliveryScheduler?) {
         stopLock.lock()
-        queueToStop = queue
+        schedulerToStop = scheduler
         let stop = stopRequested
         stopLock.unlock()
-        if stop, let queue { dropped.add(queue.discardPending()) }
+        if stop { scheduler?.stop() }
     }
 
-    /// One recipient to try.
-    struct Job: Sendable {
-        var recipient: Recipient
+    /// The deliveries to try in order: `--via` (one, or several separated by commas) or `delivery.via`.
+    func makeChain() throws -> DeliveryChain {
+        let settings = project.configuration.delivery
+        var entries = settings.chain
+        if let via = options.via {
+            entries = via.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            try TransportSettings.validateChain(entries, transports: settings.transports, at: SourceLocation(path: "--via"))
+        }
+        let links = try entries.map { entry -> DeliveryChain.Link in
+            // `direct` alone is the direct delivery, unless gazette.yml gives that name to a transport of its own.
+            let via = entry == "direct" && settings.transports[entry] == nil ? "direct:" : entry
+            let transport = try makeTransport(via)
+            return DeliveryChain.Link(label: settings.transports[entry] != nil ? entry : transport.description, transport: transport)
+        }
+        return DeliveryChain(links: links)
     }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add(_ amount: Int) { lock.lock(); count += amount; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -9,7 +9,9 @@ public struct RelayTransport: Transport {
     public let configuration: RelayConfiguration
     let password: String?
 
-    public init(url: String, caFile: String?, environment: [String: String]) throws {
+    /// `passwordVariable`: the environment variable with the password (a named transport's `password_env`).
+    public init(url: String, caFile: String?, environment: [String: String],
+                passwordVariable: String = "GAZETTE_SMTP_PASSWORD") throws {
         do {
             var configuration = try RelayConfiguration(url: url)
             if let caFile { configuration.caFile = caFile }
@@ -18,10 +20,10 @@ public struct RelayTransport: Transport {
             throw DiagnosticError(.error("delivery", "the delivery URL \(url) is not usable: \(error)",
                                          hint: "write smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS), or add ?tls=none for a local test server"))
         }
-        password = environment["GAZETTE_SMTP_PASSWORD"]
+        password = environment[passwordVariable]
         if configuration.username != nil, (password ?? "").isEmpty {
-            throw DiagnosticError(.error("smtp-password", "the relay URL names the user \(configuration.username ?? "") but GAZETTE_SMTP_PASSWORD is not set",
-                                         hint: "set GAZETTE_SMTP_PASSWORD in the environment (a CI secret); it never goes in gazette.yml"))
+            throw DiagnosticError(.error("smtp-password", "the relay URL \(url) names the user \(configuration.username ?? "") but \(passwordVariable) is not set",
+                                         hint: "set \(passwordVariable) in the environment (a CI secret); it never goes in gazette.yml"))
         }
     }
 
@@ -60,7 +62,8 @@ final class RelaySender: MessageSender {
             result = try session.send(envelope, message: message.bytes)
         } catch {
             // Nothing was handed over (the content did not go out): safe to try again later.
-            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: session.peer)
+            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: session.peer,
+                                   isThrottling: (error as? SMTPError)?.asksToSlowDown ?? false)
         }
         let recipient = result.recipients.first
         let reply = recipient?.reply ?? result.reply
@@ -73,7 +76,7 @@ final class RelaySender: MessageSender {
         }
         return DeliveryOutcome(status: status, code: reply?.code, enhancedCode: reply?.enhancedStatusCode?.description,
                                reply: recipient?.reason ?? reply?.text ?? "", server: result.server,
-                               isThrottling: reply?.isThrottling ?? false)
+                               isThrottling: reply?.asksToSlowDown ?? false)
     }
 
     func close() { session.close() }

@@ -1,5 +1,6 @@
 // Paces a publish: messages per second (a token bucket), the relay's per-hour and per-day caps as true sliding
-// windows that include earlier runs' sends (read from the logs), and a shared pause when the server throttles.
+// windows that include earlier runs' sends (read from the logs). A server's "slow down" is paced per key
+// by the scheduler (AdaptivePace), not here.
 import Foundation
 
 /// Decides when the next message may go; shared by all workers.
@@ -7,7 +8,6 @@ final class SendRateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private let interval: TimeInterval?
     private var nextSlot = Date.distantPast
-    private var pausedUntil = Date.distantPast
     private var windows: [(length: TimeInterval, cap: Int, times: [Date])] = []
 
     /// `history`: when earlier sends (all issues) happened, for the caps.
@@ -24,7 +24,7 @@ final class SendRateLimiter: @unchecked Sendable {
     func reserve(now: Date = Date(), maximumWait: TimeInterval = 300) -> TimeInterval? {
         lock.lock()
         defer { lock.unlock() }
-        var start = max(now, pausedUntil)
+        var start = now
         if interval != nil { start = max(start, nextSlot) }
         for index in windows.indices {
             let length = windows[index].length
@@ -38,12 +38,5 @@ final class SendRateLimiter: @unchecked Sendable {
         if let interval { nextSlot = start.addingTimeInterval(interval) }
         for index in windows.indices { windows[index].times.append(start) }
         return max(0, wait)
-    }
-
-    /// The server throttled (421/45x): everyone pauses.
-    func pause(for seconds: TimeInterval, now: Date = Date()) {
-        lock.lock()
-        pausedUntil = max(pausedUntil, now.addingTimeInterval(seconds))
-        lock.unlock()
     }
 }

@@ -1,4 +1,4 @@
-// Where messages go: an outbox folder, an SMTP relay. A transport makes one sender per worker thread;
+// Where messages go: an outbox folder, an SMTP relay, direct delivery. A transport makes one sender per worker thread;
 // a sender is used by that thread alone and may keep a connection open between messages.
 
 /// One message on its way to one recipient.
@@ -23,7 +23,8 @@ public struct DeliveryOutcome: Sendable, Equatable {
     public var reply: String
     /// `host[address]:port`, for the log.
     public var server: String?
-    /// 421, 450, 451, 452, 454: the server asks us to slow down (never a failure of the recipient).
+    /// The server asks us to send more slowly (`Reply.asksToSlowDown`: 421, 4.7.x rate limits, 452 4.5.3, a
+    /// refused connection): the run lowers the pace for this recipient's pacing key. Never a failure.
     public var isThrottling: Bool
 
     public init(status: RecipientStatus, code: Int? = nil, enhancedCode: String? = nil, reply: String,
@@ -51,4 +52,12 @@ public protocol Transport: Sendable {
     var description: String { get }
     /// Makes a sender for one worker.
     func makeSender() throws -> MessageSender
+    /// Which pace a message to `recipient` shares: a server that asks to slow down slows only the messages
+    /// with its key. A relay's key is the relay (its `description`); direct delivery's is the recipient's domain.
+    func pacingKey(forRecipient recipient: String) -> String
+}
+
+extension Transport {
+    /// Every message through this transport shares one pace: the transport's `description`.
+    public func pacingKey(forRecipient recipient: String) -> String { description }
 }

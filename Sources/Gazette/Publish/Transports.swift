@@ -1,24 +1,29 @@
-// Turns a delivery URL into a transport: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`.
+// Turns a delivery into a transport: a name from `delivery.transports` (with its password variable and CA
+// file), or a URL: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`.
 import Foundation
 
 public enum Transports {
+    /// `via`: one entry of the chain, a transport name or a URL. `caFile` (--ca-file) wins over the settings'.
     public static func make(via: String, configuration: Configuration, caFile: String?, environment: [String: String],
                             projectRoot: URL) throws -> Transport {
-        if via.hasPrefix("outbox:") {
-            let path = String(via.dropFirst("outbox:".count))
+        let named = configuration.delivery.transports[via]
+        let url = named?.url ?? via
+        if url.hasPrefix("outbox:") {
+            let path = String(url.dropFirst("outbox:".count))
             guard !path.isEmpty else {
                 throw DiagnosticError(.error("delivery", "`outbox:` needs a folder, like outbox:outbox", hint: "write outbox:DIR"))
             }
             let directory = path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
             return try OutboxTransport(directory: directory)
         }
-        if via.hasPrefix("smtp://") || via.hasPrefix("smtps://") {
-            return try RelayTransport(url: via, caFile: caFile ?? configuration.delivery.caFile.map {
+        if url.hasPrefix("smtp://") || url.hasPrefix("smtps://") {
+            let configured = named?.caFile ?? configuration.delivery.caFile
+            return try RelayTransport(url: url, caFile: caFile ?? configured.map {
                 $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path
-            }, environment: environment)
+            }, environment: environment, passwordVariable: named?.passwordVariable ?? "GAZETTE_SMTP_PASSWORD")
         }
         throw DiagnosticError(.error("delivery", "unknown delivery \"\(via)\"",
-                                     at: configuration.location(of: "delivery"),
-                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port]"))
+                                     at: named?.location ?? configuration.location(of: "delivery"),
+                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port], or a name from delivery.transports"))
     }
 }

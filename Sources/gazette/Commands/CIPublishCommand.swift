@@ -22,23 +22,12 @@ struct CIPublishCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Delivery for this run: outbox:DIR, smtp://[user@]host[:port], smtps://….", valueName: "url"))
-    var via: String?
-
-    @Option(help: ArgumentHelp("Trust this CA (PEM) for the relay's certificate, besides the system store.", valueName: "pem"))
-    var caFile: String?
-
     @Option(help: ArgumentHelp("Publish only shard K of N of each issue (one of N CI jobs).", valueName: "k/n"))
     var shard: String?
 
-    @Option(help: "Connections at once (overrides delivery.concurrency).")
-    var concurrency: Int?
+    @OptionGroup var delivery: DeliveryOptions
 
     @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be 1 to 64") }
-    }
 
     /// `--shard K/N`, nil for none or 1/1 (the whole list, logged as logs/<issue>.jsonl); bad text exits 2.
     static func parseShard(_ text: String?, printer: DiagnosticPrinter) throws -> Shard? {
@@ -88,10 +77,8 @@ struct CIPublishCommand: ParsableCommand {
             if current.stopped { break }
             printer.say("[\(position + 1)/\(due.count)] \(item.issue.name): \(item.state == .resume ? "resume" : "publish") (\(item.reason))")
             var options = PublishOptions(issue: item.issue.path)
-            options.via = via
-            options.caFile = caFile
+            delivery.apply(to: &options)
             options.shard = job
-            options.concurrency = concurrency
             let publisher = Publisher(project: project, options: options) { via in
                 try Transports.make(via: via, configuration: project.configuration, caFile: options.caFile,
                                     environment: options.environment, projectRoot: project.root)

@@ -15,11 +15,21 @@ struct PublishCommand: ParsableCommand {
           gazette publish 3 --dry-run                 # send nothing
           gazette publish 3 --test-to me@example.org  # one [TEST] message
           gazette publish 3 --via smtp://news@smtp.example.org:587
+          gazette publish 3 --via relay-a,relay-b     # a fallback chain
+          gazette publish 3 --max-wait 60             # later retries: next run
           gazette publish 3 --shard 2/4               # one of four CI jobs
 
         The log is logs/<issue>.jsonl; commit it with logs/<issue>.lists/ so that a
         later run resumes. A rerun skips whoever was sent, failed or invalid, retries
         the deferred and re-sends the uncertain (unless --skip-uncertain).
+
+        A 4xx reply puts only its recipient back in the queue with a backoff
+        (delivery.retries, delivery.retry_delay); the others go on. A "slow down"
+        reply (421, 4.7.x rate limits, 452 4.5.3) slows only that server's pace.
+        When only recipients due later than --max-wait remain, the run ends and
+        leaves them deferred. With a chain (delivery.via: [relay-a, direct]) a
+        recipient tries the next delivery after a transport failure or a 4xx after
+        the retries, never after a 5xx; the log's `via` says which one delivered.
 
         Secrets come from the environment only: GAZETTE_SMTP_PASSWORD,
         GAZETTE_DKIM_KEY or GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET.
@@ -31,12 +41,6 @@ struct PublishCommand: ParsableCommand {
 
     @Argument(help: "The issue: number, slug, file name or path.")
     var issue: String
-
-    @Option(help: ArgumentHelp("Delivery for this run: outbox:DIR, smtp://[user@]host[:port], smtps://….", valueName: "url"))
-    var via: String?
-
-    @Option(help: ArgumentHelp("Trust this CA (PEM) for the relay's certificate, besides the system store.", valueName: "pem"))
-    var caFile: String?
 
     @Flag(help: "Render and validate every message; send nothing and write no log.")
     var dryRun = false
@@ -56,28 +60,24 @@ struct PublishCommand: ParsableCommand {
     @Flag(help: "Continue although the issue changed since its publish began.")
     var force = false
 
-    @Option(help: "Connections at once (overrides delivery.concurrency).")
-    var concurrency: Int?
+    @OptionGroup var delivery: DeliveryOptions
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
-        if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be 1 to 64") }
     }
 
     func run() throws {
         let printer = global.makePrinter()
         let project = try global.loadProject(printer: printer)
         var options = PublishOptions(issue: issue)
-        options.via = via
-        options.caFile = caFile
+        delivery.apply(to: &options)
         options.dryRun = dryRun
         options.limit = limit
         options.testTo = testTo
         options.skipUncertain = skipUncertain
         options.force = force
-        options.concurrency = concurrency
         do {
             options.shard = try shard.map { try Shard(parsing: $0) }
         } catch let error as DiagnosticError {

@@ -1,0 +1,48 @@
+// A copy of the minimal fixture project in a temporary folder, aiosmtpd test servers stopped in teardown,
+// and `gazette publish 1` run in the project, for the tests of publishing through SMTP relays.
+import Foundation
+import GazetteTestSupport
+import XCTest
+@testable import Gazette
+
+class RelayProjectTestCase: XCTestCase {
+    var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        directory = try TemporaryDirectory("relay")
+        addTeardownBlock { [directory] in directory?.remove() }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+    }
+
+    /// Writes subscribers/main.csv with these addresses (all named Reader).
+    func subscribers(_ addresses: [String]) throws {
+        try directory.write("email,name\n" + addresses.map { "\($0),Reader" }.joined(separator: "\n") + "\n", to: "subscribers/main.csv")
+    }
+
+    /// Starts the aiosmtpd test server (with PIPELINING) and stops it in teardown.
+    func startServer(_ configure: (inout TestSMTPServer.Options) -> Void = { _ in }) throws -> TestSMTPServer {
+        var options = TestSMTPServer.Options()
+        options.pipelining = true
+        configure(&options)
+        let server = try TestSMTPServer.start(options)
+        addTeardownBlock { server.stop() }
+        return server
+    }
+
+    /// `gazette publish 1 arguments…` with an unsubscribe secret, as in CI.
+    func publish(_ arguments: [String], environment: [String: String] = [:]) throws -> GazetteBinary.Run {
+        try GazetteBinary.run(["publish", "1"] + arguments, in: directory.url,
+                              environment: ["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"].merging(environment) { $1 },
+                              timeout: 120)
+    }
+
+    /// Every line of the log, in order.
+    func records() throws -> [LogRecord] {
+        try directory.read("logs/hello.jsonl").split(separator: "\n")
+            .map { try JSONDecoder().decode(LogRecord.self, from: Data($0.utf8)) }
+    }
+
+    func logState() throws -> PublishLogState {
+        try PublishLogState(reading: directory.url.appendingPathComponent("logs/hello.jsonl"))
+    }
+}
