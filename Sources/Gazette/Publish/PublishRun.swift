@@ -21,7 +21,6 @@ final class PublishRun: @unchecked Sendable {
     private var summary = PublishSummary()
     private var consecutiveConnectionFailures = 0
     private var failure: Error?
-    private(set) var scheduler: DeliveryScheduler!
 
     /// The first error that stopped the run (a worker that could not start, a log that cannot be written).
     var firstError: Error? {
@@ -62,7 +61,6 @@ final class PublishRun: @unchecked Sendable {
         let scheduler = DeliveryScheduler(readAhead: workers * 16, maxWait: maxWait) { job in
             "\(job.link) " + chain[job.link].transport.pacingKey(forRecipient: job.recipient.address)
         }
-        self.scheduler = scheduler
         publisher.register(scheduler)
         defer { publisher.register(nil) }
 
@@ -208,6 +206,10 @@ final class PublishRun: @unchecked Sendable {
         try log?.append(sending)
         let outcome = sender.send(message)
         noteConnection(outcome, link: job.link)
+        if chain.fallsThrough(outcome, at: job.link) {
+            // No reply at all (refused, timed out, TLS): the others skip this delivery for a while too.
+            chain.markDown(job.link, reason: outcome.reply)
+        }
         scheduler.paced(job, slowDown: outcome.isThrottling, accepted: outcome.status == .sent)
         switch outcome.status {
         case .deferred:
@@ -291,8 +293,8 @@ struct WorkerSenders {
     /// With a single delivery a failure to connect throws: the run stops, as a relay that is down or refuses
     /// our credentials would make every recipient fail alike.
     mutating func sender(for index: Int) throws -> MessageSender? {
-        if let sender = senders[index] { return sender }
         if chain.downReason(index) != nil { return nil }
+        if let sender = senders[index] { return sender }
         do {
             let sender = try chain[index].transport.makeSender()
             senders[index] = sender
