@@ -36,6 +36,14 @@ final class PublishChainTests: RelayProjectTestCase {
         let sent = try outcomes().filter { $0.event == .sent }
         XCTAssertEqual(sent.count, 8)
         XCTAssertTrue(sent.allSatisfy { $0.via == "relay-b" }, "\(sent.map(\.via))")
+
+        // `gazette smtp test` checks a named relay of the chain; by default the first one (here the closed port).
+        let named = try GazetteBinary.run(["smtp", "test", "--via", "relay-b"], in: directory.url)
+        XCTAssertEqual(named.status, 0, named.stderr)
+        XCTAssertTrue(named.stdout.contains("127.0.0.1"), named.stdout)
+        let first = try GazetteBinary.run(["smtp", "test"], in: directory.url)
+        XCTAssertEqual(first.status, 1, first.stdout)
+        XCTAssertTrue(first.stderr.contains("refused"), first.stderr)
     }
 
     func testAFourXXForeverRelayHandsItsRecipientsToTheNextAfterTheRetries() throws {

@@ -21,11 +21,20 @@ public enum RelayCheck {
     public static func run(project: Project, via: String?, caFile: String?, to: String?,
                            environment: [String: String]) throws -> RelayCheckReport {
         let configuration = project.configuration
-        let url = via ?? configuration.delivery.via
-        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-            throw DiagnosticError(.error("delivery", "\(url) is not an SMTP relay", hint: "pass --via smtp://[user@]host[:port] or smtps://…"))
+        // A name from delivery.transports brings its own password variable and CA file; the default is the
+        // first relay of delivery.via's chain.
+        let entry = via ?? configuration.delivery.chain.first { entry in
+            let url = configuration.delivery.transports[entry]?.url ?? entry
+            return url.hasPrefix("smtp://") || url.hasPrefix("smtps://")
+        } ?? configuration.delivery.via
+        let url = configuration.delivery.transports[entry]?.url ?? entry
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"),
+              let transport = try Transports.make(via: entry, configuration: configuration, caFile: caFile,
+                                                  environment: environment, projectRoot: project.root) as? RelayTransport
+        else {
+            throw DiagnosticError(.error("delivery", "\(entry) is not an SMTP relay",
+                                         hint: "pass --via smtp://[user@]host[:port], smtps://… or the name of a relay in delivery.transports"))
         }
-        let transport = try RelayTransport(url: url, caFile: caFile ?? configuration.delivery.caFile, environment: environment)
         let lines = TranscriptLines()
         let session = try Session(configuration: transport.configuration, password: transport.password,
                                   transcript: { lines.append($0.description) })

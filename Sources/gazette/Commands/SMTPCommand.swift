@@ -25,7 +25,7 @@ struct SMTPTestCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The relay (default: delivery.via).", valueName: "url"))
+    @Option(help: ArgumentHelp("The relay: a URL or a name from delivery.transports (default: the first relay of delivery.via).", valueName: "url"))
     var via: String?
 
     @Option(help: ArgumentHelp("Trust this CA (PEM) besides the system store.", valueName: "pem"))
