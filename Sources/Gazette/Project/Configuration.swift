@@ -32,7 +32,7 @@ public struct Configuration: Sendable {
     public var checks: CheckThresholds
     /// How a publish sends (`delivery:` and `dkim:`).
     public var delivery: DeliverySettings
-    /// The delivery URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
+    /// The first delivery of the chain as a URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
     var scalarSettings: [(key: String, value: String, location: SourceLocation)] = []

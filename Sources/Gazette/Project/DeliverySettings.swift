@@ -1,6 +1,7 @@
-// `delivery:` and `dkim:` in gazette.yml: how a publish sends. Secrets are not here: the SMTP password,
-// the DKIM key and the unsubscribe secret come from the environment (GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY
-// or GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET).
+// `delivery:` and `dkim:` in gazette.yml: how a publish sends (`delivery.transports` is TransportSettings).
+// Secrets are not here: the SMTP passwords, the DKIM key and the unsubscribe secret come from the environment
+// (GAZETTE_SMTP_PASSWORD or a transport's password_env, GAZETTE_DKIM_KEY or GAZETTE_DKIM_KEY_FILE,
+// GAZETTE_UNSUBSCRIBE_SECRET).
 
 /// Settings of the delivery.
 public struct DeliverySettings: Sendable, Equatable {
@@ -34,9 +35,11 @@ public struct DeliverySettings: Sendable, Equatable {
     public var feedbackID: String?
     /// A PEM file of CAs to trust for a private relay, besides the system store.
     public var caFile: String?
-    /// How many times a 4xx is retried within one run before the recipient is left `deferred`.
+    /// How many times a 4xx is retried within one run, on each delivery of the chain, before the recipient
+    /// moves to the next delivery or, after the last, is left `deferred`.
     public var retries = 3
-    /// Seconds before the first retry of a 4xx (doubling after each).
+    /// Seconds before the first retry of a 4xx (doubling after each, ±20 % jitter); the recipient waits in the
+    /// queue meanwhile, its connection goes on with others.
     public var retryDelay: Double = 2
     /// DKIM signing domain and selector; the key comes from the environment.
     public var dkimDomain: String?
