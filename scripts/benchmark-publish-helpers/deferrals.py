@@ -16,7 +16,6 @@ the longest backoff a recipient can wait in one run.
 Standard library only; every command runs under a timeout; every server is stopped on exit.
 """
 import argparse
-import atexit
 import json
 import os
 import statistics
@@ -35,21 +34,8 @@ SERVER = ROOT / "Tests" / "GazetteTestSupport" / "smtp_test_server.py"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 USER, PASSWORD = "news", "benchmark-password"
 RETRIES, RETRY_DELAY, MULTIPLIER, JITTER = 3, 2.0, 2.0, 0.2  # DeliverySettings' defaults
-servers = []
-
-
-def stop_servers():
-    for process in servers:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
-atexit.register(stop_servers)
+# The publish benchmark's list of processes, which it stops at exit (terminate, then kill): the relays join it.
+servers = bench.sinks
 
 
 def make_certificates(folder):
