@@ -35,8 +35,8 @@ public final class DirectDelivery {
     public func send(_ envelope: Envelope, domain: String, message: [UInt8]) throws -> DeliveryResult {
         let hosts: [MXRoute.Host]
         switch MXRoute.resolve(domain, resolver: resolver) {
-        case .noMail(let reason):
-            let nullMX = reason.contains("RFC 7505")
+        case .noMail(let kind, let reason):
+            let nullMX = kind == .nullMX
             let reply = Reply(code: nullMX ? 556 : 550, lines: ["\(nullMX ? "5.1.10" : "5.1.2") \(reason)"])
             let recipients = envelope.recipients.map {
                 DeliveryResult.RecipientOutcome(address: $0.address, disposition: .failed, reply: reply, reason: reason)

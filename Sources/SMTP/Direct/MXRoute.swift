@@ -13,10 +13,20 @@ public enum MXRoute: Sendable, Equatable {
         public let isImplicit: Bool
     }
 
+    /// Why a domain takes no mail at all.
+    public enum NoMail: Sendable, Equatable {
+        /// RFC 7505: `MX 0 .`.
+        case nullMX
+        /// NXDOMAIN.
+        case noSuchDomain
+        /// Neither an MX record nor an address (RFC 5321 §5.1).
+        case noMailHost
+    }
+
     /// Try these, in order.
     case hosts([Host])
-    /// Permanent: the domain publishes a null MX, does not exist, or has neither MX nor address.
-    case noMail(String)
+    /// Permanent: the domain publishes a null MX, does not exist, or has neither MX nor address; with the words.
+    case noMail(NoMail, String)
     /// For now: the look-up failed, or no MX host resolves ("an MX pointing nowhere"). Try later.
     case unavailable(String)
 
@@ -29,7 +39,7 @@ public enum MXRoute: Sendable, Equatable {
         } catch {
             switch error {
             case .noSuchDomain:
-                return .noMail("\(domain) does not exist (NXDOMAIN)")
+                return .noMail(.noSuchDomain, "\(domain) does not exist (NXDOMAIN)")
             case .noData:
                 return implicit(domain, resolver: resolver)
             default:
@@ -40,7 +50,7 @@ public enum MXRoute: Sendable, Equatable {
         let real = records.filter { !$0.isNull }
         if real.isEmpty {
             return records.isEmpty ? implicit(domain, resolver: resolver)
-                : .noMail("\(domain) accepts no mail: its MX is \".\" (null MX, RFC 7505)")
+                : .noMail(.nullMX, "\(domain) accepts no mail: its MX is \".\" (null MX, RFC 7505)")
         }
         var hosts: [Host] = []
         var problems: [String] = []
@@ -74,8 +84,8 @@ public enum MXRoute: Sendable, Equatable {
             return .hosts([Host(name: domain, preference: 0, addresses: addresses, isImplicit: true)])
         } catch {
             switch error {
-            case .noSuchDomain: return .noMail("\(domain) does not exist (NXDOMAIN)")
-            case .noData: return .noMail("\(domain) has neither an MX record nor an address (RFC 5321 §5.1)")
+            case .noSuchDomain: return .noMail(.noSuchDomain, "\(domain) does not exist (NXDOMAIN)")
+            case .noData: return .noMail(.noMailHost, "\(domain) has neither an MX record nor an address (RFC 5321 §5.1)")
             default: return .unavailable("the address look-up for \(domain) (no MX) failed: \(error)")
             }
         }
