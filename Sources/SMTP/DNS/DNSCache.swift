@@ -5,14 +5,6 @@ import Foundation
 /// What one question (name and type) gave: its records of that type and their TTL, or why none.
 typealias DNSQuestionResult = Result<DNSAnswer<[DNSMessage.RecordData]>, DNSFailure>
 
-/// How many questions went to a server and how many were answered from the cache.
-public struct DNSStatistics: Sendable, Equatable {
-    /// Questions sent to a server (one per name and type per TTL; a retry of the same question counts once).
-    public var lookups = 0
-    /// Questions answered from the cache.
-    public var cacheHits = 0
-}
-
 final class DNSCache: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private struct Entry {
