@@ -9,8 +9,14 @@ public final class TestSMTPServer: @unchecked Sendable {
     /// What the server offers and which faults it injects.
     public struct Options: Sendable {
         public enum TLS: String, Sendable { case none, starttls, implicit }
-        /// The loopback address to listen on: 127.0.0.1 or ::1.
+        /// The loopback address to listen on: 127.0.0.1 (or another 127.0.0.x) or ::1.
         public var host = "127.0.0.1"
+        /// The port; 0 lets the OS choose (several MX hosts of a direct-delivery test share one port).
+        public var port = 0
+        /// A greeting line instead of 220 (then the server closes): "554 5.7.1 No SMTP service here".
+        public var greeting: String?
+        /// Offer STARTTLS, answer it with 220, then send no TLS (a failed handshake).
+        public var brokenStartTLS = false
         public var tls: TLS = .none
         public var certificates: TestCertificates?
         /// Accepted AUTH user and password.
@@ -100,7 +106,10 @@ public final class TestSMTPServer: @unchecked Sendable {
         try PythonTools.require(["aiosmtpd"])
         let record = try TemporaryDirectory("smtp-server").url
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/GazetteTestSupport/smtp_test_server.py")
-        var arguments = [script.path, "--record", record.path, "--host", options.host, "--tls", options.tls.rawValue]
+        var arguments = [script.path, "--record", record.path, "--host", options.host, "--tls", options.tls.rawValue,
+                         "--port", String(options.port)]
+        if let greeting = options.greeting { arguments += ["--greet", greeting] }
+        if options.brokenStartTLS { arguments.append("--broken-starttls") }
         if let certificates = options.certificates {
             arguments += ["--cert", certificates.serverCertificate, "--key", certificates.serverKey]
         }
@@ -128,23 +137,8 @@ public final class TestSMTPServer: @unchecked Sendable {
         for domain in options.throttleDomains { arguments += ["--throttle-domain", domain] }
         if options.throttleTimes > 0 { arguments += ["--throttle-times", String(options.throttleTimes)] }
 
-        let process = Process()
-        process.executableURL = PythonTools.interpreter
-        process.arguments = arguments
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        let errorLog = record.appendingPathComponent("server.stderr")
-        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        try process.run()
-        guard let line = ServerProcess.firstLine(of: stdoutPipe.fileHandleForReading, timeout: 20),
-            line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            ServerProcess.terminate(process)
-            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-            throw PythonTools.Failure(description: "smtp_test_server.py did not report its port within 20 s: \(errors)")
-        }
+        let (process, stdinPipe, port) = try ServerProcess.launchReportingPort(arguments, label: "smtp_test_server.py",
+                                                                              directory: record)
         return TestSMTPServer(host: options.host, port: port, recordDirectory: record, process: process, stdinPipe: stdinPipe)
     }
 
@@ -243,6 +237,30 @@ public final class SMTPSink: @unchecked Sendable {
 
 /// Process helpers shared by the servers.
 public enum ServerProcess {
+    /// Runs the venv's Python with `arguments` (a test server script that prints "PORT <n>" once it
+    /// listens), its stderr in `directory`/server.stderr; waits at most 20 s for the port.
+    /// Returns the process, the pipe whose closing tells it to exit, and the port.
+    public static func launchReportingPort(_ arguments: [String], label: String, directory: URL) throws -> (Process, Pipe, Int) {
+        let process = Process()
+        process.executableURL = PythonTools.interpreter
+        process.arguments = arguments
+        let stdinPipe = Pipe(), stdoutPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        let errorLog = directory.appendingPathComponent("server.stderr")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        try process.run()
+        guard let line = firstLine(of: stdoutPipe.fileHandleForReading, timeout: 20),
+            line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
+        else {
+            terminate(process)
+            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw PythonTools.Failure(description: "\(label) did not report its port within 20 s: \(errors)")
+        }
+        return (process, stdinPipe, port)
+    }
+
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
     public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

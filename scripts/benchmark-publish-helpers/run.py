@@ -92,22 +92,24 @@ def free_port():
 
 
 class Sink:
-    """Postfix's smtp-sink on a free loopback port; counts the messages it received (-c)."""
+    """Postfix's smtp-sink on a free loopback port (or the given host and port); counts the messages it
+    received (-c)."""
 
-    def __init__(self, work):
-        self.port = free_port()
+    def __init__(self, work, host="127.0.0.1", port=None):
+        self.host = host
+        self.port = port or free_port()
         self.output = Path(tempfile.mktemp(prefix="sink-", suffix=".out", dir=work))
         command = ["timeout", "-k", "10", str(TIMEOUT * 2), "smtp-sink", "-c"]
         if os.geteuid() == 0:
             command += ["-u", "nobody"]  # required when it runs as root
-        command += [f"127.0.0.1:{self.port}", "256"]
+        command += [f"{self.host}:{self.port}", "256"]
         self.handle = open(self.output, "wb")
         self.process = subprocess.Popen(command, stdout=self.handle, stderr=subprocess.STDOUT)
         sinks.append(self.process)
         deadline = time.monotonic() + 10
         while True:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                with socket.create_connection((self.host, self.port), timeout=1) as connection:
                     connection.recv(100)  # the 220 greeting
                     connection.sendall(b"QUIT\r\n")
                 break
@@ -118,7 +120,7 @@ class Sink:
 
     @property
     def url(self):
-        return f"smtp://127.0.0.1:{self.port}?tls=none"
+        return f"smtp://{self.host}:{self.port}?tls=none"
 
     def cpu_seconds(self):
         """CPU time (user + system) smtp-sink used so far, from /proc (the sink is timeout(1)'s child)."""

@@ -41,6 +41,8 @@ public struct DeliverySettings: Sendable, Equatable {
     /// Seconds before the first retry of a 4xx (doubling after each, ±20 % jitter); the recipient waits in the
     /// queue meanwhile, its connection goes on with others.
     public var retryDelay: Double = 2
+    /// Our name in EHLO (relay and direct; `direct.helo` wins for direct); nil: the machine's FQDN.
+    public var helo: String?
     /// DKIM signing domain and selector; the key comes from the environment.
     public var dkimDomain: String?
     public var dkimSelector: String?
@@ -48,7 +50,7 @@ public struct DeliverySettings: Sendable, Equatable {
     public init() {}
 
     static let knownKeys = ["via", "concurrency", "rate", "max_per_hour", "max_per_day", "return_path", "verp",
-                            "feedback_id", "ca_file", "retries", "retry_delay", "max_wait", "transports"]
+                            "feedback_id", "ca_file", "retries", "retry_delay", "max_wait", "transports", "helo"]
 
     init(delivery: YAMLReader?, dkim: YAMLReader?) throws {
         if let delivery {
@@ -81,6 +83,7 @@ public struct DeliverySettings: Sendable, Equatable {
             verp = try delivery.bool("verp") ?? false
             feedbackID = try delivery.string("feedback_id")
             caFile = try delivery.string("ca_file")
+            helo = try delivery.string("helo")
             retries = try delivery.int("retries") ?? retries
             retryDelay = try delivery.double("retry_delay") ?? retryDelay
             guard (0...10).contains(retries), retryDelay >= 0 else {

@@ -263,9 +263,9 @@ final class PublishRun: @unchecked Sendable {
     }
 
     /// Stops the run when the last delivery of the chain keeps failing before any reply (relay down): the
-    /// rest is left for later.
+    /// rest is left for later. Direct delivery reaches many servers: one dead domain stops nothing.
     func noteConnection(_ outcome: DeliveryOutcome, link: Int) {
-        guard link == chain.count - 1 else { return }
+        guard link == chain.count - 1, chain[link].transport.hasSingleDestination else { return }
         lock.lock()
         consecutiveConnectionFailures = outcome.code == nil && outcome.status == .deferred ? consecutiveConnectionFailures + 1 : 0
         let giveUp = consecutiveConnectionFailures >= 3 * max(1, options.concurrency ?? configuration.delivery.concurrency)

@@ -9,12 +9,14 @@ public struct RelayTransport: Transport {
     public let configuration: RelayConfiguration
     let password: String?
 
-    /// `passwordVariable`: the environment variable with the password (a named transport's `password_env`).
+    /// `passwordVariable`: the environment variable with the password (a named transport's `password_env`);
+    /// `helo` (`delivery.helo`) is the EHLO name unless the URL gives one (`?helo=`).
     public init(url: String, caFile: String?, environment: [String: String],
-                passwordVariable: String = "GAZETTE_SMTP_PASSWORD") throws {
+                passwordVariable: String = "GAZETTE_SMTP_PASSWORD", helo: String? = nil) throws {
         do {
             var configuration = try RelayConfiguration(url: url)
             if let caFile { configuration.caFile = caFile }
+            if configuration.heloName == nil { configuration.heloName = helo }
             self.configuration = configuration
         } catch {
             throw DiagnosticError(.error("delivery", "the delivery URL \(url) is not usable: \(error)",
@@ -50,33 +52,7 @@ final class RelaySender: MessageSender {
     init(session: Session) { self.session = session }
 
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
-        let envelope: Envelope
-        do {
-            envelope = Envelope(sender: try Mailbox(message.returnPath), recipients: [try Mailbox(message.recipient)],
-                                deliveryStatusNotification: DSNRequest(envelopeID: message.envelopeID))
-        } catch {
-            return DeliveryOutcome(status: .invalid, reply: "\(error)")
-        }
-        let result: DeliveryResult
-        do {
-            result = try session.send(envelope, message: message.bytes)
-        } catch {
-            // Nothing was handed over (the content did not go out): safe to try again later.
-            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: session.peer,
-                                   isThrottling: (error as? SMTPError)?.asksToSlowDown ?? false)
-        }
-        let recipient = result.recipients.first
-        let reply = recipient?.reply ?? result.reply
-        let status: RecipientStatus
-        switch recipient?.disposition ?? result.disposition {
-        case .accepted: status = .sent
-        case .deferred: status = .deferred
-        case .failed: status = .failed
-        case .uncertain: status = .uncertain
-        }
-        return DeliveryOutcome(status: status, code: reply?.code, enhancedCode: reply?.enhancedStatusCode?.description,
-                               reply: recipient?.reason ?? reply?.text ?? "", server: result.server,
-                               isThrottling: reply?.asksToSlowDown ?? false)
+        message.deliver(server: session.peer) { try session.send($0, message: message.bytes) }
     }
 
     func close() { session.close() }

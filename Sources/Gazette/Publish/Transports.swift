@@ -1,5 +1,6 @@
 // Turns a delivery into a transport: a name from `delivery.transports` (with its password variable and CA
-// file), or a URL: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`.
+// file), or a URL: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`, `direct` (to each
+// recipient's MX, settings under `direct:`).
 import Foundation
 
 public enum Transports {
@@ -20,10 +21,14 @@ public enum Transports {
             let configured = named?.caFile ?? configuration.delivery.caFile
             return try RelayTransport(url: url, caFile: caFile ?? configured.map {
                 $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path
-            }, environment: environment, passwordVariable: named?.passwordVariable ?? "GAZETTE_SMTP_PASSWORD")
+            }, environment: environment, passwordVariable: named?.passwordVariable ?? "GAZETTE_SMTP_PASSWORD",
+               helo: configuration.delivery.helo)
+        }
+        if url == "direct" || url == "direct:" {
+            return DirectTransport(settings: configuration.direct)
         }
         throw DiagnosticError(.error("delivery", "unknown delivery \"\(via)\"",
                                      at: named?.location ?? configuration.location(of: "delivery"),
-                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port], or a name from delivery.transports"))
+                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS), smtps://[user@]host[:port], direct, or a name from delivery.transports"))
     }
 }

@@ -6,7 +6,7 @@ import Gazette
 
 struct DeliveryOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Delivery for this run: a name from delivery.transports, outbox:DIR, smtp://[user@]host[:port], smtps://…; several separated by commas make a fallback chain.",
+        "Delivery for this run: a name from delivery.transports, outbox:DIR, smtp://[user@]host[:port], smtps://…, direct:; several separated by commas make a fallback chain.",
         valueName: "via"))
     var via: String?
 

@@ -17,7 +17,12 @@ struct PublishCommand: ParsableCommand {
           gazette publish 3 --via smtp://news@smtp.example.org:587
           gazette publish 3 --via relay-a,relay-b     # a fallback chain
           gazette publish 3 --max-wait 60             # later retries: next run
+          gazette publish 3 --via direct:             # to each recipient's MX
           gazette publish 3 --shard 2/4               # one of four CI jobs
+
+        direct: looks up each recipient domain's MX hosts and delivers on port 25
+        (settings under direct: in gazette.yml). Without a static IP with reverse
+        DNS, SPF and DKIM, most of it lands in spam: a relay is the better default.
 
         The log is logs/<issue>.jsonl; commit it with logs/<issue>.lists/ so that a
         later run resumes. A rerun skips whoever was sent, failed or invalid, retries
