@@ -9,26 +9,30 @@ enum PublishSecrets {
         guard let domain = configuration.delivery.dkimDomain, let selector = configuration.delivery.dkimSelector else {
             return nil
         }
-        let pem: String, source: String
-        if let inline = environment["GAZETTE_DKIM_KEY"], !inline.isEmpty {
-            (pem, source) = (inline, "GAZETTE_DKIM_KEY")
-        } else if let path = environment["GAZETTE_DKIM_KEY_FILE"], !path.isEmpty {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw DiagnosticError(.error("dkim-key", "GAZETTE_DKIM_KEY_FILE names \(path), which cannot be read",
-                                             hint: "check the path and its permissions"))
-            }
-            (pem, source) = (text, "GAZETTE_DKIM_KEY_FILE (\(path))")
-        } else {
+        guard let key = try dkimKeyPEM(environment: environment) else {
             throw DiagnosticError(.error("dkim-key", "gazette.yml asks for DKIM signing but no key is set",
                                          at: configuration.location(of: "dkim"),
                                          hint: "set GAZETTE_DKIM_KEY to the PEM private key (a CI secret) or GAZETTE_DKIM_KEY_FILE to its path"))
         }
+        let (pem, source) = key
         do {
             return try DKIMSigner(key: SigningKey(pem: pem, source: source), domain: domain, selector: selector)
         } catch {
             throw DiagnosticError(.error("dkim-key", "the DKIM key from \(source) cannot be used: \(error)",
                                          hint: "use an RSA key of at least 2048 bits or an Ed25519 key, in PEM"))
         }
+    }
+
+    /// The DKIM private key's PEM and where it came from ("GAZETTE_DKIM_KEY_FILE (path)"), or nil when neither
+    /// GAZETTE_DKIM_KEY nor GAZETTE_DKIM_KEY_FILE is set; `gazette doctor` reads the key the same way.
+    static func dkimKeyPEM(environment: [String: String]) throws -> (pem: String, source: String)? {
+        if let inline = environment["GAZETTE_DKIM_KEY"], !inline.isEmpty { return (inline, "GAZETTE_DKIM_KEY") }
+        guard let path = environment["GAZETTE_DKIM_KEY_FILE"], !path.isEmpty else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw DiagnosticError(.error("dkim-key", "GAZETTE_DKIM_KEY_FILE names \(path), which cannot be read",
+                                         hint: "check the path and its permissions"))
+        }
+        return (text, "GAZETTE_DKIM_KEY_FILE (\(path))")
     }
 
     /// The unsubscribe secret. Without one, a run that only writes an outbox (or sends nothing) gets a

@@ -1,0 +1,104 @@
+// `gazette doctor`: looks up what the From domain publishes in DNS (SPF, DKIM, DMARC, MX) and what the project
+// configures (DKIM key, relay TLS, one-click unsubscribe), and says what to publish to fix each problem.
+// The look-ups go through DoctorLookups (the SMTP module's resolver); the command line only prints the report.
+import Foundation
+import Mail
+import SMTP
+
+/// Checks a project's sending domain.
+public struct Doctor: Sendable {
+    /// How mail leaves, as far as the doctor cares.
+    enum Route: Sendable {
+        case relay(RelayConfiguration)
+        /// Direct delivery to the recipients' MX hosts, saying `helo` in EHLO.
+        case direct(helo: String?)
+        case outbox
+        case unknown(String)
+    }
+
+    let configuration: Configuration
+    let environment: [String: String]
+    let lookups: any DoctorLookups
+    /// The local address toward a destination (the route's source address); injected for tests.
+    let outgoingAddress: @Sendable (String) -> String?
+    /// This host's EHLO name when none is configured.
+    let hostName: String?
+
+    /// A doctor asking `dnsServer` ("HOST" or "HOST:PORT"), or the system's resolvers when nil.
+    /// Throws a diagnostic when `dnsServer` cannot be read (a usage error).
+    public init(project: Project, environment: [String: String], dnsServer: String? = nil, timeout: Double = 3) throws {
+        var server: DNSServer?
+        if let dnsServer {
+            do {
+                server = try DNSServer(parsing: dnsServer)
+            } catch {
+                throw DiagnosticError(.error("dns-server", "--dns-server \"\(dnsServer)\" is not HOST or HOST:PORT: \(error)",
+                                             hint: "for example --dns-server 1.1.1.1 or --dns-server 127.0.0.1:5353"))
+            }
+        }
+        self.init(configuration: project.configuration, environment: environment,
+                  lookups: DNSResolver(server: server, timeout: timeout, attempts: 2),
+                  outgoingAddress: { OutgoingAddress.toward($0) }, hostName: Session.fullyQualifiedHostName)
+    }
+
+    init(configuration: Configuration, environment: [String: String], lookups: any DoctorLookups,
+         outgoingAddress: @escaping @Sendable (String) -> String?, hostName: String?) {
+        self.configuration = configuration
+        self.environment = environment
+        self.lookups = lookups
+        self.outgoingAddress = outgoingAddress
+        self.hostName = hostName
+    }
+
+    /// Runs every check. Look-up failures become "could not check" findings; nothing here throws.
+    public func run() -> DoctorReport {
+        guard let from = try? Mailbox(configuration.sender.address) else {
+            let finding = DoctorFinding("sender", configuration.sender.address, .fail,
+                                        "sender.address \"\(configuration.sender.address)\" is not an email address",
+                                        fix: "write sender: { address: news@example.org } in gazette.yml")
+            return DoctorReport(fromDomain: "", returnPathDomain: "", sendingAddressNote: "", findings: [finding])
+        }
+        let fromDomain = from.domain.lowercased()
+        let envelope = configuration.delivery.returnPath.flatMap { try? Mailbox($0) } ?? from
+        let returnPathDomain = envelope.domain.lowercased()
+        let route = Self.route(configuration.delivery.via)
+        let sending = sendingAddresses(route)
+
+        var findings: [DoctorFinding] = []
+        var spfPasses: [String: Bool] = [:]
+        for domain in [fromDomain, returnPathDomain].uniqued() {
+            let spf = checkSPF(domain: domain, sender: envelope.address, sending: sending, route: route)
+            findings += spf.findings
+            spfPasses[domain] = spf.passes
+        }
+        let dkim = checkDKIM(fromDomain: fromDomain)
+        findings += dkim.findings
+        let dmarc = checkDMARC(fromDomain: fromDomain, returnPathDomain: returnPathDomain,
+                               spfPasses: spfPasses[returnPathDomain] ?? false, dkim: dkim)
+        findings += dmarc.findings
+        for domain in [fromDomain, returnPathDomain].uniqued() { findings.append(checkMX(domain)) }
+        findings += checkBulkSender(fromDomain: fromDomain, spfPasses: spfPasses[returnPathDomain] ?? false, dkim: dkim,
+                                    dmarc: dmarc, route: route, sending: sending)
+        return DoctorReport(fromDomain: fromDomain, returnPathDomain: returnPathDomain, sendingAddressNote: sending.note,
+                            findings: findings)
+    }
+
+    static func route(_ via: String) -> Route {
+        if via.hasPrefix("outbox:") { return .outbox }
+        if via == "direct" || via.hasPrefix("direct:") {
+            let helo = via.split(separator: "?", maxSplits: 1).dropFirst().first?
+                .split(separator: "&").first { $0.lowercased().hasPrefix("helo=") }.map { String($0.dropFirst(5)) }
+            return .direct(helo: helo)
+        }
+        if let relay = try? RelayConfiguration(url: via) { return .relay(relay) }
+        return .unknown(via)
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
