@@ -28,10 +28,12 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // libresolv (glibc): resolv.conf's servers and the DNS message parser, for SMTP/DNS.
+        .systemLibrary(name: "CResolv"),
 
         .target(name: "Markup", dependencies: ["CCmark", "CLibXML2"]),
         .target(name: "Mail", dependencies: ["COpenSSL"]),
-        .target(name: "SMTP", dependencies: ["COpenSSL", "Mail"]),
+        .target(name: "SMTP", dependencies: ["COpenSSL", "CResolv", "Mail"]),
         .target(
             name: "Gazette",
             dependencies: [
@@ -60,7 +62,7 @@ let package = Package(
         .executableTarget(name: "gazette-benchmark", dependencies: ["Gazette", "Markup"], path: "Benchmarks/GazetteBenchmark"),
 
         .target(name: "GazetteTestSupport", dependencies: ["Gazette"], path: "Tests/GazetteTestSupport",
-                exclude: ["smtp_test_server.py", "chromium_devtools.py"]),
+                exclude: ["smtp_test_server.py", "dns_test_server.py", "chromium_devtools.py"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),

@@ -110,23 +110,8 @@ public final class TestSMTPServer: @unchecked Sendable {
         if options.delayRecipient > 0 { arguments += ["--delay-rcpt", String(options.delayRecipient)] }
         if options.closeAfter > 0 { arguments += ["--close-after", String(options.closeAfter)] }
 
-        let process = Process()
-        process.executableURL = PythonTools.interpreter
-        process.arguments = arguments
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        let errorLog = record.appendingPathComponent("server.stderr")
-        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        try process.run()
-        guard let line = ServerProcess.firstLine(of: stdoutPipe.fileHandleForReading, timeout: 20),
-            line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            ServerProcess.terminate(process)
-            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-            throw PythonTools.Failure(description: "smtp_test_server.py did not report its port within 20 s: \(errors)")
-        }
+        let (process, stdinPipe, port) = try ServerProcess.launchReportingPort(arguments, label: "smtp_test_server.py",
+                                                                              directory: record)
         return TestSMTPServer(host: options.host, port: port, recordDirectory: record, process: process, stdinPipe: stdinPipe)
     }
 
@@ -225,6 +210,30 @@ public final class SMTPSink: @unchecked Sendable {
 
 /// Process helpers shared by the servers.
 public enum ServerProcess {
+    /// Runs the venv's Python with `arguments` (a test server script that prints "PORT <n>" once it
+    /// listens), its stderr in `directory`/server.stderr; waits at most 20 s for the port.
+    /// Returns the process, the pipe whose closing tells it to exit, and the port.
+    public static func launchReportingPort(_ arguments: [String], label: String, directory: URL) throws -> (Process, Pipe, Int) {
+        let process = Process()
+        process.executableURL = PythonTools.interpreter
+        process.arguments = arguments
+        let stdinPipe = Pipe(), stdoutPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        let errorLog = directory.appendingPathComponent("server.stderr")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        try process.run()
+        guard let line = firstLine(of: stdoutPipe.fileHandleForReading, timeout: 20),
+            line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
+        else {
+            terminate(process)
+            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw PythonTools.Failure(description: "\(label) did not report its port within 20 s: \(errors)")
+        }
+        return (process, stdinPipe, port)
+    }
+
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
     public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
