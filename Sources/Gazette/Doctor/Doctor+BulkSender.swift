@@ -1,6 +1,7 @@
 // Gmail's and Yahoo's requirements of bulk senders (February 2024): SPF and DKIM, DMARC at least p=none with
 // From aligned, one-click unsubscribe (RFC 8058), TLS; for direct delivery also reverse DNS that matches
 // the EHLO name. Each is one line, summarising the detailed checks above it where they overlap.
+import SMTP
 
 extension Doctor {
     func checkBulkSender(fromDomain: String, spfPasses: Bool, dkim: DKIMState, dmarc: DMARCState, route: Route,

@@ -1,6 +1,7 @@
 // The DKIM checks: is signing configured (a `dkim:` block and a key, both or neither is the question), is
 // `<selector>._domainkey.<domain>` published, is it the public half of the configured key, and is it big enough.
 import Mail
+import SMTP
 
 extension Doctor {
     /// What the DKIM checks concluded, for the DMARC and bulk-sender checks.

@@ -1,6 +1,7 @@
 // The DMARC checks: the policy at `_dmarc.<From domain>` (or at the organizational domain's, RFC 7489 §6.6.3),
 // and whether From aligns with the return-path domain (SPF) or the DKIM d= domain, relaxed or strict.
 import Foundation
+import SMTP
 
 extension Doctor {
     struct DMARCState {

@@ -1,5 +1,6 @@
 // MX of the From and return-path domains: replies go to From, bounces to the return path, and receivers
 // distrust a sender domain that cannot receive mail. A null MX (RFC 7505) says it never does.
+import SMTP
 
 extension Doctor {
     func checkMX(_ domain: String) -> DoctorFinding {

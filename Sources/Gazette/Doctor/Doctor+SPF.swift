@@ -1,5 +1,6 @@
 // The SPF checks of one domain: is there exactly one valid record, does it stay within the look-up limits,
 // and does it authorise the addresses mail leaves from. Fixes are whole records to publish.
+import SMTP
 
 extension Doctor {
     func checkSPF(domain: String, sender: String, sending: SendingAddresses, route: Route)

@@ -1,5 +1,6 @@
 // Which addresses SPF must authorise: the relay's (its host resolved) for smtp:// and smtps://, this host's
 // outgoing address for direct delivery — known locally only as the source address of the default route.
+import SMTP
 
 extension Doctor {
     /// The addresses mail leaves from, as far as they can be known here, and how they were found.

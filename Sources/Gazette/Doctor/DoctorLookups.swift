@@ -1,5 +1,6 @@
-// The DNS look-ups the doctor makes, as a protocol the SMTP module's DNSResolver answers, and the one place
+// The DNS look-ups the doctor makes, as a protocol SMTP's DNSResolver answers (tests may answer it too), and the one place
 // that decides what a failed look-up means: "nothing published" (NXDOMAIN, no data) or "could not check".
+import SMTP
 
 /// The four record types the doctor reads.
 protocol DoctorLookups: Sendable {
@@ -23,10 +24,7 @@ enum LookupResult<Value: Sendable> {
         do {
             self = .found(try body().value)
         } catch let failure as DNSFailure {
-            switch failure {
-            case .noSuchDomain, .noData: self = .absent
-            default: self = .failed(failure.description)
-            }
+            self = failure.isPermanent ? .absent : .failed(failure.description)
         } catch {
             self = .failed("\(error)")
         }

@@ -1,5 +1,6 @@
 // check_host() of RFC 7208 §4: is an address authorised by a domain's SPF record? Follows include and
 // redirect, counts DNS-querying terms against the limit of 10 (§4.6.4) and void look-ups against 2.
+import SMTP
 
 /// The result of check_host() and the directive that decided it.
 struct SPFResult: Sendable, Equatable {

@@ -2,6 +2,7 @@
 // that find nothing, as receivers count them (RFC 7208 §4.6.4: at most 10, and at most 2 void).
 // Unlike check_host(), which stops at the first match, this walks everything, so a record that passes for
 // one address but breaks for another is still reported.
+import SMTP
 
 struct SPFLookupAudit: Sendable, Equatable {
     /// include, a, mx, ptr, exists and redirect, in the record and everything it includes.
