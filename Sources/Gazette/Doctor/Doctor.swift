@@ -24,7 +24,7 @@ public struct Doctor: Sendable {
     /// This host's EHLO name when none is configured.
     let hostName: String?
 
-    /// A doctor asking `dnsServer` ("HOST" or "HOST:PORT"), or the system's resolvers when nil.
+    /// A doctor asking `dnsServer` ("ADDRESS" or "ADDRESS:PORT"), or the system's resolvers when nil.
     /// Throws a diagnostic when `dnsServer` cannot be read (a usage error).
     public init(project: Project, environment: [String: String], dnsServer: String? = nil, timeout: Double = 3) throws {
         var server: DNSServer?
@@ -32,7 +32,7 @@ public struct Doctor: Sendable {
             do {
                 server = try DNSServer(parsing: dnsServer)
             } catch {
-                throw DiagnosticError(.error("dns-server", "--dns-server \"\(dnsServer)\" is not HOST or HOST:PORT: \(error)",
+                throw DiagnosticError(.error("dns-server", "--dns-server: \(error)",
                                              hint: "for example --dns-server 1.1.1.1 or --dns-server 127.0.0.1:5353"))
             }
         }

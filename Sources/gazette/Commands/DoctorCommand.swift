@@ -23,7 +23,7 @@ struct DoctorCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("Ask this DNS server instead of the system's resolvers.", valueName: "host[:port]"))
+    @Option(name: .customLong("dns-server"), help: ArgumentHelp("Ask this DNS server instead of the system's resolvers.", valueName: "address[:port]"))
     var dnsServer: String?
 
     @Option(help: ArgumentHelp("Seconds to wait for each DNS answer.", valueName: "seconds"))
