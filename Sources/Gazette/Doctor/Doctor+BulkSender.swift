@@ -4,12 +4,13 @@
 import SMTP
 
 extension Doctor {
-    func checkBulkSender(fromDomain: String, spfPasses: Bool, dkim: DKIMState, dmarc: DMARCState, route: Route,
+    func checkBulkSender(fromDomain: String, spf: DoctorFinding.Status, dkim: DKIMState, dmarc: DMARCState, route: Route,
                          sending: SendingAddresses) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
-        let authentication = "SPF " + (spfPasses ? "passes" : "does not pass") + ", DKIM " + (dkim.verifies ? "verifies" : "does not verify")
-        findings.append(DoctorFinding("bulk-authentication", fromDomain, spfPasses && dkim.verifies ? .pass : .fail,
-                                      authentication + " (both are required)", fix: "fix the spf and dkim lines above"))
+        let authentication = "SPF " + (spf == .pass ? "passes" : spf == .fail ? "does not pass" : "is not known")
+            + ", DKIM " + (dkim.verifies ? "verifies" : dkim.unchecked ? "is not known" : "does not verify") + " (both are required)"
+        findings.append(Self.summary("bulk-authentication", fromDomain, max(spf, dkim.status), authentication,
+                                     fix: "fix the spf and dkim lines above"))
         if dmarc.unchecked {
             findings.append(.unchecked("bulk-dmarc", fromDomain, "the DMARC record could not be read"))
         } else {
@@ -17,13 +18,21 @@ extension Doctor {
                                           dmarc.record.map { "DMARC p=\($0.policy.rawValue) (p=none at least is required)" } ?? "no DMARC record",
                                           fix: "publish the DMARC record shown above"))
         }
-        findings.append(DoctorFinding("bulk-alignment", fromDomain, dmarc.aligned ? .pass : .fail,
-                                      dmarc.aligned ? "From aligns with a passing SPF or DKIM domain" : "From aligns with no passing SPF or DKIM domain",
-                                      fix: "see dmarc-alignment above"))
+        findings.append(Self.summary("bulk-alignment", fromDomain, dmarc.alignment,
+                                     dmarc.alignment == .pass ? "From aligns with a passing SPF or DKIM domain"
+                                         : dmarc.alignment == .fail ? "From aligns with no passing SPF or DKIM domain"
+                                         : "From aligns with SPF or DKIM domains whose result is not known",
+                                     fix: "see dmarc-alignment above"))
         findings.append(oneClickFinding(fromDomain))
         findings.append(tlsFinding(route, fromDomain: fromDomain))
         if case .direct(let helo) = route { findings += reverseDNSFindings(sending: sending, helo: helo ?? hostName) }
         return findings
+    }
+
+    /// A line that sums up checks above it, with their combined status.
+    private static func summary(_ check: String, _ subject: String, _ status: DoctorFinding.Status, _ message: String,
+                                fix: String) -> DoctorFinding {
+        status == .unchecked ? .unchecked(check, subject, message) : DoctorFinding(check, subject, status, message, fix: fix)
     }
 
     /// RFC 8058 one-click needs an https URL to POST to; a mailto alone does not count for Gmail or Yahoo.

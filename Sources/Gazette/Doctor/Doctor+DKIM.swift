@@ -13,6 +13,9 @@ extension Doctor {
         var verifies = false
         /// A look-up failed, so `verifies` is not known.
         var unchecked = false
+
+        /// pass when signatures verify, could-not-check when that is unknown, else fail.
+        var status: DoctorFinding.Status { verifies ? .pass : unchecked ? .unchecked : .fail }
     }
 
     static let keyCommand = "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out dkim.pem"

@@ -10,11 +10,11 @@ extension Doctor {
         /// Where the record was found (the From domain or its organizational domain).
         var recordDomain: String?
         var unchecked = false
-        /// From aligns with a domain whose check passes (SPF for the return path, DKIM for d=).
-        var aligned = false
+        /// pass when From aligns with a domain whose check passes (SPF for the return path, DKIM for d=).
+        var alignment = DoctorFinding.Status.fail
     }
 
-    func checkDMARC(fromDomain: String, returnPathDomain: String, spfPasses: Bool, dkim: DKIMState) -> DMARCState {
+    func checkDMARC(fromDomain: String, returnPathDomain: String, spf: DoctorFinding.Status, dkim: DKIMState) -> DMARCState {
         var state = DMARCState()
         let organization = OrganizationalDomain.of(fromDomain)
         let suggestion = DoctorFinding.Record(name: "_dmarc.\(organization)", type: "TXT",
@@ -55,7 +55,7 @@ extension Doctor {
                 "no DMARC record at " + candidates.joined(separator: " or ") + ": Gmail and Yahoo require one of bulk senders",
                 fix: "publish a DMARC record (p=none to start; raise it once the reports show your mail aligned)", record: suggestion))
         }
-        state.findings.append(alignmentFinding(fromDomain: fromDomain, returnPathDomain: returnPathDomain, spfPasses: spfPasses,
+        state.findings.append(alignmentFinding(fromDomain: fromDomain, returnPathDomain: returnPathDomain, spf: spf,
                                                dkim: dkim, record: state.record, state: &state))
         return state
     }
@@ -75,12 +75,12 @@ extension Doctor {
         }
     }
 
-    private func alignmentFinding(fromDomain: String, returnPathDomain: String, spfPasses: Bool, dkim: DKIMState,
+    private func alignmentFinding(fromDomain: String, returnPathDomain: String, spf: DoctorFinding.Status, dkim: DKIMState,
                                   record: DMARCRecord?, state: inout DMARCState) -> DoctorFinding {
         let spfMode = record?.spfAlignment ?? .relaxed, dkimMode = record?.dkimAlignment ?? .relaxed
         let spfAligned = OrganizationalDomain.aligned(returnPathDomain, fromDomain, strict: spfMode == .strict)
         var parts = ["SPF: return path \(returnPathDomain) " + (spfAligned ? "aligned" : "not aligned") + " (\(spfMode.name))"
-            + (spfPasses ? ", SPF passes" : ", SPF does not pass")]
+            + (spf == .pass ? ", SPF passes" : spf == .fail ? ", SPF does not pass" : ", SPF not known")]
         var dkimAligned = false
         if let signing = dkim.signingDomain {
             dkimAligned = OrganizationalDomain.aligned(signing, fromDomain, strict: dkimMode == .strict)
@@ -89,10 +89,21 @@ extension Doctor {
         } else {
             parts.append("DKIM: not signing")
         }
-        state.aligned = (spfAligned && spfPasses) || (dkimAligned && dkim.verifies)
+        // Aligned and passing on either side is enough (RFC 7489 §4.2); otherwise the best of the aligned sides.
+        let candidates = (spfAligned ? [spf] : []) + (dkimAligned ? [dkim.status] : [])
+        state.alignment = candidates.min() ?? .fail
         let message = "From \(fromDomain) — " + parts.joined(separator: "; ")
-        if state.aligned { return DoctorFinding("dmarc-alignment", fromDomain, .pass, message) }
-        if dkim.unchecked && dkimAligned { return .unchecked("dmarc-alignment", fromDomain, message) }
+        switch state.alignment {
+        case .pass: return DoctorFinding("dmarc-alignment", fromDomain, .pass, message)
+        case .unchecked: return .unchecked("dmarc-alignment", fromDomain, message)
+        case .warn: return DoctorFinding("dmarc-alignment", fromDomain, .warn, message + ": whether SPF passes is not known here",
+                                         fix: "check again with delivery.via set to what sends")
+        case .fail: break
+        }
+        guard candidates.isEmpty else {
+            return DoctorFinding("dmarc-alignment", fromDomain, .fail, message + ": DMARC fails for every message",
+                                 fix: "make the aligned side pass: fix the spf-authorised and dkim lines above")
+        }
         return DoctorFinding("dmarc-alignment", fromDomain, .fail, message + ": DMARC fails for every message",
                              fix: "sign with `dkim.domain: \(fromDomain)` and publish its key, or use a `delivery.return_path` "
                                  + "at \(fromDomain) whose SPF record authorises the sending address")

@@ -4,23 +4,23 @@ import SMTP
 
 extension Doctor {
     func checkSPF(domain: String, sender: String, sending: SendingAddresses, route: Route)
-        -> (findings: [DoctorFinding], passes: Bool) {
+        -> (findings: [DoctorFinding], authorised: DoctorFinding.Status) {
         let record: SPFRecord
         switch SPFFetch.fetch(domain, lookups: lookups) {
         case .failed(let reason):
-            return ([.unchecked("spf", domain, "the TXT records of \(domain): \(reason)")], false)
+            return ([.unchecked("spf", domain, "the TXT records of \(domain): \(reason)")], .unchecked)
         case .none:
             let suggestion = suggestedSPF(sending: sending, route: route)
             return ([DoctorFinding("spf", domain, .fail, "\(domain) publishes no SPF record",
-                                   fix: "publish a TXT record at \(domain)", record: .init(name: domain, type: "TXT", value: suggestion))], false)
+                                   fix: "publish a TXT record at \(domain)", record: .init(name: domain, type: "TXT", value: suggestion))], .fail)
         case .several(let records):
             return ([DoctorFinding("spf", domain, .fail,
                                    "\(domain) publishes \(records.count) SPF records, which receivers treat as an error (permerror)",
                                    fix: "keep one TXT record starting with v=spf1 and merge the others into it: "
-                                       + records.map { "\"\($0)\"" }.joined(separator: " and "))], false)
+                                       + records.map { "\"\($0)\"" }.joined(separator: " and "))], .fail)
         case .invalid(let text, let error):
             return ([DoctorFinding("spf", domain, .fail, "the SPF record of \(domain) has a syntax error (permerror): \(error)",
-                                   fix: "correct the record \"\(text)\"")], false)
+                                   fix: "correct the record \"\(text)\"")], .fail)
         case .record(let found):
             record = found
         }
@@ -30,7 +30,7 @@ extension Doctor {
         let authorised = authorisationFinding(record, domain: domain, sender: sender, sending: sending, route: route,
                                               isEnvelopeDomain: envelope)
         findings.append(authorised)
-        return (findings, authorised.status == .pass)
+        return (findings, authorised.status)
     }
 
     /// The record's own problems: `+all`, no `all`, `ptr`, terms after `all`.
@@ -105,7 +105,7 @@ extension Doctor {
                 worst = max(worst, isEnvelopeDomain ? .fail : .warn)
             }
         }
-        let message = lines.joined(separator: "; ") + " — checked \(sending.note)"
+        let message = lines.joined(separator: "; ")
             + (isEnvelopeDomain ? "" : "; receivers check SPF of the return-path domain, not of this one")
         if worst == .unchecked { return .unchecked("spf-authorised", domain, message) }
         let fixed = addingAddresses(missing, to: record)

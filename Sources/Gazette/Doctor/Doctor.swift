@@ -65,19 +65,19 @@ public struct Doctor: Sendable {
         let sending = sendingAddresses(route)
 
         var findings: [DoctorFinding] = []
-        var spfPasses: [String: Bool] = [:]
+        var spf: [String: DoctorFinding.Status] = [:]
         for domain in [fromDomain, returnPathDomain].uniqued() {
-            let spf = checkSPF(domain: domain, sender: envelope.address, sending: sending, route: route)
-            findings += spf.findings
-            spfPasses[domain] = spf.passes
+            let result = checkSPF(domain: domain, sender: envelope.address, sending: sending, route: route)
+            findings += result.findings
+            spf[domain] = result.authorised
         }
         let dkim = checkDKIM(fromDomain: fromDomain)
         findings += dkim.findings
         let dmarc = checkDMARC(fromDomain: fromDomain, returnPathDomain: returnPathDomain,
-                               spfPasses: spfPasses[returnPathDomain] ?? false, dkim: dkim)
+                               spf: spf[returnPathDomain] ?? .fail, dkim: dkim)
         findings += dmarc.findings
         for domain in [fromDomain, returnPathDomain].uniqued() { findings.append(checkMX(domain)) }
-        findings += checkBulkSender(fromDomain: fromDomain, spfPasses: spfPasses[returnPathDomain] ?? false, dkim: dkim,
+        findings += checkBulkSender(fromDomain: fromDomain, spf: spf[returnPathDomain] ?? .fail, dkim: dkim,
                                     dmarc: dmarc, route: route, sending: sending)
         return DoctorReport(fromDomain: fromDomain, returnPathDomain: returnPathDomain, sendingAddressNote: sending.note,
                             findings: findings)

@@ -42,7 +42,7 @@ public struct DoctorFinding: Sendable, Equatable {
 
     static func unchecked(_ check: String, _ subject: String, _ reason: String) -> DoctorFinding {
         DoctorFinding(check, subject, .unchecked, "could not check: \(reason)",
-                      fix: "run `gazette doctor` again; if it keeps failing, try another resolver with --dns-server HOST:PORT")
+                      fix: "run `gazette doctor` again; if it keeps failing, try another resolver with --dns-server ADDRESS:PORT")
     }
 }
 

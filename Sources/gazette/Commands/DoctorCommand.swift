@@ -68,8 +68,8 @@ struct DoctorCommand: ParsableCommand {
             }
             let label = Self.label(finding.status, colour: colour)
             Swift.print("  \(label) \(finding.check) \(finding.subject): \(finding.message)")
-            if let fix = finding.fix { Swift.print("         fix: \(fix)") }
-            if let record = finding.record { Swift.print("         publish: \(record.name) \(record.type) \"\(record.value)\"") }
+            if let fix = finding.fix { Swift.print("        fix: \(fix)") }
+            if let record = finding.record { Swift.print("        publish: \(record.name) \(record.type) \"\(record.value)\"") }
         }
         Swift.print("\n\(report.findings.count - report.failures - report.warnings - report.unchecked) passed, "
             + "\(report.warnings) warning\(report.warnings == 1 ? "" : "s"), \(report.failures) failed, "
