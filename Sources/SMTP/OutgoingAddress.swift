@@ -21,14 +21,6 @@ public enum OutgoingAddress {
         guard fd >= 0 else { return nil }
         let socket = Socket(takingOwnershipOf: fd)
         guard connect(socket.descriptor, list.pointee.ai_addr, list.pointee.ai_addrlen) == 0 else { return nil }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let text = withUnsafeMutablePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address -> String? in
-                guard getsockname(socket.descriptor, address, &length) == 0 else { return nil }
-                return Socket.numericAddress(address, length: length)
-            }
-        }
-        return text == "?" ? nil : text
+        return socket.localAddress
     }
 }
