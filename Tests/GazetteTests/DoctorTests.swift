@@ -299,3 +299,32 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(usage.status, 2, usage.stderr)
     }
 }
+
+final class DoctorConfigurationTests: XCTestCase {
+    func testReadsTheDeliveryRoute() {
+        guard case .relay(let relay) = Doctor.route("smtps://news@smtp.example.org") else { return XCTFail("not a relay") }
+        XCTAssertEqual(relay.host, "smtp.example.org")
+        guard case .direct(let helo) = Doctor.route("direct:?helo=mta.example.org") else { return XCTFail("not direct") }
+        XCTAssertEqual(helo, "mta.example.org")
+        guard case .outbox = Doctor.route("outbox:outbox") else { return XCTFail("not an outbox") }
+        guard case .unknown = Doctor.route("carrier-pigeon://coop") else { return XCTFail("not unknown") }
+    }
+
+    func testABadSenderAddressIsOneFailureNotACrash() throws {
+        let configuration = try Configuration(yaml: """
+        name: Test
+        base_url: https://example.org/
+        sender: { address: "not an address" }
+        """)
+        struct NoDNS: DoctorLookups {
+            func txt(_ name: String) throws -> DNSAnswer<[String]> { throw DNSFailure.timeout(name) }
+            func mx(_ domain: String) throws -> DNSAnswer<[MXRecord]> { throw DNSFailure.timeout(domain) }
+            func addresses(_ host: String) throws -> DNSAnswer<[String]> { throw DNSFailure.timeout(host) }
+            func ptr(_ address: String) throws -> DNSAnswer<[String]> { throw DNSFailure.timeout(address) }
+        }
+        let report = Doctor(configuration: configuration, environment: [:], lookups: NoDNS(), outgoingAddress: { _ in nil },
+                            hostName: nil).run()
+        XCTAssertEqual(report.findings.map(\.check), ["sender"])
+        XCTAssertEqual(report.failures, 1)
+    }
+}

@@ -15,18 +15,23 @@ extension Doctor {
     /// A public address whose route is the default route (RFC 5737 TEST-NET-2; a UDP connect sends nothing).
     static let routeProbe = "198.51.100.1"
 
+    /// A relay on this host or a private network hands mail on from another, public, address.
+    static let privateRelayNote = "; it is on this host or a private network, so what the Internet sees is the address it sends onward from: check SPF for that one too"
+
     func sendingAddresses(_ route: Route) -> SendingAddresses {
         switch route {
         case .relay(let relay):
             if let address = IPAddress(relay.host) {
-                return SendingAddresses(addresses: [address], note: "the relay's address \(relay.host) (delivery.via)")
+                return SendingAddresses(addresses: [address], note: "the relay's address \(relay.host) (delivery.via)"
+                    + (address.isPrivate ? Self.privateRelayNote : ""))
             }
             switch LookupResult({ try lookups.addresses(relay.host) }) {
             case .found(let texts):
                 let addresses = texts.compactMap(IPAddress.init)
                 return SendingAddresses(addresses: addresses, note: "the relay \(relay.host) (delivery.via) resolves to "
                     + addresses.map(\.text).joined(separator: ", ")
-                    + "; a relay may send onward from other addresses, which the SPF include its documentation names covers")
+                    + "; a relay may send onward from other addresses, which the SPF include its documentation names covers"
+                    + (addresses.allSatisfy(\.isPrivate) ? Self.privateRelayNote : ""))
             case .absent:
                 return SendingAddresses(note: "the relay \(relay.host) (delivery.via) has no address in DNS", problem: .fail)
             case .failed(let reason):

@@ -15,7 +15,7 @@ struct DoctorCommand: ParsableCommand {
 
         Examples:
           gazette doctor
-          gazette doctor --dns-server 1.1.1.1          # ask one resolver, not the system's
+          gazette doctor --dns-server 1.1.1.1   # one resolver only
           gazette doctor --format json
 
         Exit status: 0 no failure, 1 a check failed, 2 bad usage, 75 a look-up failed (timeout, SERVFAIL) \
