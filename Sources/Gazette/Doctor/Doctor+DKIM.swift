@@ -120,7 +120,10 @@ extension Doctor {
                 state.verifies = published.type == .ed25519 || published.bits >= 1024
             } else {
                 state.findings.append(DoctorFinding("dkim-key", name, .fail,
-                    "the key published at \(name) is not the public half of the configured private key: every signature fails",
+                    "the key published at \(name) is not the public half of the configured private key"
+                        + (published.type.rawValue == (key.algorithm == .rsaSHA256 ? "rsa" : "ed25519") ? ""
+                            : " (the record has a \(published.type.rawValue) key, the configured one is \(key.algorithm == .rsaSHA256 ? "rsa" : "ed25519"))")
+                        + ": every signature fails",
                     fix: "publish the configured key's record (or configure the private key that belongs to the published one)",
                     record: wanted))
             }
