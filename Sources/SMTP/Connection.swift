@@ -18,11 +18,12 @@ final class Connection {
         self.peer = peer
     }
 
-    /// Connects to `host`:`port` (every address getaddrinfo gives, in order) within `timeout` seconds.
-    static func open(host: String, port: Int, timeout: Double) throws -> Connection {
+    /// Connects to `host`:`port` (every address getaddrinfo gives, in order) within `timeout` seconds;
+    /// to `address` instead when given (already resolved), still naming the peer `host`.
+    static func open(host: String, port: Int, timeout: Double, address dial: String? = nil) throws -> Connection {
         let hostLabel = host.contains(":") ? "[\(host)]" : host
         do {
-            let (socket, address) = try Socket.connect(host: host, port: port, deadline: Deadline(seconds: timeout))
+            let (socket, address) = try Socket.connect(host: dial ?? host, port: port, deadline: Deadline(seconds: timeout))
             return Connection(socket: socket, peer: "\(hostLabel)[\(address)]:\(port)")
         } catch let failure as ResolutionFailure {
             throw SMTPError(.nameResolution(failure.message), peer: "\(hostLabel):\(port)", stage: .connect)

@@ -43,7 +43,7 @@ public final class Relay: Sendable {
                 transcript: Transcript? = nil) throws {
         self.configuration = configuration
         self.options = options
-        let context = configuration.security == .none ? nil : try TLSContext(caFile: configuration.caFile)
+        let context = try TLSContext.forSecurity(configuration)
         var connections: [RelayConnection] = []
         for index in 0..<options.connections {
             let session = Session(configuration: configuration, password: password, transcript: transcript, tlsContext: context)

@@ -11,6 +11,9 @@ public struct RelayConfiguration: Sendable, Equatable {
         case implicitTLS = "implicit"
         /// No TLS at all: only when asked for explicitly (`?tls=none`).
         case none
+        /// STARTTLS when the server offers it, plain text when not; the certificate is not verified
+        /// (RFC 7435 opportunistic security, what MTAs do on port 25). Direct delivery only.
+        case opportunistic
     }
 
     /// The relay's host name or IP address.
@@ -31,6 +34,9 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var heloName: String?
     /// Time limits of each stage.
     public var timeouts: SMTPTimeouts
+    /// The address to dial instead of resolving `host` (direct delivery resolves MX hosts itself);
+    /// `host` still names the peer in messages and in TLS SNI.
+    public var connectAddress: String?
 
     /// A relay by parts; the port defaults to 465 for implicit TLS, else 587.
     public init(host: String, port: Int? = nil, security: Security = .startTLS, username: String? = nil,
@@ -44,6 +50,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.allowsPlaintextAuthentication = false
         self.heloName = nil
         self.timeouts = timeouts
+        self.connectAddress = nil
     }
 
     /// Parses `smtp://[user@]host[:port]` (STARTTLS required, port 587) or `smtps://…` (implicit TLS,
@@ -139,7 +146,8 @@ public struct RelayConfiguration: Sendable, Equatable {
         let scheme = security == .implicitTLS ? "smtps" : "smtp"
         let user = username.map { "\($0)@" } ?? ""
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(user)\(hostPart):\(port)" + (security == .none ? "?tls=none" : "")
+        let options = [Security.none: "?tls=none", .opportunistic: "?tls=opportunistic"][security] ?? ""
+        return "\(scheme)://\(user)\(hostPart):\(port)" + options
     }
 
     /// `url` with a password in its user info replaced, so no error message repeats it.

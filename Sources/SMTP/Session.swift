@@ -26,7 +26,7 @@ public final class Session {
     /// A session to `configuration`'s relay; `password` is used for AUTH when the configuration names
     /// a user. Nothing is sent until `open()`; fails only when the CA file cannot be loaded.
     public convenience init(configuration: RelayConfiguration, password: String? = nil, transcript: Transcript? = nil) throws {
-        let context = configuration.security == .none ? nil : try TLSContext(caFile: configuration.caFile)
+        let context = try TLSContext.forSecurity(configuration)
         self.init(configuration: configuration, password: password, transcript: transcript, tlsContext: context)
     }
 
@@ -51,7 +51,8 @@ public final class Session {
     public func open() throws {
         close()
         let timeouts = configuration.timeouts
-        let connection = try Connection.open(host: configuration.host, port: configuration.port, timeout: timeouts.connect)
+        let connection = try Connection.open(host: configuration.host, port: configuration.port, timeout: timeouts.connect,
+                                             address: configuration.connectAddress)
         self.connection = connection
         connectionsOpened += 1
         writeCount = 0
@@ -72,6 +73,12 @@ public final class Session {
                 try startTLS(on: connection)
                 // RFC 3207 §4.2: forget what the server said before TLS and ask again.
                 try hello()
+            } else if configuration.security == .opportunistic, capabilities?.startTLS == true {
+                // Refused STARTTLS (454) leaves the session in plain text, as RFC 3207 §4 allows.
+                if try command("STARTTLS", timeout: timeouts.command).code == 220 {
+                    try startTLS(on: connection)
+                    try hello()
+                }
             }
             if configuration.username != nil { try authenticate() }
         } catch {

@@ -10,7 +10,9 @@ final class TLSContext: @unchecked Sendable {
     let pointer: OpaquePointer
 
     /// A client context verifying servers against `caFile` (PEM), or the system's trust store when nil.
-    init(caFile: String?) throws {
+    /// `verifyingPeer` false is for opportunistic STARTTLS on port 25 only (RFC 7435: encryption
+    /// without authentication beats plain text; an MX's certificate rarely names what the MX record says).
+    init(caFile: String?, verifyingPeer: Bool = true) throws {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw SMTPError(.tls(OpenSSLError.drain("create a TLS context")))
@@ -20,7 +22,7 @@ final class TLSContext: @unchecked Sendable {
             throw SMTPError(.tls(OpenSSLError.drain("require TLS 1.2 or newer")))
         }
         // RFC 8314 / RFC 7817: a submission client verifies the server; there is no switch to turn it off.
-        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        SSL_CTX_set_verify(context, verifyingPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
         if let caFile {
             guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
                 throw SMTPError(.invalidConfiguration(
@@ -32,4 +34,15 @@ final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(pointer) }
+}
+
+extension TLSContext {
+    /// The context a configuration needs: none without TLS, an unverifying one for opportunistic TLS.
+    static func forSecurity(_ configuration: RelayConfiguration) throws -> TLSContext? {
+        switch configuration.security {
+        case .none: return nil
+        case .opportunistic: return try TLSContext(caFile: configuration.caFile, verifyingPeer: false)
+        case .startTLS, .implicitTLS: return try TLSContext(caFile: configuration.caFile)
+        }
+    }
 }

@@ -9,8 +9,14 @@ public final class TestSMTPServer: @unchecked Sendable {
     /// What the server offers and which faults it injects.
     public struct Options: Sendable {
         public enum TLS: String, Sendable { case none, starttls, implicit }
-        /// The loopback address to listen on: 127.0.0.1 or ::1.
+        /// The loopback address to listen on: 127.0.0.1 (or another 127.0.0.x) or ::1.
         public var host = "127.0.0.1"
+        /// The port; 0 lets the OS choose (several MX hosts of a direct-delivery test share one port).
+        public var port = 0
+        /// A greeting line instead of 220 (then the server closes): "554 5.7.1 No SMTP service here".
+        public var greeting: String?
+        /// Offer STARTTLS, answer it with 220, then send no TLS (a failed handshake).
+        public var brokenStartTLS = false
         public var tls: TLS = .none
         public var certificates: TestCertificates?
         /// Accepted AUTH user and password.
@@ -89,7 +95,10 @@ public final class TestSMTPServer: @unchecked Sendable {
         try PythonTools.require(["aiosmtpd"])
         let record = try TemporaryDirectory("smtp-server").url
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/GazetteTestSupport/smtp_test_server.py")
-        var arguments = [script.path, "--record", record.path, "--host", options.host, "--tls", options.tls.rawValue]
+        var arguments = [script.path, "--record", record.path, "--host", options.host, "--tls", options.tls.rawValue,
+                         "--port", String(options.port)]
+        if let greeting = options.greeting { arguments += ["--greet", greeting] }
+        if options.brokenStartTLS { arguments.append("--broken-starttls") }
         if let certificates = options.certificates {
             arguments += ["--cert", certificates.serverCertificate, "--key", certificates.serverKey]
         }

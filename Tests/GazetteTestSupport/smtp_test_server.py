@@ -22,6 +22,10 @@ from aiosmtpd.smtp import SMTP, AuthResult
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="listen on this port (0: one the OS chooses)")
+    parser.add_argument("--greet", help="greet with this line (e.g. '554 5.7.1 no service') and close")
+    parser.add_argument("--broken-starttls", action="store_true",
+                        help="answer STARTTLS with 220, then send bytes that are no TLS and close")
     parser.add_argument("--record", required=True, help="folder for received messages and events.jsonl")
     parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
     parser.add_argument("--cert", help="server certificate (PEM)")
@@ -166,11 +170,29 @@ def make_authenticator(arguments, recorder):
 
 
 class RecordingSMTP(SMTP):
-    """aiosmtpd's SMTP that logs each connection."""
+    """aiosmtpd's SMTP that logs each connection (and can greet badly or break STARTTLS)."""
+
+    async def smtp_STARTTLS(self, arg):
+        if self.arguments is not None and self.arguments.broken_starttls:
+            if self.recorder:
+                self.recorder.event(event="broken-starttls")
+            await self.push("220 2.0.0 Ready to start TLS")
+            self.transport.write(b"this is not a TLS server hello\r\n" * 4)
+            self.transport.close()
+            return
+        await super().smtp_STARTTLS(arg)
 
     recorder = None
 
+    arguments = None
+
     def connection_made(self, transport):
+        if self.arguments is not None and self.arguments.greet:
+            if self.recorder:
+                self.recorder.event(event="connect")
+            transport.write((self.arguments.greet + "\r\n").encode("ascii"))
+            transport.close()
+            return
         super().connection_made(transport)
         if transport.get_extra_info("ssl_object") is not None and self.session.ssl is None:
             self.session.ssl = transport.get_extra_info("ssl_object")  # implicit TLS
@@ -190,6 +212,7 @@ async def serve(arguments):
         wanted = {name.strip().upper() for name in arguments.auth_mechanisms.split(",")}
         excluded = [name for name in ("LOGIN", "PLAIN") if name not in wanted]
     RecordingSMTP.recorder = recorder
+    RecordingSMTP.arguments = arguments
 
     def factory():
         return RecordingSMTP(
@@ -208,7 +231,8 @@ async def serve(arguments):
 
     loop = asyncio.get_running_loop()
     implicit = context if arguments.tls == "implicit" else None
-    server = await loop.create_server(factory, host=arguments.host, port=0, ssl=implicit)
+    server = await loop.create_server(factory, host=arguments.host, port=arguments.port, ssl=implicit,
+                                      reuse_address=True)
     port = server.sockets[0].getsockname()[1]
     print("PORT %d" % port, flush=True)
 

@@ -85,7 +85,7 @@ final class DoctorTests: XCTestCase {
     /// Runs the doctor for news@`domain` with the test key configured.
     func doctor(_ domain: String, dkimDomain: String? = nil, returnPath: String? = nil, via: String = "smtps://relay.good.test",
                 key: Bool = true, dkimBlock: Bool = true, unsubscribe: String = "https://good.test/unsubscribe",
-                outgoing: String? = nil) throws -> DoctorReport {
+                outgoing: String? = nil, extra: String = "") throws -> DoctorReport {
         var yaml = """
         name: Test
         base_url: https://\(domain)/
@@ -95,6 +95,7 @@ final class DoctorTests: XCTestCase {
 
         """
         if dkimBlock { yaml += "dkim: { domain: \(dkimDomain ?? domain), selector: gazette }\n" }
+        yaml += extra
         let configuration = try Configuration(yaml: yaml)
         let environment = key ? ["GAZETTE_DKIM_KEY": try Self.testKeys().pem] : [:]
         let resolver = DNSResolver(server: DNSServer(host: server.host, port: server.port), timeout: 0.5, attempts: 1)
@@ -255,7 +256,7 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(try finding(report, "spf-authorised").status, .pass)
         XCTAssertEqual(try finding(report, "bulk-ptr").status, .pass)
         XCTAssertEqual(try finding(report, "ehlo").status, .pass)
-        let otherName = try doctor("direct.test", via: "direct:?helo=mail.elsewhere.test", outgoing: "203.0.113.5")
+        let otherName = try doctor("direct.test", via: "direct", outgoing: "203.0.113.5", extra: "direct: { helo: mail.elsewhere.test }\n")
         XCTAssertEqual(try finding(otherName, "ehlo").status, .warn)
         let noPTR = try doctor("direct.test", via: "direct", outgoing: "203.0.113.77")
         XCTAssertEqual(try finding(noPTR, "bulk-ptr").status, .fail)
@@ -301,13 +302,19 @@ final class DoctorTests: XCTestCase {
 }
 
 final class DoctorConfigurationTests: XCTestCase {
-    func testReadsTheDeliveryRoute() {
-        guard case .relay(let relay) = Doctor.route("smtps://news@smtp.example.org") else { return XCTFail("not a relay") }
+    func testReadsTheDeliveryRoute() throws {
+        func route(_ settings: String) throws -> Doctor.Route {
+            try Doctor.route(Configuration(yaml: "name: T\nbase_url: https://example.org/\nsender: { address: a@example.org }\n" + settings))
+        }
+        guard case .relay(let relay) = try route("delivery: { via: \"smtps://news@smtp.example.org\", helo: mta.example.org }") else {
+            return XCTFail("not a relay")
+        }
         XCTAssertEqual(relay.host, "smtp.example.org")
-        guard case .direct(let helo) = Doctor.route("direct:?helo=mta.example.org") else { return XCTFail("not direct") }
-        XCTAssertEqual(helo, "mta.example.org")
-        guard case .outbox = Doctor.route("outbox:outbox") else { return XCTFail("not an outbox") }
-        guard case .unknown = Doctor.route("carrier-pigeon://coop") else { return XCTFail("not unknown") }
+        XCTAssertEqual(relay.heloName, "mta.example.org")
+        guard case .direct(let helo) = try route("delivery: { via: direct }\ndirect: { helo: mx1.example.org }") else { return XCTFail("not direct") }
+        XCTAssertEqual(helo, "mx1.example.org")
+        guard case .outbox = try route("delivery: { via: \"outbox:outbox\" }") else { return XCTFail("not an outbox") }
+        guard case .unknown = try route("delivery: { via: \"carrier-pigeon://coop\" }") else { return XCTFail("not unknown") }
     }
 
     func testABadSenderAddressIsOneFailureNotACrash() throws {

@@ -54,6 +54,9 @@ extension Doctor {
             switch relay.security {
             case .implicitTLS: return DoctorFinding("bulk-tls", relay.host, .pass, "implicit TLS to \(relay.host):\(relay.port) (smtps)")
             case .startTLS: return DoctorFinding("bulk-tls", relay.host, .pass, "STARTTLS required by \(relay.host):\(relay.port)")
+            case .opportunistic:
+                return DoctorFinding("bulk-tls", relay.host, .warn, "TLS to \(relay.host) only when offered, certificate unchecked",
+                                     fix: "use smtps:// or smtp:// (STARTTLS required)")
             case .none:
                 return DoctorFinding("bulk-tls", relay.host, .fail, "delivery.via has ?tls=none: mail crosses the network in the clear",
                                      fix: "remove ?tls=none (STARTTLS) or use smtps://")
@@ -100,13 +103,13 @@ extension Doctor {
                 fix: "make the PTR name's A/AAAA record point to \(address.text)"))
             guard let helo else {
                 findings.append(DoctorFinding("ehlo", address.text, .warn, "this host's name is not fully qualified, so EHLO says an address literal",
-                                              fix: "set the EHLO name to \(names.first ?? "the PTR name")"))
+                                              fix: "set `direct: { helo: \(names.first ?? "the PTR name") }` in gazette.yml"))
                 continue
             }
             let matches = names.contains { $0.lowercased() == helo.lowercased() }
             findings.append(DoctorFinding("ehlo", address.text, matches ? .pass : .warn,
                 "EHLO \(helo) " + (matches ? "matches the reverse DNS" : "differs from the reverse DNS \(names.joined(separator: ", "))"),
-                fix: "say EHLO \(names.first ?? helo) (or set the PTR to \(helo))"))
+                fix: "set `direct: { helo: \(names.first ?? helo) }` in gazette.yml (or set the PTR to \(helo))"))
         }
         return findings
     }

@@ -88,7 +88,11 @@ extension Doctor {
                                 fix: "run `gazette doctor` where delivery.via names the relay or direct delivery that sends")
         }
         let helo: String
-        if case .direct(let name) = route { helo = name ?? hostName ?? domain } else { helo = hostName ?? domain }
+        switch route {
+        case .direct(let name): helo = name ?? hostName ?? domain
+        case .relay(let relay): helo = relay.heloName ?? hostName ?? domain
+        case .outbox, .unknown: helo = hostName ?? domain
+        }
         let evaluator = SPFEvaluator(lookups: lookups)
         var lines: [String] = []
         var worst = DoctorFinding.Status.pass

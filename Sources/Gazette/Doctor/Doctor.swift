@@ -61,7 +61,7 @@ public struct Doctor: Sendable {
         let fromDomain = from.domain.lowercased()
         let envelope = configuration.delivery.returnPath.flatMap { try? Mailbox($0) } ?? from
         let returnPathDomain = envelope.domain.lowercased()
-        let route = Self.route(configuration.delivery.via)
+        let route = Self.route(configuration)
         let sending = sendingAddresses(route)
 
         var findings: [DoctorFinding] = []
@@ -83,14 +83,16 @@ public struct Doctor: Sendable {
                             findings: findings)
     }
 
-    static func route(_ via: String) -> Route {
+    /// The route `delivery.via` names, as Transports reads it; EHLO names from `direct.helo`, the relay URL's
+    /// `?helo=` or `delivery.helo`.
+    static func route(_ configuration: Configuration) -> Route {
+        let via = configuration.delivery.via
         if via.hasPrefix("outbox:") { return .outbox }
-        if via == "direct" || via.hasPrefix("direct:") {
-            let helo = via.split(separator: "?", maxSplits: 1).dropFirst().first?
-                .split(separator: "&").first { $0.lowercased().hasPrefix("helo=") }.map { String($0.dropFirst(5)) }
-            return .direct(helo: helo)
+        if via == "direct" || via == "direct:" { return .direct(helo: configuration.direct.configuration.heloName) }
+        if var relay = try? RelayConfiguration(url: via) {
+            relay.heloName = relay.heloName ?? configuration.delivery.helo
+            return .relay(relay)
         }
-        if let relay = try? RelayConfiguration(url: via) { return .relay(relay) }
         return .unknown(via)
     }
 }

@@ -23,8 +23,8 @@ public struct ListValidation {
 
     public init(root: URL) { self.root = root }
 
-    /// Validates `names` (every list when nil).
-    public func run(lists names: [String]? = nil) throws -> Report {
+    /// Validates `names` (every list when nil); with `mxCheck`, also whether each address's domain takes mail.
+    public func run(lists names: [String]? = nil, mxCheck: ListMXCheck? = nil) throws -> Report {
         var report = Report()
         let suppression = try SuppressionList(root: root)
         report.suppressed = suppression.count
@@ -62,6 +62,7 @@ public struct ListValidation {
                     case .success(let cleaned): address = cleaned
                     }
                     report.diagnostics += lint.warnings(for: address, at: location)
+                    if let diagnostic = mxCheck?.diagnostic(for: address, at: location) { report.diagnostics.append(diagnostic) }
                     if hasDate, let value = subscriber.fields["subscribed_at"], !value.isEmpty, ListDate.month(of: value) == nil {
                         report.diagnostics.append(.warning("subscribed-at-invalid", "subscribed_at \"\(value)\" is not an ISO 8601 date",
                                                            at: location, hint: "write dates as 2026-03-14 or 2026-03-14T09:30:00Z"))

@@ -32,7 +32,9 @@ public struct Configuration: Sendable {
     public var checks: CheckThresholds
     /// How a publish sends (`delivery:` and `dkim:`).
     public var delivery: DeliverySettings
-    /// The delivery URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
+    /// How `direct` delivery reaches MX hosts (`direct:`).
+    public var direct: DirectSettings
+    /// The delivery URL (`outbox:DIR`, `smtp://…`, `smtps://…`, `direct`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
     var scalarSettings: [(key: String, value: String, location: SourceLocation)] = []
@@ -40,7 +42,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim"]
+                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim", "direct"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -94,6 +96,7 @@ public struct Configuration: Sendable {
         }
         checks = try CheckThresholds(reading: reader.mapping("checks"))
         delivery = try DeliverySettings(delivery: reader.mapping("delivery"), dkim: reader.mapping("dkim"))
+        direct = try DirectSettings(direct: reader.mapping("direct"), deliveryHelo: delivery.helo)
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }

@@ -4,7 +4,7 @@
 
 /// Settings of the delivery.
 public struct DeliverySettings: Sendable, Equatable {
-    /// `outbox:DIR`, `smtp://[user@]host[:port]`, `smtps://…`.
+    /// `outbox:DIR`, `smtp://[user@]host[:port]`, `smtps://…`, `direct`.
     public var via = "outbox:outbox"
     /// Connections (and worker threads) at once.
     public var concurrency = 4
@@ -25,6 +25,8 @@ public struct DeliverySettings: Sendable, Equatable {
     public var retries = 3
     /// Seconds before the first retry of a 4xx (doubling after each).
     public var retryDelay: Double = 2
+    /// Our name in EHLO (relay and direct; `direct.helo` wins for direct); nil: the machine's FQDN.
+    public var helo: String?
     /// DKIM signing domain and selector; the key comes from the environment.
     public var dkimDomain: String?
     public var dkimSelector: String?
@@ -32,7 +34,7 @@ public struct DeliverySettings: Sendable, Equatable {
     public init() {}
 
     static let knownKeys = ["via", "concurrency", "rate", "max_per_hour", "max_per_day", "return_path", "verp",
-                            "feedback_id", "ca_file", "retries", "retry_delay"]
+                            "feedback_id", "ca_file", "retries", "retry_delay", "helo"]
 
     init(delivery: YAMLReader?, dkim: YAMLReader?) throws {
         if let delivery {
@@ -57,6 +59,7 @@ public struct DeliverySettings: Sendable, Equatable {
             verp = try delivery.bool("verp") ?? false
             feedbackID = try delivery.string("feedback_id")
             caFile = try delivery.string("ca_file")
+            helo = try delivery.string("helo")
             retries = try delivery.int("retries") ?? retries
             retryDelay = try delivery.double("retry_delay") ?? retryDelay
             guard (0...10).contains(retries), retryDelay >= 0 else {

@@ -199,6 +199,7 @@ final class PublishRun: @unchecked Sendable {
 
     /// Stops the run when the transport keeps failing before any reply (relay down): the rest is left for later.
     func noteConnection(_ outcome: DeliveryOutcome) {
+        guard transport.hasSingleDestination else { return }
         lock.lock()
         consecutiveConnectionFailures = outcome.code == nil && outcome.status == .deferred ? consecutiveConnectionFailures + 1 : 0
         let giveUp = consecutiveConnectionFailures >= 3 * max(1, options.concurrency ?? configuration.delivery.concurrency)

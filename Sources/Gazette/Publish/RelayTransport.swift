@@ -9,10 +9,12 @@ public struct RelayTransport: Transport {
     public let configuration: RelayConfiguration
     let password: String?
 
-    public init(url: String, caFile: String?, environment: [String: String]) throws {
+    /// `helo` (`delivery.helo`) is the EHLO name unless the URL gives one (`?helo=`).
+    public init(url: String, caFile: String?, environment: [String: String], helo: String? = nil) throws {
         do {
             var configuration = try RelayConfiguration(url: url)
             if let caFile { configuration.caFile = caFile }
+            if configuration.heloName == nil { configuration.heloName = helo }
             self.configuration = configuration
         } catch {
             throw DiagnosticError(.error("delivery", "the delivery URL \(url) is not usable: \(error)",
@@ -48,20 +50,36 @@ final class RelaySender: MessageSender {
     init(session: Session) { self.session = session }
 
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
+        message.deliver(server: session.peer) { try session.send($0, message: message.bytes) }
+    }
+
+    func close() { session.close() }
+}
+
+extension OutgoingMessage {
+    /// Runs `send` with this message's envelope (return path, its one recipient, DSN with its envelope id).
+    /// A bad address is `invalid`; an error thrown means nothing was handed over (the content did not go
+    /// out), so it is `deferred`, safe to try again later or elsewhere, with `server` named.
+    func deliver(server: @autoclosure () -> String?, _ send: (Envelope) throws -> DeliveryResult) -> DeliveryOutcome {
         let envelope: Envelope
         do {
-            envelope = Envelope(sender: try Mailbox(message.returnPath), recipients: [try Mailbox(message.recipient)],
-                                deliveryStatusNotification: DSNRequest(envelopeID: message.envelopeID))
+            envelope = Envelope(sender: try Mailbox(returnPath), recipients: [try Mailbox(recipient)],
+                                deliveryStatusNotification: DSNRequest(envelopeID: envelopeID))
         } catch {
             return DeliveryOutcome(status: .invalid, reply: "\(error)")
         }
-        let result: DeliveryResult
         do {
-            result = try session.send(envelope, message: message.bytes)
+            return DeliveryOutcome(result: try send(envelope))
         } catch {
-            // Nothing was handed over (the content did not go out): safe to try again later.
-            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: session.peer)
+            return DeliveryOutcome(status: .deferred, reply: "\(error)", server: server())
         }
+    }
+}
+
+extension DeliveryOutcome {
+    /// What the log records of a one-recipient transaction: the recipient's RCPT or the DATA reply decides
+    /// (5xx failed, never retried elsewhere; 4xx deferred; no final reply after the content uncertain).
+    init(result: DeliveryResult) {
         let recipient = result.recipients.first
         let reply = recipient?.reply ?? result.reply
         let status: RecipientStatus
@@ -71,10 +89,8 @@ final class RelaySender: MessageSender {
         case .failed: status = .failed
         case .uncertain: status = .uncertain
         }
-        return DeliveryOutcome(status: status, code: reply?.code, enhancedCode: reply?.enhancedStatusCode?.description,
-                               reply: recipient?.reason ?? reply?.text ?? "", server: result.server,
-                               isThrottling: reply?.isThrottling ?? false)
+        self.init(status: status, code: reply?.code, enhancedCode: reply?.enhancedStatusCode?.description,
+                  reply: recipient?.reason ?? reply?.text ?? "", server: result.server,
+                  isThrottling: reply?.isThrottling ?? false)
     }
-
-    func close() { session.close() }
 }

@@ -51,4 +51,15 @@ public protocol Transport: Sendable {
     var description: String { get }
     /// Makes a sender for one worker.
     func makeSender() throws -> MessageSender
+    /// The server or domain whose pace `recipient`'s delivery counts against (a relay: the relay itself;
+    /// direct delivery: the recipient's domain).
+    func pacingKey(forRecipient recipient: String) -> String
+    /// True when every message goes to one place (a relay, a folder): repeated connection failures mean
+    /// it is down and the run stops. Direct delivery reaches many, and one dead domain stops nothing.
+    var hasSingleDestination: Bool { get }
+}
+
+extension Transport {
+    public func pacingKey(forRecipient recipient: String) -> String { description }
+    public var hasSingleDestination: Bool { true }
 }

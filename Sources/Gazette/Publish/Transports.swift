@@ -1,4 +1,5 @@
-// Turns a delivery URL into a transport: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`.
+// Turns a delivery URL into a transport: `outbox:DIR` (a Maildir under the project), `smtp://…`, `smtps://…`,
+// `direct` (to each recipient's MX, settings under `direct:`).
 import Foundation
 
 public enum Transports {
@@ -15,10 +16,13 @@ public enum Transports {
         if via.hasPrefix("smtp://") || via.hasPrefix("smtps://") {
             return try RelayTransport(url: via, caFile: caFile ?? configuration.delivery.caFile.map {
                 $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path
-            }, environment: environment)
+            }, environment: environment, helo: configuration.delivery.helo)
+        }
+        if via == "direct" || via == "direct:" {
+            return DirectTransport(settings: configuration.direct)
         }
         throw DiagnosticError(.error("delivery", "unknown delivery \"\(via)\"",
                                      at: configuration.location(of: "delivery"),
-                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port]"))
+                                     hint: "use outbox:DIR, smtp://[user@]host[:port] (STARTTLS), smtps://[user@]host[:port] or direct"))
     }
 }

@@ -15,7 +15,12 @@ struct PublishCommand: ParsableCommand {
           gazette publish 3 --dry-run                 # send nothing
           gazette publish 3 --test-to me@example.org  # one [TEST] message
           gazette publish 3 --via smtp://news@smtp.example.org:587
+          gazette publish 3 --via direct:             # to each recipient's MX
           gazette publish 3 --shard 2/4               # one of four CI jobs
+
+        direct: looks up each recipient domain's MX hosts and delivers on port 25
+        (settings under direct: in gazette.yml). Without a static IP with reverse
+        DNS, SPF and DKIM, most of it lands in spam: a relay is the better default.
 
         The log is logs/<issue>.jsonl; commit it with logs/<issue>.lists/ so that a
         later run resumes. A rerun skips whoever was sent, failed or invalid, retries
@@ -32,7 +37,7 @@ struct PublishCommand: ParsableCommand {
     @Argument(help: "The issue: number, slug, file name or path.")
     var issue: String
 
-    @Option(help: ArgumentHelp("Delivery for this run: outbox:DIR, smtp://[user@]host[:port], smtps://….", valueName: "url"))
+    @Option(help: ArgumentHelp("Delivery for this run: outbox:DIR, smtp://[user@]host[:port], smtps://…, direct:.", valueName: "url"))
     var via: String?
 
     @Option(help: ArgumentHelp("Trust this CA (PEM) for the relay's certificate, besides the system store.", valueName: "pem"))
