@@ -294,6 +294,14 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("FAIL  dkim good.test: gazette.yml has `dkim: { domain: good.test, selector: gazette }` but neither"), text.stdout)
         XCTAssertFalse(text.stdout.contains("\u{1B}["), "no colour when NO_COLOR is set and stdout is a pipe")
 
+        let yaml = try String(contentsOf: project.url.appendingPathComponent("gazette.yml"), encoding: .utf8)
+        try project.write(yaml.replacingOccurrences(of: "news@good.test", with: "news@servfail.test")
+            .replacingOccurrences(of: "domain: good.test", with: "domain: servfail.test"), to: "gazette.yml")
+        let servfail = try GazetteBinary.run(["doctor", "--format", "json", "--dns-server", server.address, "--timeout", "1"],
+                                             in: project.url, environment: environment)
+        XCTAssertEqual(servfail.status, 75, "a failed look-up and nothing else: run again\n" + servfail.stdout + servfail.stderr)
+        XCTAssertTrue(servfail.stdout.contains("\"could-not-check\""), servfail.stdout)
+
         let unreachable = try GazetteBinary.run(["doctor", "--format", "json", "--dns-server", "servfail.invalid:53"], in: project.url, environment: environment)
         XCTAssertEqual(unreachable.status, 2, unreachable.stdout + unreachable.stderr)
         let usage = try GazetteBinary.run(["doctor", "--timeout", "0"], in: project.url)

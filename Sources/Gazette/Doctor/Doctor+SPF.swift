@@ -5,13 +5,15 @@ import SMTP
 extension Doctor {
     func checkSPF(domain: String, sender: String, sending: SendingAddresses, route: Route)
         -> (findings: [DoctorFinding], authorised: DoctorFinding.Status) {
+        let envelope = sender.split(separator: "@").last.map { $0.lowercased() } == domain
         let record: SPFRecord
         switch SPFFetch.fetch(domain, lookups: lookups) {
         case .failed(let reason):
             return ([.unchecked("spf", domain, "the TXT records of \(domain): \(reason)")], .unchecked)
         case .none:
             let suggestion = suggestedSPF(sending: sending, route: route)
-            return ([DoctorFinding("spf", domain, .fail, "\(domain) publishes no SPF record",
+            // Receivers check SPF of the envelope domain; a From domain that is not it only should have one.
+            return ([DoctorFinding("spf", domain, envelope ? .fail : .warn, "\(domain) publishes no SPF record",
                                    fix: "publish a TXT record at \(domain)", record: .init(name: domain, type: "TXT", value: suggestion))], .fail)
         case .several(let records):
             return ([DoctorFinding("spf", domain, .fail,
@@ -26,7 +28,6 @@ extension Doctor {
         }
         var findings = [recordFinding(record, domain: domain)]
         findings.append(lookupFinding(record, domain: domain))
-        let envelope = sender.split(separator: "@").last.map { $0.lowercased() } == domain
         let authorised = authorisationFinding(record, domain: domain, sender: sender, sending: sending, route: route,
                                               isEnvelopeDomain: envelope)
         findings.append(authorised)
