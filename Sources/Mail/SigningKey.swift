@@ -110,26 +110,33 @@ public final class SigningKey: @unchecked Sendable {
         try withExtendedLifetime(self) { try body(key) }
     }
 
-    /// The DNS TXT record to publish at `<selector>._domainkey.<domain>`:
-    /// `v=DKIM1; k=rsa; p=<SubjectPublicKeyInfo>` or `v=DKIM1; k=ed25519; p=<raw 32-byte key>`.
-    public func dnsRecord() throws -> String {
+    /// The public half as DKIM's `p=` carries it: the DER SubjectPublicKeyInfo for RSA (RFC 6376 §3.6.1),
+    /// the raw 32-byte key for Ed25519 (RFC 8463 §4).
+    public func publicKeyData() throws -> [UInt8] {
         try withKey { key in
+            OpenSSLError.clearQueue()
             switch algorithm {
             case .rsaSHA256:
                 var der: UnsafeMutablePointer<UInt8>?
                 let length = i2d_PUBKEY(key, &der)
                 guard length > 0, let der else { throw OpenSSLError.drain("export the DKIM public key") }
                 defer { CRYPTO_free(der, #file, #line) }
-                return "v=DKIM1; k=rsa; p=" + Base64.encode(UnsafeBufferPointer(start: der, count: Int(length)))
+                return Array(UnsafeBufferPointer(start: der, count: Int(length)))
             case .ed25519SHA256:
                 var raw = [UInt8](repeating: 0, count: 32)
                 var length = raw.count
                 guard EVP_PKEY_get_raw_public_key(key, &raw, &length) == 1 else {
                     throw OpenSSLError.drain("export the DKIM public key")
                 }
-                return "v=DKIM1; k=ed25519; p=" + Base64.encode(raw.prefix(length))
+                return Array(raw.prefix(length))
             }
         }
+    }
+
+    /// The DNS TXT record to publish at `<selector>._domainkey.<domain>`:
+    /// `v=DKIM1; k=rsa; p=<SubjectPublicKeyInfo>` or `v=DKIM1; k=ed25519; p=<raw 32-byte key>`.
+    public func dnsRecord() throws -> String {
+        "v=DKIM1; k=\(algorithm == .rsaSHA256 ? "rsa" : "ed25519"); p=" + Base64.encode(try publicKeyData())
     }
 }
 

@@ -114,14 +114,18 @@ public final class Session {
 
     /// RFC 5321 §4.1.1.1: a fully qualified host name, else an address literal of our end.
     static func defaultHeloName(_ connection: Connection?) -> String {
+        fullyQualifiedHostName ?? connection?.localAddressLiteral ?? "[127.0.0.1]"
+    }
+
+    /// This host's name when it is fully qualified: what EHLO says unless told otherwise (`gazette doctor`
+    /// compares it with the reverse DNS of the sending address).
+    public static var fullyQualifiedHostName: String? {
         var buffer = [CChar](repeating: 0, count: 256)
-        if gethostname(&buffer, buffer.count - 1) == 0 {
-            let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if name.contains("."), !name.hasSuffix("."), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) {
-                return name
-            }
-        }
-        return connection?.localAddressLiteral ?? "[127.0.0.1]"
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard name.contains("."), !name.hasSuffix("."),
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else { return nil }
+        return name
     }
 
     /// RSET: ends an unfinished transaction; throws when the connection is gone.

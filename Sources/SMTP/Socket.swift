@@ -78,6 +78,12 @@ final class Socket: ByteStream {
 
     /// The local address as an RFC 5321 §4.1.3 address literal ("[127.0.0.1]", "[IPv6:::1]"), for EHLO.
     var localAddressLiteral: String {
+        guard let text = localAddress else { return "[127.0.0.1]" }
+        return text.contains(":") ? "[IPv6:\(text)]" : "[\(text)]"
+    }
+
+    /// The local end's numeric address (getsockname), nil when it cannot be read.
+    var localAddress: String? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let text = withUnsafeMutablePointer(to: &storage) { pointer in
@@ -86,8 +92,7 @@ final class Socket: ByteStream {
                 return Self.numericAddress(address, length: length)
             }
         }
-        guard let text, text != "?" else { return "[127.0.0.1]" }
-        return text.contains(":") ? "[IPv6:\(text)]" : "[\(text)]"
+        return text == "?" ? nil : text
     }
 
     /// Waits until the socket is ready for `events` or the deadline passes.

@@ -24,16 +24,7 @@ enum PublishSecrets {
             }
             return (nil, realSend ? [unsignedWarning] : [])
         }
-        let pem: String, source: String
-        if let inline {
-            (pem, source) = (inline, "GAZETTE_DKIM_KEY")
-        } else if let path {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw DiagnosticError(.error("dkim-key", "GAZETTE_DKIM_KEY_FILE names \(path), which cannot be read",
-                                             hint: "check the path and its permissions"))
-            }
-            (pem, source) = (text, "GAZETTE_DKIM_KEY_FILE (\(path))")
-        } else {
+        guard let key = try dkimKeyPEM(environment: environment) else {
             let finding = Diagnostic(
                 realSend ? .error : .warning, code: "dkim-key",
                 "gazette.yml asks for DKIM signing but no key is set" + (realSend ? "" : ": this run's messages are unsigned"),
@@ -42,6 +33,7 @@ enum PublishSecrets {
             if realSend { throw DiagnosticError(finding) }
             return (nil, [finding])
         }
+        let (pem, source) = key
         do {
             return (try DKIMSigner(key: SigningKey(pem: pem, source: source), domain: domain, selector: selector), [])
         } catch {
@@ -56,6 +48,18 @@ enum PublishSecrets {
         at: SourceLocation(path: Configuration.fileName),
         hint: "add `dkim: { domain: example.org, selector: gazette }` to gazette.yml, publish the public key at "
             + "gazette._domainkey.example.org, and set GAZETTE_DKIM_KEY or GAZETTE_DKIM_KEY_FILE (see the README, DKIM)")
+
+    /// The DKIM private key's PEM and where it came from ("GAZETTE_DKIM_KEY_FILE (path)"), or nil when neither
+    /// GAZETTE_DKIM_KEY nor GAZETTE_DKIM_KEY_FILE is set; `gazette doctor` reads the key the same way.
+    static func dkimKeyPEM(environment: [String: String]) throws -> (pem: String, source: String)? {
+        if let inline = environment["GAZETTE_DKIM_KEY"], !inline.isEmpty { return (inline, "GAZETTE_DKIM_KEY") }
+        guard let path = environment["GAZETTE_DKIM_KEY_FILE"], !path.isEmpty else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw DiagnosticError(.error("dkim-key", "GAZETTE_DKIM_KEY_FILE names \(path), which cannot be read",
+                                         hint: "check the path and its permissions"))
+        }
+        return (text, "GAZETTE_DKIM_KEY_FILE (\(path))")
+    }
 
     /// The unsubscribe secret. Without one, a run that only writes an outbox (or sends nothing) gets a
     /// throwaway secret and a warning; a real send refuses, since its links would never verify.
