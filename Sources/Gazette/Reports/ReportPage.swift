@@ -67,7 +67,7 @@ public enum ReportPage {
     }
 
     private static func trendTable(_ issues: [IssueReport]) -> String {
-        var html = "<table id=\"trend\"><thead><tr><th>issue</th><th>started</th><th>recipients</th>"
+        var html = "<div class=\"scroll\"><table id=\"trend\"><thead><tr><th>issue</th><th>started</th><th>recipients</th>"
             + headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for issue in issues {
             html += "<tr data-issue=\"\(ReportChart.attr(issue.slug))\"><th><a href=\"#issue-\(ReportChart.attr(issue.slug))\">\(ReportChart.text(issue.slug))</a>"
@@ -75,12 +75,12 @@ public enum ReportPage {
                 + "<td>\(ReportChart.text(String((issue.started ?? "—").prefix(10))))</td><td data-key=\"recipients\">\(Report.number(issue.counts.recipients))</td>"
                 + cells(issue.counts) + "</tr>"
         }
-        return html + "</tbody></table>"
+        return html + "</tbody></table></div>"
     }
 
     private static func section(_ issue: IssueReport) -> String {
         var html = "<section class=\"issue\" id=\"issue-\(ReportChart.attr(issue.slug))\"><h2>\(ReportChart.text(issue.slug))</h2>"
-        html += "<p class=\"meta\">\(ReportChart.text(issue.issuePath ?? "")) · started \(ReportChart.text(issue.started ?? "—")) · "
+        html += "<p class=\"meta\">\(issue.issuePath.map { ReportChart.text($0) + " · " } ?? "")started \(ReportChart.text(issue.started ?? "—")) · "
             + "\(Report.number(issue.counts.attempted)) attempted, \(Report.percent(issue.counts.notDeliveredRate)) not delivered · "
             + "logs: \(ReportChart.text(issue.logs.joined(separator: ", ")))</p>"
         if !issue.cutOffLogs.isEmpty {
@@ -91,14 +91,14 @@ public enum ReportPage {
                 + "\(Report.percent(row.counts.notDeliveredRate)) not delivered against \(Report.percent(issue.counts.notDeliveredRate)) for the issue — a block by that provider?</p>"
         }
         html += "<figure><figcaption>Not delivered (failed + deferred) per domain; the line is the issue's rate</figcaption>\(ReportChart.domainRates(issue))</figure>"
-        html += "<table class=\"domains\"><thead><tr><th>domain</th><th>attempted</th><th>not delivered</th>" + headings.map { "<th>\($0)</th>" }.joined()
+        html += "<div class=\"scroll\"><table class=\"domains\"><thead><tr><th>domain</th><th>attempted</th><th>not delivered</th>" + headings.map { "<th>\($0)</th>" }.joined()
             + "</tr></thead><tbody>"
         for row in issue.domains {
             let name = row.domain == "other" ? "other (\(row.domainCount) domains)" : row.domain
             html += "<tr\(row.flagged ? " class=\"flagged\"" : "") data-domain=\"\(ReportChart.attr(row.domain))\"><th>\(ReportChart.text(name))</th>"
                 + "<td>\(Report.number(row.counts.attempted))</td><td>\(Report.percent(row.counts.notDeliveredRate))</td>" + cells(row.counts) + "</tr>"
         }
-        return html + "</tbody></table></section>"
+        return html + "</tbody></table></div></section>"
     }
 
     private static let definitions = """
@@ -118,7 +118,7 @@ public enum ReportPage {
         table{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}th,td{padding:.3em .6em;white-space:nowrap;border-bottom:1px solid var(--line);text-align:right}
         th:first-child{text-align:left}td small{display:block;color:var(--muted)}a{color:var(--rate)}
         tr.flagged th,tr.flagged td{color:var(--flag);font-weight:600}.warning{background:var(--warnbg);padding:.5em .8em;border-left:4px solid var(--flag)}
-        figure{margin:1em 0}figcaption{color:var(--muted);font-size:.9em}svg.chart{max-width:760px;display:block}
+        .scroll{overflow-x:auto}figure{margin:1em 0}figcaption{color:var(--muted);font-size:.9em}svg.chart{max-width:760px;display:block}
         svg text{fill:currentColor;font-size:12px}svg .axis{fill:var(--muted);font-size:11px}svg .grid{stroke:var(--line)}
         svg .mean{stroke:var(--fg);stroke-dasharray:4 3}.o-sent{fill:var(--sent)}.o-deferred{fill:var(--deferred)}.o-failed{fill:var(--failed)}
         .o-uncertain{fill:var(--uncertain)}.o-invalid{fill:var(--invalid)}.rate{fill:var(--rate)}.flagged{fill:var(--flag)}
