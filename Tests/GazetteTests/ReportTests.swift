@@ -159,4 +159,30 @@ final class ReportTests: XCTestCase {
         let usage = try GazetteBinary.run(["report", "--domains", "0"], in: directory.url, timeout: 60)
         XCTAssertEqual(usage.status, 2, usage.stderr)
     }
+
+    /// The flag rule at its edges: too small a domain is never flagged; both the margin and the factor must hold.
+    func testDomainFlagRuleAndFormats() {
+        func counts(sent: Int, deferred: Int) -> OutcomeCounts {
+            var counts = OutcomeCounts()
+            counts.sent = sent
+            counts.deferred = deferred
+            return counts
+        }
+        let issue = counts(sent: 900, deferred: 100)  // 10 %
+        XCTAssertTrue(DomainFlag.isFlagged(counts(sent: 16, deferred: 4), in: issue), "20 %: ten points above and twice")
+        XCTAssertFalse(DomainFlag.isFlagged(counts(sent: 17, deferred: 3), in: issue), "15 %: not ten points above")
+        XCTAssertFalse(DomainFlag.isFlagged(counts(sent: 5, deferred: 14), in: issue), "19 attempted: too few to say")
+        let noisy = counts(sent: 600, deferred: 400)  // 40 %
+        XCTAssertFalse(DomainFlag.isFlagged(counts(sent: 45, deferred: 55), in: noisy), "55 %: fifteen points above but not twice")
+        XCTAssertEqual(Report.percent(0.003), "0.30%")
+        XCTAssertEqual(Report.percent(0.25), "25.0%")
+        XCTAssertEqual(Report.number(1_234_567), "1,234,567")
+        XCTAssertEqual(OutcomeCounts.rate(1, of: 0), 0, "no division by zero")
+
+        var report = Report()
+        var issue2 = IssueReport(slug: "x")
+        issue2.domains = [IssueReport.DomainRow(domain: "=cmd|' /C calc'!A0", counts: counts(sent: 1, deferred: 0))]
+        report.issues = [issue2]
+        XCTAssertTrue(report.csv().contains(",'=cmd|' /C calc'!A0,"), "a domain a spreadsheet would run is neutralised: \(report.csv())")
+    }
 }
