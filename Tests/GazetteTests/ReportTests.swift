@@ -178,6 +178,18 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Report.percent(0.25), "25.0%")
         XCTAssertEqual(Report.number(1_234_567), "1,234,567")
         XCTAssertEqual(OutcomeCounts.rate(1, of: 0), 0, "no division by zero")
+        XCTAssertEqual(RecipientTable.domain(of: "ann@b@example.org"), "example.org")
+        XCTAssertEqual(RecipientTable.domain(of: "ann@"), "(none)")
+        // Log times read by hand agree with the formatter, and what is not in Gazette's form goes to the formatter.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for text in ["2026-11-23T21:34:29.123Z", "2024-02-29T00:00:00.000Z", "1999-12-31T23:59:59.999Z"] {
+            XCTAssertEqual(LogRecord.utcDate(text)?.timeIntervalSince1970 ?? 0, formatter.date(from: text)?.timeIntervalSince1970 ?? 1, accuracy: 0.0005, text)
+        }
+        XCTAssertEqual(LogRecord.utcDate("2026-11-24T00:00:00Z"), ISO8601DateFormatter().date(from: "2026-11-24T00:00:00Z"))
+        XCTAssertNil(LogRecord.utcDate("2026-11-24T00:00:00+01:00"))
+        XCTAssertEqual(LogRecord.date("2026-11-24T01:00:00+01:00"), ISO8601DateFormatter().date(from: "2026-11-24T00:00:00Z"))
+        XCTAssertNil(LogRecord.utcDate("2026-13-24T00:00:00Z"))
 
         var report = Report()
         var issue2 = IssueReport(slug: "x")

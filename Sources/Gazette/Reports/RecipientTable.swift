@@ -33,7 +33,6 @@ struct RecipientTable {
     private(set) var entries: [UInt64: UInt32] = [:]
     static let statuses = RecipientStatus.allCases
 
-    private static let eventPattern = LogLineReader.keyPattern("event")
     private static let addressPattern = LogLineReader.keyPattern("address")
     private static let timePattern = LogLineReader.keyPattern("time")
 
@@ -44,7 +43,15 @@ struct RecipientTable {
         var facts = LogFacts()
         let torn = try LogLineReader.forEachLine(in: url) { line, number in
             guard !line.isEmpty else { return }
-            guard let (event, fields) = Self.event(of: line) else {
+            var fields: [String: Any]?
+            let kind: LineKind
+            if let quick = Self.quickKind(of: line) {
+                kind = quick
+            } else if let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+                      let event = object["event"] as? String {
+                kind = Self.kind(named: Array(event.utf8)[...])
+                fields = object
+            } else {
                 facts.unreadableCount += 1
                 if facts.unreadableLines.count < 5 { facts.unreadableLines.append(number) }
                 return
@@ -53,22 +60,21 @@ struct RecipientTable {
                 fields.map { $0[key] as? String } ?? LogLineReader.stringValue(matching: pattern, in: line)
             }
             let status: RecipientStatus
-            switch event {
-            case "sending": status = .uncertain
-            case "header":
+            switch kind {
+            case .recipient(let outcome): status = outcome
+            case .header:
                 if facts.header == nil { facts.header = try? JSONDecoder().decode(LogRecord.self, from: Data(line)) }
                 facts.firstTime = Self.earliest(facts.firstTime, value(Self.timePattern, "time"))
                 return
-            case "run-start":
+            case .runStart:
                 facts.lastRunOpen = true
                 facts.firstTime = Self.earliest(facts.firstTime, value(Self.timePattern, "time"))
                 return
-            case "run-end":
+            case .runEnd:
                 facts.lastRunOpen = false
                 return
-            default:
-                guard let outcome = RecipientStatus(rawValue: event) else { return }
-                status = outcome
+            case .other:
+                return
             }
             guard let address = value(Self.addressPattern, "address") else { return }
             let key = AddressKey(address)
@@ -83,15 +89,32 @@ struct RecipientTable {
         return facts
     }
 
-    /// The event of a line. Lines as publish writes them (compact JSON) are scanned; any other JSON object (spaces
-    /// after colons, keys in another order) is decoded, and its fields come back too.
-    private static func event(of line: ArraySlice<UInt8>) -> (String, [String: Any]?)? {
-        if line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"), let event = LogLineReader.stringValue(matching: eventPattern, in: line) {
-            return (event, nil)
-        }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-              let event = object["event"] as? String else { return nil }
-        return (event, object)
+    /// What a line is, by its `event`.
+    enum LineKind: Equatable {
+        /// `sending` (uncertain until its outcome) or an outcome.
+        case recipient(RecipientStatus)
+        case header, runStart, runEnd
+        /// An event this version does not know.
+        case other
+    }
+
+    private static let eventPrefix = Array("{\"event\":\"".utf8)
+    private static let names: [(String, LineKind)] = [("sending", .recipient(.uncertain)), ("sent", .recipient(.sent)),
+        ("deferred", .recipient(.deferred)), ("failed", .recipient(.failed)), ("invalid", .recipient(.invalid)),
+        ("uncertain", .recipient(.uncertain)), ("header", .header), ("run-start", .runStart), ("run-end", .runEnd)]
+    private static let kinds: [([UInt8], LineKind)] = names.map { (Array($0.0.utf8), $0.1) }
+
+    static func kind(named name: ArraySlice<UInt8>) -> LineKind {
+        kinds.first { $0.0.elementsEqual(name) }?.1 ?? .other
+    }
+
+    /// The kind of a line as publish writes it (`{"event":"…",` first), read without decoding; nil for any
+    /// other line, which is decoded instead (spaces after colons, keys in another order, or not JSON at all).
+    private static func quickKind(of line: ArraySlice<UInt8>) -> LineKind? {
+        guard line.last == UInt8(ascii: "}"), line.starts(with: eventPrefix) else { return nil }
+        let start = line.startIndex + eventPrefix.count
+        guard let end = line[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return kind(named: line[start..<end])
     }
 
     /// The status and domain index of the recipient with address key `key`.
@@ -109,9 +132,9 @@ struct RecipientTable {
 
     /// The part after the last `@` of a normalised address; `(none)` when there is none.
     static func domain(of normalized: String) -> String {
-        guard let at = normalized.lastIndex(of: "@") else { return "(none)" }
-        let domain = normalized[normalized.index(after: at)...]
-        return domain.isEmpty ? "(none)" : String(domain)
+        let bytes = normalized.utf8
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), bytes.index(after: at) < bytes.endIndex else { return "(none)" }
+        return String(Substring(bytes[bytes.index(after: at)...]))
     }
 
     /// ISO 8601 UTC times of one format compare as strings.
