@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Report sends, deferrals, failures, bounces, complaints and unsubscribes per issue and per domain.",
         discussion: """
         Examples:
-          gazette report                    # every issue with a log, oldest first, and any domain that stands out
+          gazette report            # every issue, oldest first; flagged domains
           gazette report 3                  # issue 3 with its recipient domains
           gazette report --format csv > report.csv
           gazette report --format json | jq '.issues[-1].counts.rates'
