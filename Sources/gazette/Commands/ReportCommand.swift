@@ -13,7 +13,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Examples:
           gazette report            # every issue, oldest first; flagged domains
-          gazette report 3                  # issue 3 with its recipient domains
+          gazette report 3          # issue 3 with its recipient domains
           gazette report --format csv > report.csv
           gazette report --format json | jq '.issues[-1].counts.rates'
           gazette report --html site/report.html
