@@ -16,7 +16,7 @@ struct GazetteCommand: ParsableCommand {
         """,
         version: GazetteVersion.description,
         subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PreviewCommand.self, PublishCommand.self, CICommand.self,
-                      ServeCommand.self, SubscribersCommand.self, BouncesCommand.self,
+                      ServeCommand.self, SubscribersCommand.self, BouncesCommand.self, ReportCommand.self,
                       SMTPCommand.self, DoctorCommand.self, InlineCommand.self]
     )
 

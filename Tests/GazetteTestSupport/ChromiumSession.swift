@@ -53,6 +53,9 @@ public final class ChromiumSession: @unchecked Sendable {  // used from one test
         return answer["seconds"] as? Double ?? 0
     }
 
+    /// Emulates the user's `prefers-color-scheme` (`dark`, `light`, or `""` for the default).
+    public func emulateColorScheme(_ value: String) throws { try send(["cmd": "color-scheme", "value": value]) }
+
     public func screenshot(to file: URL, width: Int = 1400, height: Int = 1000) throws {
         try send(["cmd": "screenshot", "path": file.path, "width": width, "height": height])
     }

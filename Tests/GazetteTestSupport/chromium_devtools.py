@@ -124,6 +124,9 @@ def handle(browser, command):
                 return {"value": value, "seconds": time.time() - started}
             time.sleep(0.05)
         return {"error": "not true within %s s: %s" % (command.get("timeout", 10), command["expr"]), "value": value}
+    if name == "color-scheme":
+        browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": command["value"]}])
+        return {"ok": True}
     if name == "screenshot":
         browser.call("Emulation.setDeviceMetricsOverride", width=command.get("width", 1400),
                      height=command.get("height", 1000), deviceScaleFactor=1, mobile=False)

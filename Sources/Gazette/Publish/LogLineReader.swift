@@ -3,6 +3,29 @@
 import Foundation
 
 enum LogLineReader {
+    /// Calls `body` with each complete line of `url` (without its newline) and its 1-based number, reading in
+    /// 1 MiB chunks (a million recipients make a log of hundreds of MB). Returns how many bytes followed the
+    /// last newline: a line torn by a crash mid-write, which is not passed on. A missing file has no lines.
+    @discardableResult
+    static func forEachLine(in url: URL, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return 0 }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        while true {
+            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
+            pending.append(contentsOf: chunk)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                try body(pending[start..<newline], lineNumber)
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+        return pending.count
+    }
+
     static func record(_ line: ArraySlice<UInt8>) -> LogRecord? {
         guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}") else { return nil }
         guard let eventText = stringValue(of: "event", in: line), let event = LogRecord.Event(rawValue: eventText) else {
@@ -20,7 +43,14 @@ enum LogLineReader {
 
     /// The string value of `"key":"…"` (JSON escapes decoded), or nil.
     static func stringValue(of key: String, in line: ArraySlice<UInt8>) -> String? {
-        let pattern = Array("\"\(key)\":\"".utf8)
+        stringValue(matching: keyPattern(key), in: line)
+    }
+
+    /// `"key":"` as bytes, to look up many lines with `stringValue(matching:in:)` without building it each time.
+    static func keyPattern(_ key: String) -> [UInt8] { Array("\"\(key)\":\"".utf8) }
+
+    /// The string value after `pattern` (from `keyPattern(_:)`), JSON escapes decoded, or nil.
+    static func stringValue(matching pattern: [UInt8], in line: ArraySlice<UInt8>) -> String? {
         guard let start = find(pattern, in: line) else { return nil }
         var index = start + pattern.count
         var bytes: [UInt8] = []

@@ -21,22 +21,10 @@ public struct PublishLogState: Sendable {
 
     /// Reads `url` in chunks (a million recipients make a log of hundreds of MB); a missing file is an empty state.
     public init(reading url: URL, keepSentTimes: Bool = true) throws {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var lineNumber = 0
-        while true {
-            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
-            pending.append(contentsOf: chunk)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                lineNumber += 1
-                readLine(pending[start..<newline], number: lineNumber, keepSentTimes: keepSentTimes)
-                start = newline + 1
-            }
-            pending.removeFirst(start)
+        try LogLineReader.forEachLine(in: url) { line, number in
+            readLine(line, number: number, keepSentTimes: keepSentTimes)
         }
-        // What is left has no newline: a line torn by a crash mid-write, ignored by design.
+        // A line torn by a crash mid-write (no newline after it) is ignored by design.
     }
 
     mutating func readLine(_ line: ArraySlice<UInt8>, number: Int, keepSentTimes: Bool) {

@@ -1,0 +1,29 @@
+// The report of one issue: its totals, its recipient domains, and what reading its logs ran into.
+
+/// One issue as its publish logs, the bounce ledger and the events files tell it.
+public struct IssueReport: Sendable {
+    /// One recipient domain (or the long tail grouped as one row).
+    public struct DomainRow: Sendable {
+        /// `gmail.com`, or `other` for the grouped tail.
+        public var domain: String
+        /// How many domains the row holds (1, or the size of the tail).
+        public var domainCount = 1
+        public var counts = OutcomeCounts()
+        /// Its failed-plus-deferred rate is far above the issue's (see `DomainFlag`).
+        public var flagged = false
+    }
+
+    /// The log's slug (`hello` for logs/hello.jsonl and logs/hello.shard-1-of-4.jsonl).
+    public var slug: String
+    /// The issue's file as the log header names it.
+    public var issuePath: String?
+    /// When its first publish run began (the header's time), ISO 8601 UTC; orders the trend.
+    public var started: String?
+    /// Project-relative paths of the logs read.
+    public var logs: [String] = []
+    public var counts = OutcomeCounts()
+    /// Domains by attempted recipients, largest first; the tail past the limit grouped as `other`.
+    public var domains: [DomainRow] = []
+    /// Logs whose last run never wrote its end (a killed or lost publish): the numbers may still change.
+    public var cutOffLogs: [String] = []
+}

@@ -1,0 +1,30 @@
+// The report as a JSON object for `--format json`: the same numbers as the table, rates as fractions (0–1).
+
+extension Report {
+    /// Counts and rates of `counts`.
+    static func json(_ counts: OutcomeCounts) -> [String: Any] {
+        var object: [String: Any] = [:]
+        for field in counts.fields { object[field.name] = field.value }
+        var rates: [String: Any] = [:]
+        for rate in counts.rates { rates[rate.name] = rate.value }
+        rates["not_delivered"] = counts.notDeliveredRate
+        object["rates"] = rates
+        return object
+    }
+
+    /// Everything but the problems, which the caller prints as diagnostics (DiagnosticPrinter's JSON fields).
+    public func jsonObject() -> [String: Any] {
+        let issues: [[String: Any]] = issues.map { issue in
+            var object: [String: Any] = ["issue": issue.slug, "logs": issue.logs, "cut_off_logs": issue.cutOffLogs,
+                                         "counts": Self.json(issue.counts)]
+            if let started = issue.started { object["started"] = started }
+            if let path = issue.issuePath { object["issue_path"] = path }
+            object["domains"] = issue.domains.map { row -> [String: Any] in
+                ["domain": row.domain, "domains": row.domainCount, "flagged": row.flagged, "counts": Self.json(row.counts)]
+            }
+            return object
+        }
+        return ["issues": issues, "unattributed": Self.json(unattributed), "bounce_records": bounceRecords,
+                "unsubscribe_events": unsubscribeEvents]
+    }
+}
