@@ -60,7 +60,7 @@ struct BouncesImportCommand: ParsableCommand {
         let importer = BounceImporter(project: project, options: .init(dryRun: dryRun, softLimit: softLimit, softWindowDays: softWindow))
         let result: BounceImporter.Result
         do {
-            result = try importer.run(paths: paths, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            result = try importer.runHoldingProjectLock(paths: paths, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         } catch let error as DiagnosticError {
             printer.print(error.diagnostics)
             throw ExitCode(1)
