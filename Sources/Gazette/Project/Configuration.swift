@@ -32,6 +32,8 @@ public struct Configuration: Sendable {
     public var checks: CheckThresholds
     /// How a publish sends (`delivery:` and `dkim:`).
     public var delivery: DeliverySettings
+    /// The soft-bounce rule of `bounces import` (`bounces:`).
+    public var bounces: BounceSettings
     /// The delivery URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
@@ -40,7 +42,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim"]
+                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim", "bounces"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -94,6 +96,7 @@ public struct Configuration: Sendable {
         }
         checks = try CheckThresholds(reading: reader.mapping("checks"))
         delivery = try DeliverySettings(delivery: reader.mapping("delivery"), dkim: reader.mapping("dkim"))
+        bounces = try BounceSettings(reading: reader.mapping("bounces"))
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }
