@@ -97,7 +97,9 @@ public struct CIPipeline: Sendable {
         var environment: [(String, CIValue)] = Self.secrets.map { ($0, .secret($0)) }
         environment += [("GAZETTE_VIA", .variable("GAZETTE_VIA")), ("GAZETTE_BRANCH", .defaultBranch),
                         ("GAZETTE_PUSH_URL", .pushURL),
-                        ("GAZETTE_RUN", .runName), ("GAZETTE_PUBLISH_MINUTES", .variable("GAZETTE_PUBLISH_MINUTES"))]
+                        ("GAZETTE_RUN", .runName), ("GAZETTE_PUBLISH_MINUTES", .variable("GAZETTE_PUBLISH_MINUTES")),
+                        ("GAZETTE_BOUNCES", .variable("GAZETTE_BOUNCES")),
+                        ("GAZETTE_UNSUBSCRIBE_MAILDIR", .variable("GAZETTE_UNSUBSCRIBE_MAILDIR"))]
         if settings.shards > 1 { environment.append(("GAZETTE_SHARD", .shard)) }
         let publish = CIJob(
             id: "publish", name: "Publish ready issues", trigger: .defaultBranch, timeoutMinutes: settings.jobMinutes,
@@ -107,6 +109,7 @@ public struct CIPipeline: Sendable {
                 install,
                 CIStep(name: "Start from the newest commit of the default branch", kind: .script(Self.syncScript)),
                 CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
+                CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(Self.suppressionScript), always: true),
                 CIStep(name: "Commit the publish logs back", kind: .script(Self.commitScript(settings)), always: true),
                 CIStep(name: "Keep the publish logs", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]),
                        always: true),
@@ -152,6 +155,23 @@ public struct CIPipeline: Sendable {
 
         """
     }
+
+    /// Before the commit-back, also after a failed or stopped publish: bounces from the Maildir GAZETTE_BOUNCES (if
+    /// set) through `bounces import`, then `subscribers sync` of events/ (the unsubscribes `gazette serve` wrote),
+    /// the Maildir GAZETTE_UNSUBSCRIBE_MAILDIR (mailto: unsubscribes, if set) and the permanent failures in logs/.
+    /// Only the first shard does it: every shard appending the same rows would make their commits conflict.
+    static let suppressionScript = """
+        if test -z "${GAZETTE_SHARD:-}" || test "${GAZETTE_SHARD%%/*}" = 1; then
+          if test -n "${GAZETTE_BOUNCES:-}"; then gazette bounces import "$GAZETTE_BOUNCES"; fi
+          set --
+          if test -d events; then set -- events; fi
+          if test -n "${GAZETTE_UNSUBSCRIBE_MAILDIR:-}"; then set -- "$@" "$GAZETTE_UNSUBSCRIBE_MAILDIR"; fi
+          gazette subscribers sync "$@"
+        else
+          echo "Shard $GAZETTE_SHARD: the first shard folds unsubscribes and bounces into suppressed.csv"
+        fi
+
+        """
 
     /// Commits logs/ and suppressed.csv with a message CI skips, then pushes; another merge may have landed, so
     /// a refused push fetches, rebases and tries again, at most five times. Lock files stay out of git.
