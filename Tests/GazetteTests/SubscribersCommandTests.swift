@@ -110,19 +110,28 @@ final class SubscribersCommandTests: ListProjectTestCase {
         XCTAssertTrue(try directory.read("subscribers/main.csv").contains("late@example.org"))
     }
 
-    func testConcurrentAddsLoseNoRow() throws {
-        // Without the lock each process reads the list, adds its row and renames its copy over the others'.
-        let count = 6
+    func testConcurrentAddsAndUnsubscribesLoseNoRow() throws {
+        // Without the lock each `add` reads the list, adds its row and renames its copy over the others'; the
+        // unsubscribes (appends to suppressed.csv, as a publish's hard bounces are) run among them.
+        let count = 8
+        // A list long enough that reading and rewriting it takes longer than a process takes to start.
+        let rows = (0..<40_000).map { "reader\($0)@example.net,Reader \($0)" }
+        try directory.write("email,name\n" + rows.joined(separator: "\n") + "\n", to: "subscribers/main.csv")
         let results = NSLock()
         nonisolated(unsafe) var statuses: [Int32] = []
         let root = directory.url
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            let run = try? GazetteBinary.run(["subscribers", "add", "p\(index)@example.org"], in: root, timeout: 90)
+            let command = index % 2 == 0 ? "add" : "unsubscribe"
+            let run = try? GazetteBinary.run(["subscribers", command, "p\(index)@example.org"], in: root, timeout: 90)
             results.withLock { statuses.append(run?.status ?? -1) }
         }
         XCTAssertEqual(statuses, Array(repeating: 0, count: count))
         let list = try directory.read("subscribers/main.csv")
-        for index in 0..<count { XCTAssertTrue(list.contains("p\(index)@example.org"), list) }
+        let suppressed = try directory.read("subscribers/suppressed.csv")
+        for index in 0..<count {
+            let file = index % 2 == 0 ? list : suppressed
+            XCTAssertEqual(file.components(separatedBy: "p\(index)@example.org").count, 2, "p\(index)@example.org is there once")
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: ProjectLock.url(root: directory.url).path))
     }
 
