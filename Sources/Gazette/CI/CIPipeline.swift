@@ -147,10 +147,12 @@ public struct CIPipeline: Sendable {
         """
 
     /// `timeout` sends SIGTERM before the job's own limit: gazette finishes the messages in flight, flushes the
-    /// log and exits 75, and the commit step still has ten minutes.
+    /// log and exits 75, and the commit step still has ten minutes. `--foreground`: without it timeout sends the
+    /// signal to gazette and then to the whole process group, gazette sees two, and a second signal means
+    /// "abort at once" (exit 75 with the messages in flight left uncertain).
     static func publishScript(_ settings: CISettings) -> String {
         """
-        timeout --preserve-status --signal=TERM --kill-after=60 "${GAZETTE_PUBLISH_MINUTES:-\(settings.publishMinutes)}m" \\
+        timeout --foreground --preserve-status --signal=TERM --kill-after=60 "${GAZETTE_PUBLISH_MINUTES:-\(settings.publishMinutes)}m" \\
           gazette ci publish ${GAZETTE_VIA:+--via "$GAZETTE_VIA"} ${GAZETTE_SHARD:+--shard "$GAZETTE_SHARD"}
 
         """
