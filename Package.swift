@@ -72,3 +72,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/, docs/fuzzing.md), declared only for scripts/fuzz, which sets GAZETTE_FUZZ=1 and
+// builds them with `--sanitize fuzzer` in .build-fuzz: the normal build and test never see them.
+if Context.environment["GAZETTE_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "gazette-fuzz", dependencies: ["Gazette", "Mail", "SMTP", "Markup"],
+                          path: "Fuzz/GazetteFuzz"),
+    ]
+}

@@ -1,6 +1,7 @@
 // Times Gazette's build stages on one issue and prints them as JSON for scripts/benchmark, which runs
 // the peers (css-inline, premailer) on the same input in the same run and prints the ratios.
 //   gazette-benchmark PROJECT ISSUE INPUT_OUT   writes the inliner's input HTML to INPUT_OUT, then measures
+//   gazette-benchmark bounces FILE…             bounce classification (BounceBenchmark.swift, scripts/benchmark-bounces)
 import Foundation
 import Gazette
 import Markup
@@ -27,6 +28,7 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == "bounces" { BounceBenchmark.run(Array(arguments.dropFirst(2))) }
 guard arguments.count == 4 else { fail("usage: gazette-benchmark PROJECT ISSUE INPUT_OUT") }
 do {
     let project = try Project(root: URL(fileURLWithPath: arguments[1]))

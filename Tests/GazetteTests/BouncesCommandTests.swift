@@ -110,6 +110,27 @@ final class BouncesCommandTests: XCTestCase {
         XCTAssertTrue(rows[0] == "dee@example.org,hard-bounce,2026-01-26,4 soft bounces in 30 days (last 5.2.2)", rows[0])
     }
 
+    func testTheSoftBounceRuleComesFromGazetteYMLAndFlagsOverrideIt() throws {
+        try project.write("email,reason,date,detail\n", to: "subscribers/suppressed.csv")
+        let yml = try project.read("gazette.yml")
+        try project.write(yml + "\nbounces:\n  soft_limit: 2\n  soft_window_days: 10\n", to: "gazette.yml")
+        try project.write(Self.softBounce("dee@example.org", day: 1), to: "soft/a.eml")
+        try project.write(Self.softBounce("dee@example.org", day: 9), to: "soft/b.eml")
+        var run = try gazette("bounces", "import", "soft", "--dry-run", "--soft-limit", "3")
+        XCTAssertTrue(run.stdout.contains("2 in 10 days) → counted"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("would suppress 0"), "--soft-limit wins over the file: \(run.stdout)")
+        run = try gazette("bounces", "import", "soft")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("2 in 10 days) → suppressed"), run.stdout)
+        XCTAssertEqual(try suppressedRows(), ["dee@example.org,hard-bounce,2026-01-09,2 soft bounces in 10 days (last 5.2.2)"])
+
+        try project.write(yml + "\nbounces:\n  soft_limit: -1\n", to: "gazette.yml")
+        run = try gazette("bounces", "import", "soft")
+        XCTAssertEqual(run.status, 1)
+        let line = yml.split(separator: "\n", omittingEmptySubsequences: false).count + 2
+        XCTAssertTrue(run.stderr.contains("gazette.yml:\(line):15: error: `bounces.soft_limit` is -1; it must be 1 or more"), run.stderr)
+    }
+
     func testBadInputIsSkippedAndCountedNeverFatal() throws {
         try project.write(Data([0x7F, 0x45, 0x4C, 0x46, 0, 0, 0, 1, 2, 3, 0xFF, 0xFE]), to: "bad/binary.eml")
         try project.write("", to: "bad/empty.eml")

@@ -70,7 +70,8 @@ final class CIWorkflowTests: XCTestCase {
         let gitLabScripts = (publish["script"]?.array() ?? []) + (publish["after_script"]?.array() ?? [])
         XCTAssertEqual(gitLabScripts.compactMap(\.string).map { $0.split(separator: "\n", maxSplits: 1)[1] }.map(String.init),
                        gitHubScripts)
-        XCTAssertTrue(publish["after_script"]?.array().first?.string?.contains("git push") ?? false)
+        XCTAssertTrue(publish["after_script"]?.array().first?.string?.contains("gazette subscribers sync") ?? false, "sync before the commit")
+        XCTAssertTrue(publish["after_script"]?.array().last?.string?.contains("git push") ?? false)
 
         settings.shards = 2
         let sharded = try XCTUnwrap(try Yams.compose(yaml: CIPlatform.gitlab.text(settings)))
@@ -224,12 +225,14 @@ final class CIWorkflowTests: XCTestCase {
         let workflow = try ciFile(.github, in: checkout)
         let steps = try gitHubPublishSteps(workflow)
         XCTAssertEqual(steps.map(\.name), ["Install gazette", "Start from the newest commit of the default branch",
-                                           "Publish ready issues", "Commit the publish logs back"])
+                                           "Publish ready issues", "Fold unsubscribes and bounces into suppressed.csv",
+                                           "Commit the publish logs back"])
+        XCTAssertTrue(steps[3].always, "unsubscribes are folded in after a failed publish too")
         let ciEnvironment = ["GAZETTE_BRANCH": "main", "GAZETTE_RUN": "local run 1", "GAZETTE_UNSUBSCRIBE_SECRET": "test-secret",
                              "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none", "GAZETTE_SMTP_PASSWORD": "", "GAZETTE_DKIM_KEY": ""]
 
         let first = try runSteps(steps, in: checkout, environment: ciEnvironment)
-        XCTAssertEqual(first.map(\.status), [0, 0, 0, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(first.map(\.status), [0, 0, 0, 0, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
         XCTAssertTrue(first[2].output.contains("001-hello: publish (publish: true)"), first[2].output)
         XCTAssertEqual(try server.receivedMessages().flatMap(\.rcptTos).sorted(), (0..<6).map { "reader\($0)@example.org" }.sorted())
         let history = try remoteLog(remote)
@@ -243,11 +246,31 @@ final class CIWorkflowTests: XCTestCase {
         // The next merge's job, on another runner: it sees the committed log and sends nothing.
         let second = try runSteps(steps, in: try clone(remote, as: "runner-2"),
                                   environment: ciEnvironment.merging(["GAZETTE_RUN": "local run 2"]) { $1 })
-        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
         XCTAssertTrue(second[2].output.contains("Nothing to publish"), second[2].output)
-        XCTAssertTrue(second[3].output.contains("nothing to commit"), second[3].output)
+        XCTAssertTrue(second[4].output.contains("nothing to commit"), second[4].output)
         XCTAssertEqual(try server.receivedMessages().count, 6, "the second run sends nothing")
         XCTAssertEqual(try remoteLog(remote).count, 2)
+
+        // A reader unsubscribed through `gazette serve`, whose events file was pushed: the next job's sync
+        // suppresses the address and the commit-back carries the new row, synced once.
+        let writer = try clone(remote, as: "writer")
+        try FileManager.default.createDirectory(at: writer.appendingPathComponent("events"), withIntermediateDirectories: true)
+        try #"{"email":"reader3@example.org","event":"unsubscribe","form":"sealed","list":"main","time":"2026-12-02T01:30:00.000Z","via":"one-click"}"#
+            .appending("\n").write(to: writer.appendingPathComponent("events/2026-12-02.jsonl"), atomically: true, encoding: .utf8)
+        try git(["add", "events"], in: writer)
+        try git(["commit", "--quiet", "-m", "Unsubscribes from the server"], in: writer)
+        try git(["push", "--quiet", "origin", "main"], in: writer)
+        let third = try runSteps(steps, in: try clone(remote, as: "runner-3"),
+                                 environment: ciEnvironment.merging(["GAZETTE_RUN": "local run 3"]) { $1 })
+        XCTAssertEqual(third.map(\.status), [0, 0, 0, 0, 0], third.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertTrue(third[3].output.contains("reader3@example.org"), third[3].output)
+        XCTAssertEqual(try remoteLog(remote).first, "gazette-bot|Publish log from local run 3 [skip ci]")
+        let suppressed = try git(["show", "main:subscribers/suppressed.csv"], in: remote)
+        XCTAssertEqual(suppressed.split(separator: "\n").filter { $0.hasPrefix("reader3@example.org,unsubscribed,2026-12-02") }.count, 1, suppressed)
+        let fourth = try runSteps(steps, in: try clone(remote, as: "runner-4"),
+                                  environment: ciEnvironment.merging(["GAZETTE_RUN": "local run 4"]) { $1 })
+        XCTAssertTrue(fourth[4].output.contains("nothing to commit"), "a second sync changes nothing: \(fourth[4].output)")
     }
 
     func testAnInterruptedPublishIsCommittedAndTheNextRunResumes() throws {
@@ -264,7 +287,7 @@ final class CIWorkflowTests: XCTestCase {
         let ciEnvironment = ["GAZETTE_BRANCH": "main", "GAZETTE_RUN": "run 1", "GAZETTE_UNSUBSCRIBE_SECRET": "test-secret",
                              "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
         let first = try runSteps(steps, in: checkout, environment: ciEnvironment)
-        XCTAssertEqual(first.map(\.status), [0, 0, 75, 0], "75: deferred, the job fails and the log is still committed:\n"
+        XCTAssertEqual(first.map(\.status), [0, 0, 75, 0, 0], "75: deferred, the job fails and the log is still committed:\n"
                        + first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
         XCTAssertEqual(try server.receivedMessages().count, 5)
         XCTAssertTrue(try remoteLog(remote).first?.hasSuffix("[skip ci]") ?? false)
@@ -289,7 +312,7 @@ final class CIWorkflowTests: XCTestCase {
         // the margin before it is for a debug build's start on a loaded machine.
         let first = try runSteps(steps, in: try clone(remote, as: "runner-1"),
                                  environment: ciEnvironment.merging(["GAZETTE_PUBLISH_MINUTES": "0.12"]) { $1 })
-        XCTAssertEqual(first.map(\.status), [0, 0, 75, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(first.map(\.status), [0, 0, 75, 0, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
         XCTAssertTrue(first[2].output.contains("interrupted"), first[2].output)
         let sentFirst = try server.receivedMessages().count
         XCTAssertGreaterThan(sentFirst, 0)
@@ -297,7 +320,7 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertTrue(try remoteFiles(remote).contains("logs/hello.jsonl"), "the log of the stopped run is in the remote")
 
         let second = try runSteps(steps, in: try clone(remote, as: "runner-2"), environment: ciEnvironment)
-        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
         XCTAssertTrue(second[2].output.contains("001-hello: resume (the last run was interrupted)"), second[2].output)
         let received = try server.receivedMessages().flatMap(\.rcptTos)
         XCTAssertEqual(received.sorted(), (0..<100).map { "reader\($0)@example.org" }.sorted(), "everyone exactly once")
@@ -311,7 +334,7 @@ final class CIWorkflowTests: XCTestCase {
         let runners = [try clone(remote, as: "shard-1"), try clone(remote, as: "shard-2")]
         let workflow = try ciFile(.github, in: runners[0])
         let steps = try gitHubPublishSteps(workflow)
-        let publishAndCommit = Array(steps.suffix(2))
+        let publishAndCommit = Array(steps.suffix(3))
         for runner in runners {
             try runSteps(Array(steps.prefix(2)), in: runner, environment: ["GAZETTE_BRANCH": "main"]).forEach { XCTAssertEqual($0.status, 0, $0.output) }
         }
@@ -320,8 +343,11 @@ final class CIWorkflowTests: XCTestCase {
                 "GAZETTE_BRANCH": "main", "GAZETTE_RUN": "run 1", "GAZETTE_SHARD": "\(index + 1)/2",
                 "GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none",
             ])
-            XCTAssertEqual(runs.map(\.status), [0, 0], runs.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
-            if index == 1 { XCTAssertTrue(runs[1].output.contains("Push refused (attempt 1 of 5)"), runs[1].output) }
+            XCTAssertEqual(runs.map(\.status), [0, 0, 0], runs.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+            if index == 1 {
+                XCTAssertTrue(runs[1].output.contains("the first shard folds"), runs[1].output)
+                XCTAssertTrue(runs[2].output.contains("Push refused (attempt 1 of 5)"), runs[2].output)
+            }
         }
         let received = try server.receivedMessages().flatMap(\.rcptTos)
         XCTAssertEqual(received.sorted(), (0..<20).map { "reader\($0)@example.org" }.sorted(), "each exactly once")

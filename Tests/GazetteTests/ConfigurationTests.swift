@@ -18,6 +18,18 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.textWidth, 72)
         XCTAssertEqual(configuration.checks, CheckThresholds())
         XCTAssertEqual(configuration.deliveryVia, "outbox:outbox")
+        XCTAssertEqual(configuration.bounces, BounceSettings(), "3 soft bounces in 30 days unless set")
+    }
+
+    func testSoftBounceSettingsAreReadAndCheckedWithTheirLine() throws {
+        let set = try Configuration(yaml: minimal + "\nbounces: { soft_limit: 5, soft_window_days: 14 }\n")
+        XCTAssertEqual(set.bounces.softLimit, 5)
+        XCTAssertEqual(set.bounces.softWindowDays, 14)
+        assertDiagnostic(minimal + "\nbounces:\n  soft_limit: 0\n", code: "setting-invalid", line: 7, message: "`bounces.soft_limit` is 0")
+        assertDiagnostic(minimal + "\nbounces:\n  soft_limit: 2\n  soft_window_days: 5000\n", code: "setting-invalid", line: 8,
+                         message: "between 1 and 3650")
+        assertDiagnostic(minimal + "\nbounces:\n  soft_window_days: a month\n", code: "setting-type", line: 7, message: "a whole number")
+        assertDiagnostic(minimal + "\nbounces:\n  soft_limt: 2\n", code: "setting-unknown", line: 7, hint: "soft_limit, soft_window_days")
     }
 
     func testSyntaxErrorNamesFileAndLine() {

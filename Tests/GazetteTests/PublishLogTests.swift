@@ -57,18 +57,41 @@ final class PublishLogTests: XCTestCase {
         XCTAssertEqual(state.unreadableLines, [2], "the torn line, now followed by a newline, is reported, not fatal")
     }
 
-    func testLockRefusesASecondPublishAndTakesOverAStaleOne() throws {
-        let url = directory.url.appendingPathComponent("x.lock")
-        let lock = try PublishLock(url: url)
-        XCTAssertThrowsError(try PublishLock(url: url)) { error in
-            XCTAssertEqual((error as? DiagnosticError)?.diagnostics.first?.code, "publish-locked")
+    func testLockRefusesASecondHolderAndALeftoverFileIsNoLock() throws {
+        let url = directory.url.appendingPathComponent("logs/x.lock")
+        let lock = try FileLock(url: url, activity: "a publish of logs/x.jsonl", code: "publish-locked")
+        XCTAssertThrowsError(try FileLock(url: url, activity: "a second publish", code: "publish-locked")) { error in
+            let diagnostic = (error as? DiagnosticError)?.diagnostics.first
+            XCTAssertEqual(diagnostic?.code, "publish-locked")
+            XCTAssertTrue(diagnostic?.message.hasPrefix("a publish of logs/x.jsonl (pid \(getpid()) on ") ?? false, "\(String(describing: diagnostic))")
         }
         lock.release()
-        // A lock left by a process that no longer exists on this host.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "released: no lock file left to commit")
+        // A file left by a process that died (or by gazette before flock): nobody holds it, so it is taken.
         try "2147483000 \(ProcessInfo.processInfo.hostName)\n".write(to: url, atomically: true, encoding: .utf8)
-        let taken = try PublishLock(url: url)
+        let taken = try FileLock(url: url, activity: "a publish")
         taken.release()
         XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+    }
+
+    func testTheProjectLockIsReentrantOnAThreadAndWaitsForAnotherThread() throws {
+        let root = directory.url
+        let inner = try ProjectLock.withLock(root: root, activity: "outer") {
+            try ProjectLock.withLock(root: root, activity: "inner") { "nested" }
+        }
+        XCTAssertEqual(inner, "nested", "a sync that appends holds the lock once, it does not wait for itself")
+        let held = expectation(description: "another thread holds the lock")
+        let release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? ProjectLock.withLock(root: root, activity: "thread") {
+                held.fulfill()
+                _ = release.wait(timeout: .now() + 10)
+            }
+        }
+        wait(for: [held], timeout: 10)
+        XCTAssertThrowsError(try ProjectLock.withLock(root: root, activity: "main", wait: 0.2) {})
+        release.signal()
+        XCTAssertNoThrow(try ProjectLock.withLock(root: root, activity: "main", wait: 10) {})
     }
 
     func testRateLimiterSpacesMessagesAndHonoursCapsFromHistory() {

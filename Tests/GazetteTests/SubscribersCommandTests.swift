@@ -1,6 +1,7 @@
 // `gazette subscribers …` as users run it: real list files in a temporary project, the binary's output,
 // exit status and the bytes left on disk.
 import Foundation
+import Gazette
 import GazetteTestSupport
 import XCTest
 
@@ -33,7 +34,7 @@ final class SubscribersCommandTests: ListProjectTestCase {
         XCTAssertEqual(try bytes("subscribers/main.csv"), before)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("subscribers").path)
         XCTAssertEqual(leftovers.sorted(), ["main.csv", "suppressed.csv"], "no temporary file is left behind")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/subscribers.lock").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/gazette.lock").path))
     }
 
     func testAnInvalidAddressChangesNothingAndRoleAndTypoAreWarnings() throws {
@@ -79,14 +80,59 @@ final class SubscribersCommandTests: ListProjectTestCase {
         XCTAssertEqual(try bytes("subscribers/main.csv"), before)
     }
 
-    func testAHeldLockStopsARewrite() throws {
-        let pid = ProcessInfo.processInfo.processIdentifier  // this test process: alive, so the lock is not stale
-        try directory.write("\(pid) \(ProcessInfo.processInfo.hostName)\n", to: "logs/subscribers.lock")
+    func testAHeldProjectLockMakesAnEditWaitThenFailWithTheHolderNamed() throws {
         let before = try bytes("subscribers/main.csv")
-        let run = try gazette("subscribers", "add", "cy@example.org")
-        XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stderr.contains("another change to the subscriber lists is running"), run.stderr)
+        try ProjectLock.withLock(root: directory.url, activity: "the lock test") {
+            let run = try GazetteBinary.run(["subscribers", "add", "cy@example.org"], in: directory.url,
+                                            environment: ["GAZETTE_LOCK_WAIT": "1"], timeout: 60)
+            XCTAssertEqual(run.status, 1)
+            XCTAssertTrue(run.stderr.contains("logs/gazette.lock: error: the lock test (pid \(getpid()) on "), run.stderr)
+            XCTAssertTrue(run.stderr.contains("holds logs/gazette.lock (waited 1 s)"), run.stderr)
+            let unsubscribe = try GazetteBinary.run(["subscribers", "unsubscribe", "cy@example.org"], in: directory.url,
+                                                    environment: ["GAZETTE_LOCK_WAIT": "0"], timeout: 60)
+            XCTAssertEqual(unsubscribe.status, 1, "an append to suppressed.csv takes the same lock")
+        }
         XCTAssertEqual(try bytes("subscribers/main.csv"), before)
+
+        // Released while an edit waits: the edit goes on.
+        let waiting = expectation(description: "the edit finished")
+        nonisolated(unsafe) var late: GazetteBinary.Run?
+        let lock = try FileLock(url: ProjectLock.url(root: directory.url), activity: "a short hold")
+        let root = directory.url
+        DispatchQueue.global().async {
+            late = try? GazetteBinary.run(["subscribers", "add", "late@example.org"], in: root, timeout: 60)
+            waiting.fulfill()
+        }
+        Thread.sleep(forTimeInterval: 1)
+        lock.release()
+        wait(for: [waiting], timeout: 90)
+        XCTAssertEqual(late?.status, 0, late?.stderr ?? "")
+        XCTAssertTrue(try directory.read("subscribers/main.csv").contains("late@example.org"))
+    }
+
+    func testConcurrentAddsAndUnsubscribesLoseNoRow() throws {
+        // Without the lock each `add` reads the list, adds its row and renames its copy over the others'; the
+        // unsubscribes (appends to suppressed.csv, as a publish's hard bounces are) run among them.
+        let count = 8
+        // A list long enough that reading and rewriting it takes longer than a process takes to start.
+        let rows = (0..<40_000).map { "reader\($0)@example.net,Reader \($0)" }
+        try directory.write("email,name\n" + rows.joined(separator: "\n") + "\n", to: "subscribers/main.csv")
+        let results = NSLock()
+        nonisolated(unsafe) var statuses: [Int32] = []
+        let root = directory.url
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let command = index % 2 == 0 ? "add" : "unsubscribe"
+            let run = try? GazetteBinary.run(["subscribers", command, "p\(index)@example.org"], in: root, timeout: 90)
+            results.withLock { statuses.append(run?.status ?? -1) }
+        }
+        XCTAssertEqual(statuses, Array(repeating: 0, count: count))
+        let list = try directory.read("subscribers/main.csv")
+        let suppressed = try directory.read("subscribers/suppressed.csv")
+        for index in 0..<count {
+            let file = index % 2 == 0 ? list : suppressed
+            XCTAssertEqual(file.components(separatedBy: "p\(index)@example.org").count, 2, "p\(index)@example.org is there once")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ProjectLock.url(root: directory.url).path))
     }
 
     func testUnsubscribeWritesDetailAndKeepsOldSuppressionFilesWorking() throws {

@@ -97,7 +97,9 @@ public struct CIPipeline: Sendable {
         var environment: [(String, CIValue)] = Self.secrets.map { ($0, .secret($0)) }
         environment += [("GAZETTE_VIA", .variable("GAZETTE_VIA")), ("GAZETTE_BRANCH", .defaultBranch),
                         ("GAZETTE_PUSH_URL", .pushURL),
-                        ("GAZETTE_RUN", .runName), ("GAZETTE_PUBLISH_MINUTES", .variable("GAZETTE_PUBLISH_MINUTES"))]
+                        ("GAZETTE_RUN", .runName), ("GAZETTE_PUBLISH_MINUTES", .variable("GAZETTE_PUBLISH_MINUTES")),
+                        ("GAZETTE_BOUNCES", .variable("GAZETTE_BOUNCES")),
+                        ("GAZETTE_UNSUBSCRIBE_MAILDIR", .variable("GAZETTE_UNSUBSCRIBE_MAILDIR"))]
         if settings.shards > 1 { environment.append(("GAZETTE_SHARD", .shard)) }
         let publish = CIJob(
             id: "publish", name: "Publish ready issues", trigger: .defaultBranch, timeoutMinutes: settings.jobMinutes,
@@ -107,6 +109,7 @@ public struct CIPipeline: Sendable {
                 install,
                 CIStep(name: "Start from the newest commit of the default branch", kind: .script(Self.syncScript)),
                 CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
+                CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(Self.suppressionScript), always: true),
                 CIStep(name: "Commit the publish logs back", kind: .script(Self.commitScript(settings)), always: true),
                 CIStep(name: "Keep the publish logs", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]),
                        always: true),
@@ -144,14 +147,33 @@ public struct CIPipeline: Sendable {
         """
 
     /// `timeout` sends SIGTERM before the job's own limit: gazette finishes the messages in flight, flushes the
-    /// log and exits 75, and the commit step still has ten minutes.
+    /// log and exits 75, and the commit step still has ten minutes. `--foreground`: without it timeout sends the
+    /// signal to gazette and then to the whole process group, gazette sees two, and a second signal means
+    /// "abort at once" (exit 75 with the messages in flight left uncertain).
     static func publishScript(_ settings: CISettings) -> String {
         """
-        timeout --preserve-status --signal=TERM --kill-after=60 "${GAZETTE_PUBLISH_MINUTES:-\(settings.publishMinutes)}m" \\
+        timeout --foreground --preserve-status --signal=TERM --kill-after=60 "${GAZETTE_PUBLISH_MINUTES:-\(settings.publishMinutes)}m" \\
           gazette ci publish ${GAZETTE_VIA:+--via "$GAZETTE_VIA"} ${GAZETTE_SHARD:+--shard "$GAZETTE_SHARD"}
 
         """
     }
+
+    /// Before the commit-back, also after a failed or stopped publish: bounces from the Maildir GAZETTE_BOUNCES (if
+    /// set) through `bounces import`, then `subscribers sync` of events/ (the unsubscribes `gazette serve` wrote),
+    /// the Maildir GAZETTE_UNSUBSCRIBE_MAILDIR (mailto: unsubscribes, if set) and the permanent failures in logs/.
+    /// Only the first shard does it: every shard appending the same rows would make their commits conflict.
+    static let suppressionScript = """
+        if test -z "${GAZETTE_SHARD:-}" || test "${GAZETTE_SHARD%%/*}" = 1; then
+          if test -n "${GAZETTE_BOUNCES:-}"; then gazette bounces import "$GAZETTE_BOUNCES"; fi
+          set --
+          if test -d events; then set -- events; fi
+          if test -n "${GAZETTE_UNSUBSCRIBE_MAILDIR:-}"; then set -- "$@" "$GAZETTE_UNSUBSCRIBE_MAILDIR"; fi
+          gazette subscribers sync "$@"
+        else
+          echo "Shard $GAZETTE_SHARD: the first shard folds unsubscribes and bounces into suppressed.csv"
+        fi
+
+        """
 
     /// Commits logs/ and suppressed.csv with a message CI skips, then pushes; another merge may have landed, so
     /// a refused push fetches, rebases and tries again, at most five times. Lock files stay out of git.

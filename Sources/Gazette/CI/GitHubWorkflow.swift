@@ -31,7 +31,8 @@ public enum GitHubWorkflow {
             "Written by `gazette init --ci github`: checks pull requests, publishes the issues that are ready",
             "on the default branch and commits the publish logs back. See README, \"Publishing from CI\".",
             "Secrets: GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_UNSUBSCRIBE_SECRET.",
-            "Variables: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette).",
+            "Variables: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette),",
+            "GAZETTE_BOUNCES and GAZETTE_UNSUBSCRIBE_MAILDIR (Maildirs folded into suppressed.csv before the commit-back).",
         ])
     }
 

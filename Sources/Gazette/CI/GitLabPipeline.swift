@@ -32,7 +32,8 @@ public enum GitLabPipeline {
             "on the default branch and commits the publish logs back. See README, \"Publishing from CI\".",
             "CI/CD variables (masked): GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_UNSUBSCRIBE_SECRET,",
             "GAZETTE_PUSH_TOKEN (a project access token with write_repository, for the log commit).",
-            "Optional: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette).",
+            "Optional: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette),",
+            "GAZETTE_BOUNCES and GAZETTE_UNSUBSCRIBE_MAILDIR (Maildirs folded into suppressed.csv before the commit-back).",
         ])
     }
 

@@ -1,5 +1,5 @@
 // `subscribers add`, `remove` and `unsubscribe` as library calls: each checks every address first and then
-// rewrites (or appends) all at once under the lists' lock, so a bad address leaves every file as it was.
+// rewrites (or appends) all at once under the project lock (ProjectLock), so a bad address leaves every file as it was.
 import Foundation
 
 /// Edits of the subscriber lists of one project.
@@ -23,7 +23,7 @@ public struct ListEdit {
                     source: String? = nil, date: Date = Date()) throws -> Report {
         try ListTable.checkName(listName)
         let cleaned = try clean(addresses)
-        return try ListLock.withLock(root: root) {
+        return try ProjectLock.withLock(root: root, activity: "`gazette subscribers add`") {
             var report = Report()
             var table = try ListTable(loading: SubscriberList(name: listName, root: root))
             let suppression = try SuppressionList(root: root)
@@ -70,7 +70,7 @@ public struct ListEdit {
         let keys = addresses.map { address in
             (address, AddressKey((try? ListAddress.clean(address).get()) ?? address))
         }
-        return try ListLock.withLock(root: root) {
+        return try ProjectLock.withLock(root: root, activity: "`gazette subscribers remove`") {
             var report = Report()
             let names = listName.map { [$0] } ?? SubscriberList.names(root: root)
             var tables: [ListTable] = []
@@ -117,19 +117,22 @@ public struct ListEdit {
     public func unsubscribe(_ addresses: [String], reason: SuppressionReason = .unsubscribed, detail: String = "",
                             date: Date = Date()) throws -> Report {
         let cleaned = try clean(addresses)
-        let suppression = try SuppressionList(root: root)
-        var report = Report()
-        report.diagnostics = suppression.problems
-        for address in cleaned {
-            if suppression.contains(address: address) {
-                report.changes.append((address, "already suppressed"))
-                continue
+        // Read and appended under one hold of the lock: a concurrent unsubscribe of the same address adds one row.
+        return try ProjectLock.withLock(root: root, activity: "`gazette subscribers unsubscribe`") {
+            let suppression = try SuppressionList(root: root)
+            var report = Report()
+            report.diagnostics = suppression.problems
+            for address in cleaned {
+                if suppression.contains(address: address) {
+                    report.changes.append((address, "already suppressed"))
+                    continue
+                }
+                try suppression.append(address: address, reason: reason.rawValue, date: SuppressionList.day(of: date), detail: detail)
+                report.changes.append((address, "suppressed (\(reason.rawValue))"))
+                if !report.written.contains(suppression.path) { report.written.append(suppression.path) }
             }
-            try suppression.append(address: address, reason: reason.rawValue, date: SuppressionList.day(of: date), detail: detail)
-            report.changes.append((address, "suppressed (\(reason.rawValue))"))
-            if !report.written.contains(suppression.path) { report.written.append(suppression.path) }
+            return report
         }
-        return report
     }
 
     /// Every address cleaned, or one error listing each invalid one.

@@ -55,7 +55,7 @@ public struct ListImport {
         }
         let columns = try importColumns(header.fields, location: location.at(line: header.line))
         let batch = try readRows(reader, columns: columns, report: &report)
-        return try ListLock.withLock(root: root) {
+        return try ProjectLock.withLock(root: root, activity: "`gazette subscribers import`") {
             var table = try ListTable(loading: SubscriberList(name: listName, root: root))
             report.list = table.list.path
             let suppression = try SuppressionList(root: root)

@@ -34,6 +34,8 @@ public struct Configuration: Sendable {
     public var delivery: DeliverySettings
     /// How `direct` delivery reaches MX hosts (`direct:`).
     public var direct: DirectSettings
+    /// The soft-bounce rule of `bounces import` (`bounces:`).
+    public var bounces: BounceSettings
     /// The first delivery of the chain as a URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
@@ -42,7 +44,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim", "direct"]
+                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -97,6 +99,7 @@ public struct Configuration: Sendable {
         checks = try CheckThresholds(reading: reader.mapping("checks"))
         delivery = try DeliverySettings(delivery: reader.mapping("delivery"), dkim: reader.mapping("dkim"))
         direct = try DirectSettings(direct: reader.mapping("direct"), deliveryHelo: delivery.helo)
+        bounces = try BounceSettings(reading: reader.mapping("bounces"))
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }

@@ -482,6 +482,10 @@ checks:                                   # thresholds for `gazette check` (thes
   max_subject_length: 78                  # longer subjects are cut off in most inboxes
   max_preheader_length: 140               # longer preheaders are cut off anyway (aim for ≤ 110)
 
+bounces:                                  # `gazette bounces import` (these are the defaults)
+  soft_limit: 3                           # suppress an address after this many soft bounces (mailbox full, greylisted, …)
+  soft_window_days: 30                    # … within this many days; --soft-limit and --soft-window override both
+
 delivery:
   via: "outbox:outbox"                    # transport: "outbox:DIR" writes each message into the Maildir DIR (here ./outbox) instead of sending
   # retries: 3                            # 4xx replies retried within a run, each recipient on its own backoff (retry_delay: 2 s, doubling)

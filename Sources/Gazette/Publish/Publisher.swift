@@ -92,8 +92,12 @@ public final class Publisher: @unchecked Sendable {
             throw DiagnosticError(.error("issue-slug", "the slug \"\(prepared.slug)\" would share logs/bounces.jsonl with the bounce ledger",
                                          at: SourceLocation(path: issue.path, line: 1), hint: "set another `slug:` in the front matter"))
         }
-        var lock: PublishLock?
-        if !options.dryRun { lock = try PublishLock(url: logs.appendingPathComponent(stem + ".lock")) }
+        // One publish of this issue (and shard) at a time; its appends to suppressed.csv take the project lock.
+        var lock: FileLock?
+        if !options.dryRun {
+            lock = try FileLock(url: logs.appendingPathComponent(stem + ".lock"), activity: "a publish of logs/\(stem).jsonl",
+                                code: "publish-locked")
+        }
         defer { lock?.release() }
         let state = try PublishLogState(reading: logURL, keepSentTimes: false)
         if let header = state.header, header.contentHash != prepared.contentHash, !options.force {

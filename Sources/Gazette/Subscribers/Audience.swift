@@ -8,6 +8,8 @@ public struct Audience: Sendable {
     public let lists: [SubscriberList]
     public let suppressionURL: URL
     public let suppressionPath: String
+    /// The project folder, whose lock appends to the suppression list take.
+    public let root: URL
     /// The part of the audience this run sends to.
     public var shard: Shard
     /// Who of the lists' subscribers is in it (the issue's `audience:`); everybody by default.
@@ -33,6 +35,7 @@ public struct Audience: Sendable {
         }
         suppressionPath = "\(Project.subscribersDirectory)/\(SubscriberList.suppressionFileName)"
         suppressionURL = root.appendingPathComponent(suppressionPath)
+        self.root = root
         self.shard = shard
         self.digester = digester
     }
@@ -53,7 +56,7 @@ public struct Audience: Sendable {
     /// Loads the suppression list and opens every list file, checking each header before any row is given out.
     /// `skipping` gets the `AddressKey.hash64` of each new address of the shard that is not suppressed.
     public func read(skipping: ((UInt64) -> Bool)? = nil) throws -> AudienceReader {
-        let suppression = try SuppressionList(url: suppressionURL, path: suppressionPath)
+        let suppression = try SuppressionList(url: suppressionURL, path: suppressionPath, projectRoot: root)
         return try AudienceReader(audience: self, suppression: suppression, skip: skipping)
     }
 

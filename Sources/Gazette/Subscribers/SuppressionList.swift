@@ -1,6 +1,6 @@
 // The suppression list `subscribers/suppressed.csv` (email,reason,date,detail; files without `detail` still
 // read and take appends): unsubscribes, bounces and complaints. Loaded as a set of address hashes; `append`
-// adds a row at the end under a lock and never rewrites a row.
+// adds a row at the end under the project lock (and a file lock) and never rewrites a row.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,6 +18,8 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
     public let path: String
     /// Rows that could not be read: a person who asked to be left alone may be on one, so they are reported.
     public let problems: [Diagnostic]
+    /// The project whose lock (ProjectLock) every append takes; nil for a file outside a project.
+    private let projectRoot: URL?
     private let lock = NSLock()
     // 64-bit hashes rather than strings: a few bytes per address. A collision (odds about n²/2⁶⁵) only
     // suppresses someone by mistake, the safe direction.
@@ -26,7 +28,7 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
     /// Loads `subscribers/suppressed.csv` of the project at `root`; a missing or empty file is an empty list.
     public convenience init(root: URL) throws {
         let path = "\(Project.subscribersDirectory)/\(SubscriberList.suppressionFileName)"
-        try self.init(url: root.appendingPathComponent(path), path: path)
+        try self.init(url: root.appendingPathComponent(path), path: path, projectRoot: root)
     }
 
     /// Loads the suppression list of `project`.
@@ -34,10 +36,12 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
         try self.init(root: project.root)
     }
 
-    /// Loads the suppression list at `url`; `path` names it in diagnostics.
-    public init(url: URL, path: String) throws {
+    /// Loads the suppression list at `url`; `path` names it in diagnostics; appends take the lock of the project
+    /// at `projectRoot`.
+    public init(url: URL, path: String, projectRoot: URL? = nil) throws {
         self.url = url
         self.path = path
+        self.projectRoot = projectRoot
         var problems: [Diagnostic] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
         if let size, size > 0 {
@@ -64,7 +68,7 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
 
     /// Appends `address` with why and when (`YYYY-MM-DD`; today in UTC by default), creating the file with its
     /// header if needed. Appenders in other processes (bounce processing beside a publish) take turns through
-    /// an exclusive file lock; the row is fsync'd before this returns. The row follows the file's own header, so
+    /// the project lock and an exclusive lock on the file; the row is fsync'd before this returns. The row follows the file's own header, so
     /// a file with the old `email,reason,date` header gets three fields (and no detail).
     public func append(address: String, reason: String, date: String = SuppressionList.day(of: Date()),
                        detail: String = "") throws {
@@ -76,6 +80,14 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
         let values = ["email": email, "reason": Self.oneLine(reason), "date": Self.oneLine(date), "detail": Self.oneLine(detail)]
         lock.lock()
         defer { lock.unlock() }
+        guard let projectRoot else { return try appendRow(email: email, values: values) }
+        try ProjectLock.withLock(root: projectRoot, activity: "an append to \(path)") {
+            try appendRow(email: email, values: values)
+        }
+    }
+
+    /// Appends one row; the caller holds `lock` (and the project lock).
+    private func appendRow(email: String, values: [String: String]) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let descriptor = open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw ioError("open") }

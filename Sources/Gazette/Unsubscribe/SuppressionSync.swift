@@ -39,7 +39,14 @@ public struct SuppressionSync: Sendable {
 
     /// Reads `sources` (events files, folders of them, Maildirs; `events/` when empty) and the publish logs,
     /// and appends every address not yet suppressed; with `dryRun`, only says what it would append.
+    /// Holds the project lock throughout, so what it appends is decided from the file as it stays.
     public func run(sources: [URL], dryRun: Bool = false) throws -> Result {
+        try ProjectLock.withLock(root: project.root, activity: "`gazette subscribers sync`") {
+            try fold(sources: sources, dryRun: dryRun)
+        }
+    }
+
+    private func fold(sources: [URL], dryRun: Bool) throws -> Result {
         let suppression = try SuppressionList(project: project)
         var result = Result()
         result.problems += suppression.problems

@@ -27,7 +27,8 @@ struct BouncesImportCommand: ParsableCommand {
         domain) and complaints are added to subscribers/suppressed.csv at once.
         Soft bounces (mailbox full, greylisting, a policy block, …) are counted in
         logs/bounces.jsonl and suppress an address after --soft-limit of them within
-        --soft-window days. The VERP return path that publish writes names the
+        --soft-window days (bounces.soft_limit and bounces.soft_window_days in
+        gazette.yml; 3 in 30 days by default). The VERP return path that publish writes names the
         recipient when the bounce does not. Importing the same message again
         changes nothing. Messages that cannot be read are skipped and listed.
         Exit status: 0 done (with or without skipped messages), 1 a path does not
@@ -41,26 +42,31 @@ struct BouncesImportCommand: ParsableCommand {
     @Flag(help: "Classify and report; write neither suppressed.csv nor logs/bounces.jsonl.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Soft bounces within the window that suppress an address.", valueName: "n"))
-    var softLimit = 3
+    @Option(help: ArgumentHelp("Soft bounces within the window that suppress an address (default: bounces.soft_limit in gazette.yml, else 3).",
+                               valueName: "n"))
+    var softLimit: Int?
 
-    @Option(help: ArgumentHelp("The soft-bounce window in days.", valueName: "days"))
-    var softWindow = 30
+    @Option(help: ArgumentHelp("The soft-bounce window in days (default: bounces.soft_window_days in gazette.yml, else 30).",
+                               valueName: "days"))
+    var softWindow: Int?
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard softLimit >= 1 else { throw ValidationError("--soft-limit must be 1 or more") }
-        guard softWindow >= 1 else { throw ValidationError("--soft-window must be 1 day or more") }
+        if let softLimit, softLimit < 1 { throw ValidationError("--soft-limit must be 1 or more") }
+        if let softWindow, softWindow < 1 { throw ValidationError("--soft-window must be 1 day or more") }
     }
 
     func run() throws {
         let printer = global.makePrinter()
         let project = try global.loadProject(printer: printer)
-        let importer = BounceImporter(project: project, options: .init(dryRun: dryRun, softLimit: softLimit, softWindowDays: softWindow))
+        let settings = project.configuration.bounces
+        let softWindow = self.softWindow ?? settings.softWindowDays
+        let importer = BounceImporter(project: project, options: .init(dryRun: dryRun, softLimit: softLimit ?? settings.softLimit,
+                                                                       softWindowDays: softWindow))
         let result: BounceImporter.Result
         do {
-            result = try importer.run(paths: paths, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            result = try importer.runHoldingProjectLock(paths: paths, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         } catch let error as DiagnosticError {
             printer.print(error.diagnostics)
             throw ExitCode(1)

@@ -9,7 +9,7 @@ struct SubscribersCommand: ParsableCommand {
         commandName: "subscribers",
         abstract: "Manage the subscriber lists in subscribers/*.csv and subscribers/suppressed.csv.",
         discussion: """
-        Every change rewrites a list the git-friendly way (rows sorted by address, LF endings) under the lock logs/subscribers.lock, all or nothing.
+        Every change rewrites a list the git-friendly way (rows sorted by address, LF endings) under the project lock logs/gazette.lock (waiting up to GAZETTE_LOCK_WAIT seconds, default 60, for another holder), all or nothing.
 
         Examples:
           gazette subscribers add ada@example.org --name "Ada Lovelace" --tag rust
