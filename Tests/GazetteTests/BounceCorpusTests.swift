@@ -1,6 +1,6 @@
 // Measures the bounce classifier on the real corpus in ../shared/corpora/bounces/ (sisimai's set-of-emails with
 // expected.tsv, enmime's DSNs with expected.json) and keeps each figure above a floor at the measured value.
-// The confusion table per source module is printed (GAZETTE_BOUNCE_TABLE=1) for docs/bounces.md.
+// The confusion table per source module is printed (GAZETTE_BOUNCE_TABLE=1) for docs/bounces.md; =all prints every row.
 import Foundation
 import GazetteTestSupport
 import Mail
@@ -113,11 +113,11 @@ final class BounceCorpusTests: XCTestCase {
                 }
                 if key == "*" { total = tally } else { tallies[key] = tally }
             }
-            if got != expected {
-                misses.append("\(row.path)#\(row.index): expected \(expected.rawValue) (\(row.reason) \(row.status)), got \(got.rawValue) via \(report.method.rawValue): \(record.map { "\($0.address) \($0.status ?? "-") \($0.reason)" } ?? "no record")")
+            if got != expected || ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"] == "all" {
+                misses.append((got == expected ? "ok " : "") + "\(row.path)#\(row.index): expected \(expected.rawValue) (\(row.reason) \(row.status)), got \(got.rawValue) via \(report.method.rawValue): \(record.map { "\($0.address) \($0.status ?? "-") \($0.reason)" } ?? "no record")")
             }
         }
-        if ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"] == "1" {
+        if ["1", "all"].contains(ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"]) {
             print(Self.markdown(tallies: tallies, total: total))
             print(misses.joined(separator: "\n"))
         }
@@ -126,9 +126,9 @@ final class BounceCorpusTests: XCTestCase {
         let statusRate = Double(total.statusAgrees) / Double(total.statusRows)
         print("bounce corpus: class \(total.classAgrees)/\(total.rows) = \(classRate), recipient found \(total.recipientFound)/\(total.bounceRows) = \(recipientRate), status \(total.statusAgrees)/\(total.statusRows) = \(statusRate)")
         // Floors at the measured values (docs/bounces.md): a change that lowers one fails here.
-        XCTAssertGreaterThanOrEqual(classRate, 0.89, misses.prefix(30).joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(classRate, 0.909, misses.prefix(30).joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(recipientRate, 0.981)
-        XCTAssertGreaterThanOrEqual(statusRate, 0.943)
+        XCTAssertGreaterThanOrEqual(statusRate, 0.952)
     }
 
     static func markdown(tallies: [String: Tally], total: Tally) -> String {
