@@ -128,8 +128,21 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// RFC 5322 atext, for callers that check dot-atoms themselves (list validation's fast path).
-    public static func isDotAtomText(_ byte: UInt8) -> Bool { atextTable[Int(byte)] }
+    /// True when `bytes` are an ASCII RFC 5322 dot-atom (atext runs joined by single dots, none at either end),
+    /// for list validation's fast path; it checks no length.
+    public static func isASCIIDotAtom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let table = atextTable
+        var previous: UInt8 = UInt8(ascii: ".")  // a leading dot fails like a double one
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                if previous == byte { return false }
+            } else if byte >= 0x80 || !table[Int(byte)] {
+                return false
+            }
+            previous = byte
+        }
+        return previous != UInt8(ascii: ".")
+    }
 
     /// RFC 5322 atext: letters, digits and !#$%&'*+-/=?^_`{|}~.
     static func isAtext(_ byte: UInt8) -> Bool {

@@ -89,12 +89,42 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(try classify("550 Host or domain name not found"), .hard)
     }
 
+    /// RFC 3463 X.2.1 is "mailbox disabled": beside "User Unknown" only a reply to RCPT TO makes it hard.
+    /// A specific code (5.3.0) yields to "No such user" in a reply to RCPT TO, not otherwise.
+    func testTheSMTPCommandDecidesBetweenAStatusAndAPhrase() {
+        func classify(_ text: String, status: String?) -> BounceClass {
+            BounceReasoning.classify(text: text, status: status, replyCode: 550, permanent: true).0
+        }
+        XCTAssertEqual(classify("550 5.2.1 <a@example.org>... User Unknown (in reply to RCPT TO command)", status: "5.2.1"), .hard)
+        XCTAssertEqual(classify("550 5.2.1 <a@example.org>... User Unknown", status: "5.2.1"), .soft)
+        XCTAssertEqual(classify("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.org>... No such user here", status: "5.3.0"), .hard)
+        XCTAssertEqual(classify("553 5.3.0 <a@example.org>... No such user here", status: "5.3.0"), .soft)
+        XCTAssertEqual(classify("after RCPT TO: 550 5.7.1 <a@example.org>: Recipient address rejected: Access denied", status: "5.7.1"), .soft)
+        XCTAssertEqual(classify("<a@example.org>: Name service error for domain example.org: Host not found, try again", status: nil), .soft)
+        XCTAssertEqual(classify("Command died with status 1: procmail. Command output: cannot create", status: "5.1.1"), .soft)
+    }
+
+    /// A report that lists its recipients one after the other (OpenSMTPD) explains each on its own line, and a
+    /// generic Status (5.0.0) yields to the code on that line.
+    func testEachRecipientIsReadFromItsOwnLine() throws {
+        let explanation = "An error has occurred for these recipients:\n\nann@example.org: 550 5.1.1 <ann@example.org>: User unknown\n"
+            + "bob@example.org: 552 5.2.2 <bob@example.org>: Mailbox full\n\nBelow is a copy"
+        var report = DeliveryStatusReport(bytes: Array("Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; ann@example.org\nAction: failed\nStatus: 5.0.0\n\nFinal-Recipient: rfc822; bob@example.org\nAction: failed\nStatus: 5.0.0\n".utf8)[...])
+        XCTAssertEqual(report.records.count, 2)
+        let recipients = report.recipients(explanation: explanation)
+        XCTAssertEqual(recipients.map(\.bounceClass), [.hard, .soft])
+        XCTAssertEqual(recipients.map(\.status), ["5.1.1", "5.2.2"])
+        report.records.removeLast()
+        XCTAssertEqual(report.recipients(explanation: explanation.replacingOccurrences(of: "\n", with: "\r\n")).map(\.status), ["5.1.1"])
+    }
+
     func testStatusCodesInProse() {
         XCTAssertEqual(StatusCodeScanner.firstStatus(in: "smtp; 550 #5.1.0 Address rejected"), "5.1.0")
         XCTAssertEqual(StatusCodeScanner.firstStatus(in: "5.1.10 RecipientNotFound"), "5.1.10")
         XCTAssertNil(StatusCodeScanner.firstStatus(in: "version 15.20.4.1 and 192.0.2.5"))
         XCTAssertEqual(StatusCodeScanner.firstReplyCode(in: "host said: 550-5.1.1 The email account"), 550)
         XCTAssertNil(StatusCodeScanner.firstReplyCode(in: "port 5500 and id 4501x"))
+        XCTAssertEqual(StatusCodeScanner.failureStatus(in: "Out: 250 2.1.0 Ok\nOut: 451 4.3.0 Error: queue file write error"), "4.3.0")
         XCTAssertEqual(VERPAddress.recipient(in: "bounces+ada=example.org@news.example.com"), "ada@example.org")
         XCTAssertNil(VERPAddress.recipient(in: "ada+tag@example.org"))
     }

@@ -1,6 +1,6 @@
 // Measures the bounce classifier on the real corpus in ../shared/corpora/bounces/ (sisimai's set-of-emails with
 // expected.tsv, enmime's DSNs with expected.json) and keeps each figure above a floor at the measured value.
-// The confusion table per source module is printed (GAZETTE_BOUNCE_TABLE=1) for docs/bounces.md.
+// The confusion table per source module is printed (GAZETTE_BOUNCE_TABLE=1) for docs/bounces.md; =all prints every row.
 import Foundation
 import GazetteTestSupport
 import Mail
@@ -66,19 +66,29 @@ final class BounceCorpusTests: XCTestCase {
         }
         XCTAssertGreaterThan(rows.count, 700)
         // Every file, with or without an expectation, must be read without a crash.
+        // Each file is read as `gazette bounces import` reads it: a file that starts with a `From ` line is an mbox
+        // (two of Sisimai's files hold a second message), and its messages' recipients follow one another.
         var messages: [(String, [UInt8])] = []
         for folder in ["bsd", "dos", "not"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path).sorted() {
-                messages.append(("\(folder)/\(name)", try [UInt8](Data(contentsOf: root.appendingPathComponent("\(folder)/\(name)")))))
+                let path = "\(folder)/\(name)"
+                _ = try BounceSource.forEachMessage(at: root.appendingPathComponent(path), named: path) { messages.append((path, $0.bytes)) }
             }
         }
         var reports: [String: BounceReport] = [:]
         let started = Date()
         for (path, bytes) in messages {
-            reports[path] = (try? BounceClassifier.classify(bytes: bytes)) ?? BounceReport(method: .none, recipients: [])
+            let report = (try? BounceClassifier.classify(bytes: bytes)) ?? BounceReport(method: .none, recipients: [])
+            if var first = reports[path] {
+                first.recipients += report.recipients
+                if first.method == .none { first.method = report.method }
+                reports[path] = first
+            } else {
+                reports[path] = report
+            }
         }
         let seconds = Date().timeIntervalSince(started)
-        print("bounce corpus: \(messages.count) messages classified in \(seconds) s: \(Int(Double(messages.count) / seconds)) messages/s")
+        print("bounce corpus: \(messages.count) messages in \(reports.count) files classified in \(seconds) s: \(Int(Double(messages.count) / seconds)) messages/s")
         XCTAssertEqual(reports.count, 712)
         for (path, report) in reports where path.hasPrefix("not/") {
             if path == "not/rb-issue-368-bug.eml" {
@@ -113,11 +123,11 @@ final class BounceCorpusTests: XCTestCase {
                 }
                 if key == "*" { total = tally } else { tallies[key] = tally }
             }
-            if got != expected {
-                misses.append("\(row.path)#\(row.index): expected \(expected.rawValue) (\(row.reason) \(row.status)), got \(got.rawValue) via \(report.method.rawValue): \(record.map { "\($0.address) \($0.status ?? "-") \($0.reason)" } ?? "no record")")
+            if got != expected || ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"] == "all" {
+                misses.append((got == expected ? "ok " : "") + "\(row.path)#\(row.index): expected \(expected.rawValue) (\(row.reason) \(row.status)), got \(got.rawValue) via \(report.method.rawValue): \(record.map { "\($0.address) \($0.status ?? "-") \($0.reason)" } ?? "no record")")
             }
         }
-        if ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"] == "1" {
+        if ["1", "all"].contains(ProcessInfo.processInfo.environment["GAZETTE_BOUNCE_TABLE"]) {
             print(Self.markdown(tallies: tallies, total: total))
             print(misses.joined(separator: "\n"))
         }
@@ -126,9 +136,9 @@ final class BounceCorpusTests: XCTestCase {
         let statusRate = Double(total.statusAgrees) / Double(total.statusRows)
         print("bounce corpus: class \(total.classAgrees)/\(total.rows) = \(classRate), recipient found \(total.recipientFound)/\(total.bounceRows) = \(recipientRate), status \(total.statusAgrees)/\(total.statusRows) = \(statusRate)")
         // Floors at the measured values (docs/bounces.md): a change that lowers one fails here.
-        XCTAssertGreaterThanOrEqual(classRate, 0.89, misses.prefix(30).joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(classRate, 0.909, misses.prefix(30).joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(recipientRate, 0.981)
-        XCTAssertGreaterThanOrEqual(statusRate, 0.943)
+        XCTAssertGreaterThanOrEqual(statusRate, 0.954)
     }
 
     static func markdown(tallies: [String: Tally], total: Tally) -> String {

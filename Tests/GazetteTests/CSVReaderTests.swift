@@ -80,6 +80,12 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try rows(latin1), [ok(1, "ok", "fine"), bad(2, .invalidUTF8(field: 2)), ok(3, "ok2", "fine")])
         let surrogate = Array("x\n\"".utf8) + [0xED, 0xA0, 0x80] + Array("\"\ny\n".utf8)
         XCTAssertEqual(try rows(surrogate), [ok(1, "x"), bad(2, .invalidUTF8(field: 1)), ok(3, "y")])
+        // The first problem in reading order names the row: a bad field before a stray quote, and the other way round.
+        let badThenQuote = [0xE9] + Array(",\"b\"x\nok\n".utf8)
+        XCTAssertEqual(try rows(badThenQuote), [bad(1, .invalidUTF8(field: 1)), ok(2, "ok")])
+        let quoteThenBad = Array("\"a\"x,".utf8) + [0xE9] + Array("\nok\n".utf8)
+        XCTAssertEqual(try rows(quoteThenBad), [bad(1, .textAfterClosingQuote), ok(2, "ok")])
+        XCTAssertEqual(try rows(Array("é,".utf8) + [0xFF, 0x41] + Array(",ü\n".utf8)), [bad(1, .invalidUTF8(field: 2))])
         let nul = Array("a,b\nc,".utf8) + [0] + Array("d\n\"e\u{0}\"\nf\n".utf8)
         XCTAssertEqual(try rows(nul), [ok(1, "a", "b"), bad(2, .nulByte), bad(3, .nulByte), ok(4, "f")])
     }

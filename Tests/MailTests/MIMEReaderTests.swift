@@ -113,6 +113,22 @@ final class MIMEReaderTests: XCTestCase {
         XCTAssertEqual(EncodedWord.decode(EncodedWord.encode("Überweisung für März").joined(separator: " ")), "Überweisung für März")
     }
 
+    /// Japanese bounces come in ISO-2022-JP, Shift_JIS and EUC-JP (glibc's iconv); an unknown charset keeps ASCII.
+    func testJapaneseAndOtherCharsetsAreDecoded() {
+        let nihon = "日本語のメール: ユーザが存在しません"
+        XCTAssertEqual(MIMECharset.decode(Array("\u{1B}$BF|K\\8l\u{1B}(B".utf8), charset: "ISO-2022-JP"), "日本語")
+        XCTAssertEqual(MIMECharset.decode([0x93, 0xFA, 0x96, 0x7B] as [UInt8], charset: "Shift_JIS"), "日本")
+        XCTAssertEqual(MIMECharset.decode([0x93, 0xFA, 0x96, 0x7B] as [UInt8], charset: "x-sjis"), "日本")
+        XCTAssertEqual(MIMECharset.decode([0xC6, 0xFC, 0xCB, 0xDC] as [UInt8], charset: "euc-jp"), "日本")
+        XCTAssertEqual(MIMECharset.decode([0xE9, 0x80] as [UInt8], charset: "windows-1252"), "é€")
+        XCTAssertEqual(MIMECharset.decode([0xF0, 0xC5, 0xD2] as [UInt8], charset: "koi8-r"), "Пер")
+        // A byte the charset does not have becomes U+FFFD; the rest is kept.
+        XCTAssertEqual(MIMECharset.decode([0x35, 0x35, 0x30, 0x20, 0x93, 0xFA, 0xFF] as [UInt8], charset: "shift_jis"), "550 日\u{FFFD}")
+        XCTAssertEqual(MIMECharset.decode(Array("550 5.1.1 unknown".utf8), charset: "x-no-such-charset"), "550 5.1.1 unknown")
+        XCTAssertEqual(EncodedWord.decode("=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?="), "日本語")
+        XCTAssertEqual(MIMECharset.decode(Array(nihon.utf8), charset: "utf-8"), nihon)
+    }
+
     /// Every message of the shared MIME corpus (enmime's and mail-parser's, malformed ones included).
     func testEveryCorpusMessageIsReadWithoutACrash() throws {
         let root = TestPaths.corpora.appendingPathComponent("mime")

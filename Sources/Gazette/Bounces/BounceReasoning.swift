@@ -32,6 +32,11 @@ enum BounceReasoning {
         ("rejected by destination domain", "rejected by the domain"),
         ("recipient preferences", "refused by recipient preferences"), ("too many recipients", "rate limited"),
         ("starttls", "TLS required"), ("tls required", "TLS required"),
+        // Postfix's wording for a DNS look-up that failed for now (a temporary error, not a missing domain).
+        ("host not found, try again", "DNS failure"),
+        // A local delivery program failed (Postfix's pipe and local agents, procmail): the mailer, not the address.
+        ("command died with status", "mailer error"), ("command output:", "mailer error"),
+        ("on hold", "mailbox on hold"), ("authentication checks failed", "authentication failure"),
     ]
 
     /// Phrases that mean the address is gone.
@@ -69,6 +74,13 @@ enum BounceReasoning {
     /// Status codes whose subject says the address is bad (RFC 3463 §3.2 "addressing status").
     static let hardStatuses: Set<String> = ["5.1.0", "5.1.1", "5.2.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "5.4.1", "5.4.4"]
 
+    /// Hard phrases that only introduce the reason ("Recipient address rejected: Access denied").
+    static let prefixPhrases: Set<String> = ["recipient address rejected", "address rejected", "mailbox unavailable"]
+
+    /// Words that show the failed reply answered RCPT TO (RFC 5321 §3.3), the command whose reply judges the
+    /// address: Postfix's "in reply to RCPT TO command", Exim's "after RCPT TO:", sendmail's ">>> RCPT To:".
+    static let rcptMarkers = ["rcpt to", "rcpt command", "rcpt_to", ">>> rcpt", "smtp:rcpt", "rcpt:"]
+
     /// A failure after the message was sent (the reply to DATA): a "user unknown" there is a content filter's
     /// answer, not a verdict on the address (Japanese carriers and many filters answer so).
     static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of",
@@ -76,9 +88,17 @@ enum BounceReasoning {
 
     /// The class and reason of a failure described by `text` with `status` and `replyCode`.
     /// `permanent` is the report's own verdict when it has one (a DSN's Action failed vs delayed).
-    static func classify(text: String, status: String?, replyCode: Int?, permanent: Bool?) -> (BounceClass, String) {
+    /// `context` is more of the report about this recipient (the line naming it and what follows), read only to
+    /// learn which SMTP command the failure answered.
+    static func classify(text: String, context: String = "", status: String?, replyCode: Int?, permanent: Bool?) -> (BounceClass, String) {
         // Folded lines and padding leave runs of white space inside phrases: one space each.
-        let lower = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        func normalized(_ text: String) -> String {
+            text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        }
+        let lower = normalized(text)
+        let around = context.isEmpty ? lower : lower + " " + normalized(context)
+        let afterData = afterDataMarkers.contains { around.contains($0) }
+        let answeredRCPT = !afterData && rcptMarkers.contains { around.contains($0) }
         let isTemporary = status?.hasPrefix("4") == true || (status == nil && replyCode.map { $0 < 500 } == true)
             || permanent == false
         if status?.hasPrefix("2") == true { return (.notABounce, "delivered (status \(status ?? ""))") }
@@ -90,13 +110,19 @@ enum BounceReasoning {
         let aboutMailbox = (subject == "2" && status != "5.2.1") || status == "5.1.7" || status == "5.1.8"
         // A specific code outside addressing (5.7.1 policy, 5.3.0 system, 5.6.0 content) says more than a phrase.
         let specific = status.map { !StatusCodeScanner.isGeneric($0) && !["0", "1", "5"].contains(subject ?? "") && !hardStatuses.contains($0) } ?? false
-        if !isTemporary, !aboutMailbox, !specific {
-            for (phrase, reason) in hardPhrases where lower.contains(phrase) {
-                if afterDataMarkers.contains(where: { lower.contains($0) }) { return (.soft, "\(reason) after DATA (a filter)") }
+        // RFC 3463 X.2.1 is "mailbox disabled": beside a "user unknown" text the two disagree, and only a reply to
+        // RCPT TO says the text is the verdict on the address (a filter answers DATA the same way).
+        let disabled = status == "5.2.1" && !answeredRCPT
+        // A specific code elsewhere (5.7.1, 5.3.0) loses to a "user unknown" text only in a reply to RCPT TO, and
+        // not to Postfix's "Recipient address rejected:", which comes before whatever the reason is.
+        if !isTemporary, !aboutMailbox, !specific || answeredRCPT, !disabled {
+            for (phrase, reason) in hardPhrases where lower.contains(phrase) && !(specific && prefixPhrases.contains(phrase)) {
+                if afterData { return (.soft, "\(reason) after DATA (a filter)") }
                 return (.hard, reason)
             }
             if let status, hardStatuses.contains(status) { return (.hard, "status \(status)") }
         }
+        if disabled { return (.soft, "mailbox disabled (status 5.2.1)") }
         if let status { return (.soft, "status \(status)") }
         if let replyCode { return (.soft, "reply \(replyCode)") }
         return (.soft, "delivery failed")

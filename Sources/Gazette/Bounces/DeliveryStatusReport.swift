@@ -54,13 +54,44 @@ struct DeliveryStatusReport {
         }
     }
 
-    /// The part of the human-readable text about `address` (from its first mention to the next empty line),
-    /// or all of it when the address is not mentioned: a report for several recipients explains each apart.
-    static func passage(about address: String, in explanation: String) -> String {
-        guard !address.isEmpty, let start = explanation.range(of: address, options: .caseInsensitive) else { return explanation }
-        let rest = explanation[start.lowerBound...]
-        let end = rest.range(of: "\n\n")?.lowerBound ?? rest.range(of: "\r\n\r\n")?.lowerBound ?? rest.endIndex
-        return String(rest[..<end].prefix(1000))
+    /// The part of the human-readable text about `address` (from the line of its first mention to the next empty
+    /// line, or to the next line naming one of `others`), or all of it when the address is not mentioned: a report
+    /// for several recipients explains each apart.
+    static func passage(about address: String, in explanation: String, others: [String] = []) -> String {
+        mentionedPassage(about: address, in: explanation, others: others) ?? explanation
+    }
+
+    /// The passage about `address`, or nil when the text does not name it.
+    static func mentionedPassage(about address: String, in explanation: String, others: [String]) -> String? {
+        guard !address.isEmpty, let mention = explanation.range(of: address, options: .caseInsensitive) else { return nil }
+        // Bytes, not Characters: "\r\n" is one Character, and reports come with either line ending.
+        let utf8 = explanation.utf8
+        let lineStart = utf8[..<mention.lowerBound].lastIndex(of: 0x0A).map { utf8.index(after: $0) } ?? utf8.startIndex
+        let lowerOthers = others.filter { !$0.isEmpty && $0.caseInsensitiveCompare(address) != .orderedSame }.map { Array($0.lowercased().utf8) }
+        var lines: [Substring.UTF8View] = []
+        var cursor = lineStart, count = 0
+        while cursor < utf8.endIndex, count < 1000 {
+            let lineEnd = utf8[cursor...].firstIndex(of: 0x0A) ?? utf8.endIndex
+            let line = explanation[cursor..<lineEnd].utf8
+            let blank = line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            // The passage ends at an empty line, or at another recipient's line (OpenSMTPD and qmail list them
+            // one after the other).
+            if !lines.isEmpty, blank || Self.mentionsAny(lowerOthers, in: line) { break }
+            lines.append(line)
+            count += line.count + 1
+            cursor = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
+        }
+        return String(lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n").prefix(1000))
+    }
+
+    /// True when `line` holds one of `addresses` (lower-cased), in any case.
+    private static func mentionsAny(_ addresses: [[UInt8]], in line: Substring.UTF8View) -> Bool {
+        guard !addresses.isEmpty else { return false }
+        let lower = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return addresses.contains { address in
+            guard address.count <= lower.count else { return false }
+            return (0...(lower.count - address.count)).contains { start in lower[start..<(start + address.count)].elementsEqual(address) }
+        }
     }
 
     /// `smtp; 550 5.1.1 …` → `550 5.1.1 …` (RFC 3464 §2.3.6: the diagnostic type comes first).
@@ -74,12 +105,18 @@ struct DeliveryStatusReport {
     /// Each record as a classified recipient. `explanation` (the human-readable part) is read when a
     /// record has neither a specific status nor a diagnostic.
     func recipients(explanation: String) -> [BounceRecipient] {
-        records.map { record in
+        let everyone = records.flatMap { [$0.originalRecipient, $0.finalRecipient].compactMap { $0 } }
+        return records.map { record in
             // Original-Recipient is the address we sent to, before any forwarding (RFC 3464 §2.3.1).
             let address = record.originalRecipient ?? record.finalRecipient ?? ""
+            let others = everyone.filter { $0 != record.originalRecipient && $0 != record.finalRecipient }
+            let mentioned = Self.mentionedPassage(about: address, in: explanation, others: others)
             let diagnostic = record.diagnostic
             var status = record.status
-            let textStatus = diagnostic.flatMap { StatusCodeScanner.firstStatus(in: $0) }
+            // A generic Status (5.0.0) yields to the code in the diagnostic, or, with none, in the text about
+            // this recipient (OpenSMTPD writes the remote reply only there).
+            let textStatus = diagnostic.flatMap { StatusCodeScanner.failureStatus(in: $0) }
+                ?? (diagnostic == nil ? mentioned.flatMap { StatusCodeScanner.failureStatus(in: $0) } : nil)
             if status == nil || StatusCodeScanner.isGeneric(status ?? ""), let textStatus, textStatus.first == status?.first || status == nil {
                 status = textStatus
             }
@@ -95,9 +132,10 @@ struct DeliveryStatusReport {
             }
             var text = diagnostic ?? ""
             if diagnostic == nil || (status.map(StatusCodeScanner.isGeneric) ?? true) {
-                text += "\n" + Self.passage(about: address, in: explanation)
+                text += "\n" + (mentioned ?? explanation)
             }
-            let (bounceClass, reason) = BounceReasoning.classify(text: text, status: status, replyCode: replyCode, permanent: permanent)
+            let (bounceClass, reason) = BounceReasoning.classify(text: text, context: mentioned ?? "", status: status, replyCode: replyCode,
+                                                                 permanent: permanent)
             return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                    diagnostic: diagnostic, reason: reason)
         }

@@ -112,13 +112,13 @@ enum FreeTextBounce {
             return failed.map { address in
                 let at = candidates.first { $0.address.lowercased() == address.lowercased() }?.offset
                 let segment = at.map { String(decoding: utf8[$0..<min($0 + 2000, utf8.count)], as: UTF8.self) } ?? text
-                return classify(address: address, segment: segment, whole: text)
+                return classify(address: address, segment: segment, whole: text, context: at.map { lineStart(utf8, $0) } ?? "")
             }
         }
         for (position, candidate) in candidates.enumerated() {
             let end = position + 1 < candidates.count ? candidates[position + 1].offset : utf8.count
             let segment = String(decoding: utf8[candidate.offset..<min(max(end, candidate.offset), candidate.offset + 2000, utf8.count)], as: UTF8.self)
-            recipients.append(classify(address: candidate.address, segment: segment, whole: text))
+            recipients.append(classify(address: candidate.address, segment: segment, whole: text, context: lineStart(utf8, candidate.offset)))
         }
         if recipients.isEmpty {
             let address = originalHeaders.flatMap { headers in headers.values("To").flatMap { AddressScanner.addresses(in: $0) }.first }
@@ -129,12 +129,13 @@ enum FreeTextBounce {
     }
 
     /// One recipient, classified by the text after its address (or the whole explanation if that says nothing).
-    static func classify(address: String, segment: String, whole: String) -> BounceRecipient {
-        var status = StatusCodeScanner.firstStatus(in: segment)
+    /// `context` (the text before the address on its line, and the segment) tells which SMTP command failed.
+    static func classify(address: String, segment: String, whole: String, context: String = "") -> BounceRecipient {
+        var status = StatusCodeScanner.failureStatus(in: segment)
         var replyCode = StatusCodeScanner.firstReplyCode(in: segment)
-        var (bounceClass, reason) = BounceReasoning.classify(text: segment, status: status, replyCode: replyCode, permanent: nil)
+        var (bounceClass, reason) = BounceReasoning.classify(text: segment, context: context, status: status, replyCode: replyCode, permanent: nil)
         if status == nil, replyCode == nil, reason == "delivery failed" {
-            status = StatusCodeScanner.firstStatus(in: whole)
+            status = StatusCodeScanner.failureStatus(in: whole)
             replyCode = StatusCodeScanner.firstReplyCode(in: whole)
             (bounceClass, reason) = BounceReasoning.classify(text: whole, status: status, replyCode: replyCode, permanent: nil)
         }
@@ -142,6 +143,13 @@ enum FreeTextBounce {
             .first { line in StatusCodeScanner.firstStatus(in: line) != nil || StatusCodeScanner.firstReplyCode(in: line) != nil }
         return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                diagnostic: diagnostic.map { String($0.prefix(300)) }, reason: reason)
+    }
+
+    /// The text from the start of the line holding `offset` up to it ("SMTP error … after RCPT TO:<").
+    static func lineStart(_ utf8: [UInt8], _ offset: Int) -> String {
+        var start = min(offset, utf8.count)
+        while start > 0, utf8[start - 1] != 0x0A, offset - start < 300 { start -= 1 }
+        return String(decoding: utf8[start..<min(offset, utf8.count)], as: UTF8.self)
     }
 
     /// The header block of a returned message pasted into the text.

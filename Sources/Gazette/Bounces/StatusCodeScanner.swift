@@ -7,6 +7,13 @@ enum StatusCodeScanner {
     static func firstStatus(in text: Substring) -> String? { statuses(in: text, limit: 1).first }
     static func firstStatus(in text: String) -> String? { firstStatus(in: text[...]) }
 
+    /// The first failure code (4.x.x or 5.x.x) in `text`, or its first code when all say success: a transcript
+    /// quotes the 250 2.1.0 replies before the one that failed.
+    static func failureStatus(in text: String) -> String? {
+        let found = statuses(in: text[...], limit: 20)
+        return found.first { !$0.hasPrefix("2") } ?? found.first
+    }
+
     /// Up to `limit` enhanced status codes in order.
     static func statuses(in text: Substring, limit: Int = .max) -> [String] {
         let bytes = Array(text.utf8)

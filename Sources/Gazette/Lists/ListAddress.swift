@@ -28,40 +28,40 @@ public enum ListAddress {
     static func asciiDotAtom(_ address: String) -> String? {
         var copy = address
         return copy.withUTF8 { bytes -> String? in
-            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at <= 64, at < bytes.count - 1,
-                  bytes.count - at - 1 <= 253 else { return nil }
-            var previous: UInt8 = UInt8(ascii: ".")  // a leading dot fails like a double one
-            for index in 0..<at {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: ".") {
-                    if previous == byte { return nil }
-                } else if byte >= 0x80 || !Mailbox.isDotAtomText(byte) {
-                    return nil
-                }
-                previous = byte
-            }
-            if previous == UInt8(ascii: ".") { return nil }
-            var labelLength = 0, labelStart = true, lastByte: UInt8 = 0, upper = false
-            for index in (at + 1)..<bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: ".") {
-                    if labelLength == 0 || lastByte == UInt8(ascii: "-") { return nil }
-                    labelLength = 0
-                    labelStart = true
-                } else {
-                    let letterOrDigit = DomainLetters.isLetterOrDigit(byte)
-                    guard letterOrDigit || byte == UInt8(ascii: "-"), !(labelStart && byte == UInt8(ascii: "-")) else { return nil }
-                    if byte >= 0x41 && byte <= 0x5A { upper = true }
-                    labelLength += 1
-                    labelStart = false
-                    if labelLength > 63 { return nil }
-                }
-                lastByte = byte
-            }
-            if labelLength == 0 || lastByte == UInt8(ascii: "-") { return nil }
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), isDotAtomLocalPart(UnsafeBufferPointer(rebasing: bytes[..<at])),
+                  let upper = asciiDomainHasUpperCase(UnsafeBufferPointer(rebasing: bytes[(at + 1)...])) else { return nil }
             guard upper else { return address }
             return String(decoding: bytes[0...at], as: UTF8.self) + String(decoding: bytes[(at + 1)...], as: UTF8.self).lowercased()
         }
+    }
+
+    /// True for a plain ASCII dot-atom local part of 1 to 64 bytes (RFC 5321 §4.1.2, §4.5.3.1.1).
+    static func isDotAtomLocalPart(_ local: UnsafeBufferPointer<UInt8>) -> Bool {
+        local.count > 0 && local.count <= 64 && Mailbox.isASCIIDotAtom(local)
+    }
+
+    /// For an ASCII domain of letters, digits and hyphens in labels of 1 to 63 bytes (at most 253 in all), whether
+    /// it has upper-case letters; nil for any other domain, which DomainName reads.
+    static func asciiDomainHasUpperCase(_ domain: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard domain.count > 0, domain.count <= 253 else { return nil }
+        var labelLength = 0, labelStart = true, lastByte: UInt8 = 0, upper = false
+        for byte in domain {
+            if byte == UInt8(ascii: ".") {
+                if labelLength == 0 || lastByte == UInt8(ascii: "-") { return nil }
+                labelLength = 0
+                labelStart = true
+            } else {
+                let letterOrDigit = DomainLetters.isLetterOrDigit(byte)
+                guard letterOrDigit || byte == UInt8(ascii: "-"), !(labelStart && byte == UInt8(ascii: "-")) else { return nil }
+                if byte >= 0x41 && byte <= 0x5A { upper = true }
+                labelLength += 1
+                labelStart = false
+                if labelLength > 63 { return nil }
+            }
+            lastByte = byte
+        }
+        if labelLength == 0 || lastByte == UInt8(ascii: "-") { return nil }
+        return upper
     }
 
     /// Why an address cannot be used.

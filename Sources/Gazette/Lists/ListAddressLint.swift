@@ -19,27 +19,54 @@ public struct ListAddressLint {
 
     public init() {}
 
+    /// The role names as bytes by length, for `role(ofLocalPart:)`.
+    private static let rolesByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: (roleLocalParts.map(\.utf8.count).max() ?? 0) + 1)
+        for role in roleLocalParts.sorted() { table[role.utf8.count].append(Array(role.utf8)) }
+        return table
+    }()
+
     /// Warnings for `address` at `location`.
     public mutating func warnings(for address: String, at location: SourceLocation) -> [Diagnostic] {
-        let utf8 = address.utf8
-        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return [] }
-        let domain = String(address[utf8.index(after: at)...])
-        var found: [Diagnostic] = []
-        // Role names are short: longer local parts (most of them) skip the lower-casing and the look-up.
-        let localLength = utf8.distance(from: utf8.startIndex, to: at)
-        if localLength <= 13 || utf8[..<at].contains(UInt8(ascii: "+")) {
-            let local = address[..<at].lowercased()
-            let base = local.firstIndex(of: "+").map { String(local[..<$0]) } ?? local
-            if Self.roleLocalParts.contains(base) {
-                found.append(.warning("address-role", "\(address) is a role address (\(base)@), not a person's",
-                                      at: location, hint: "role addresses rarely opt in and often report mail as spam; remove the row unless someone asked for it"))
+        var copy = address
+        return copy.withUTF8 { bytes -> [Diagnostic] in
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return [] }
+            let domain = String(decoding: bytes[(at + 1)...], as: UTF8.self)
+            var found: [Diagnostic] = []
+            if let role = Self.role(ofLocalPart: UnsafeBufferPointer(rebasing: bytes[..<at])) {
+                found.append(Self.roleWarning(address, role: role, at: location))
             }
+            if let fix = typo(of: domain) { found.append(Self.typoWarning(address, domain: domain, fix: fix, at: location)) }
+            return found
         }
-        if let fix = typo(of: domain) {
-            found.append(.warning("address-domain-typo", "\(address): \"\(domain)\" looks like a typo of \(fix)",
-                                  at: location, hint: "correct the domain if the subscriber meant \(fix)"))
+    }
+
+    /// The role name (`postmaster`) when `local`, up to a `+` tag and in any case, is one; nil for a person's.
+    /// Bytes and no allocation: validate asks this of every row.
+    static func role(ofLocalPart local: UnsafeBufferPointer<UInt8>) -> String? {
+        let end = local.firstIndex(of: UInt8(ascii: "+")) ?? local.count
+        let table = rolesByLength
+        guard end < table.count else { return nil }
+        // The role names are lower-case ASCII: compare with each byte lower-cased, no copy.
+        for role in table[end] where role.withUnsafeBufferPointer({ name in
+            (0..<end).allSatisfy { index in
+                let byte = local[index]
+                return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == name[index]
+            }
+        }) {
+            return String(decoding: role, as: UTF8.self)
         }
-        return found
+        return nil
+    }
+
+    static func roleWarning(_ address: String, role: String, at location: SourceLocation) -> Diagnostic {
+        .warning("address-role", "\(address) is a role address (\(role)@), not a person's", at: location,
+                 hint: "role addresses rarely opt in and often report mail as spam; remove the row unless someone asked for it")
+    }
+
+    static func typoWarning(_ address: String, domain: String, fix: String, at location: SourceLocation) -> Diagnostic {
+        .warning("address-domain-typo", "\(address): \"\(domain)\" looks like a typo of \(fix)",
+                 at: location, hint: "correct the domain if the subscriber meant \(fix)")
     }
 
     /// The provider domain `domain` is probably a typo of, or nil.

@@ -5,16 +5,20 @@
 public enum ListDate {
     /// `YYYY-MM` of an ISO 8601 date or date-time, or nil when `value` is not one.
     public static func month(of value: String) -> String? {
-        let bytes = Array(value.utf8)
-        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
-        guard digits.allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }) else { return nil }
+        var copy = value
+        return copy.withUTF8 { bytes in isDate(bytes) ? String(decoding: bytes[0..<7], as: UTF8.self) : nil }
+    }
+
+    /// True when `bytes` are an ISO 8601 date or date-time (what `month(of:)` reads).
+    static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        for index in [0, 1, 2, 3, 5, 6, 8, 9] where !(bytes[index] >= 0x30 && bytes[index] <= 0x39) { return false }
         let month = Int(bytes[5] - 0x30) * 10 + Int(bytes[6] - 0x30), day = Int(bytes[8] - 0x30) * 10 + Int(bytes[9] - 0x30)
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day) else { return false }
         if bytes.count > 10 {
             guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes.count >= 16,
-                  bytes[13] == UInt8(ascii: ":") else { return nil }
+                  bytes[13] == UInt8(ascii: ":") else { return false }
         }
-        return String(decoding: bytes[0..<7], as: UTF8.self)
+        return true
     }
 }

@@ -29,10 +29,7 @@ public struct ListValidation {
         let suppression = try SuppressionList(root: root)
         report.suppressed = suppression.count
         report.diagnostics += suppression.problems
-        var lint = ListAddressLint()
-        // First row of each address across the lists: key hash → (list index, line). A 64-bit collision could
-        // only add a false duplicate warning (odds about n²/2⁶⁵).
-        var firstSeen: [UInt64: UInt64] = [:]  // list index << 40 | line: 16 bytes an entry
+        var checker = ListRowChecker()
         for name in names ?? SubscriberList.names(root: root) {
             try ListTable.checkName(name)
             let list = SubscriberList(name: name, root: root)
@@ -45,40 +42,20 @@ public struct ListValidation {
                 report.lists.append(count)
                 continue
             }
-            let listIndex = report.lists.count
-            let hasDate = reader.columns.contains("subscribed_at")
-            while let row = try reader.next() {
+            checker.startList(index: report.lists.count, path: list.path, dateColumn: reader.columns.firstIndex(of: "subscribed_at"),
+                              expectedRows: ((try? FileManager.default.attributesOfItem(atPath: list.url.path)[.size] as? Int) ?? 0) / 64)
+            while let row = try reader.nextRaw() {
                 count.rows += 1
                 switch row {
                 case .problem(let diagnostic):
                     report.diagnostics.append(diagnostic)
-                case .subscriber(let subscriber):
-                    let location = subscriber.location
-                    let address: String
-                    switch ListAddress.clean(subscriber.email) {
-                    case .failure(let problem):
-                        report.diagnostics.append(.error("address-invalid", problem.message, at: location, hint: problem.hint))
-                        continue
-                    case .success(let cleaned): address = cleaned
-                    }
-                    report.diagnostics += lint.warnings(for: address, at: location)
-                    if let diagnostic = mxCheck?.diagnostic(for: address, at: location) { report.diagnostics.append(diagnostic) }
-                    if hasDate, let value = subscriber.fields["subscribed_at"], !value.isEmpty, ListDate.month(of: value) == nil {
-                        report.diagnostics.append(.warning("subscribed-at-invalid", "subscribed_at \"\(value)\" is not an ISO 8601 date",
-                                                           at: location, hint: "write dates as 2026-03-14 or 2026-03-14T09:30:00Z"))
-                    }
-                    let key = AddressKey(address).hash64
-                    if let packed = firstSeen[key] {
-                        let first = (list: Int(packed >> 40), line: Int(packed & 0xFF_FFFF_FFFF))
-                        let where_ = first.list == listIndex ? "line \(first.line)" : "\(report.lists[first.list].path):\(first.line)"
-                        report.diagnostics.append(.warning(
-                            first.list == listIndex ? "address-duplicate" : "address-duplicate-across-lists",
-                            "\(address) is already on \(where_)", at: location,
-                            hint: first.list == listIndex
-                                ? "delete one of the rows: publish sends once, from the first"
-                                : "fine if the subscriber chose both lists: an issue to both is sent once"))
-                    } else {
-                        firstSeen[key] = UInt64(listIndex) << 40 | UInt64(location.line ?? 0)
+                case .record(let record, let email):
+                    if checker.check(record, email: email, location: { reader.location(record) }, into: &report.diagnostics) {
+                        // --check-mx (network, opt-in): once per address, on its cleaned form; the lookups are cached per domain.
+                        if let mxCheck, case .success(let address) = ListAddress.clean(String(decoding: email, as: UTF8.self)),
+                           let diagnostic = mxCheck.diagnostic(for: address, at: reader.location(record)) {
+                            report.diagnostics.append(diagnostic)
+                        }
                         count.valid += 1
                     }
                 }

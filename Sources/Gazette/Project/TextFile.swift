@@ -79,6 +79,11 @@ public struct TextFile: Sendable, Hashable {
 
     /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence, if any.
     static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset($0) }
+    }
+
+    /// The same over bytes in place (the CSV reader checks fields in its buffer).
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]

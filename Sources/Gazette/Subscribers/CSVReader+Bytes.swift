@@ -6,21 +6,25 @@ import Darwin
 #endif
 
 extension CSVReader {
-    /// `bytes` as a String, or nil when they are not UTF-8; ASCII, the common case, is checked 8 bytes at a time.
-    static func decode(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let base = buffer.baseAddress else { return "" }
+    /// True when `buffer` is all ASCII, checked 8 bytes at a time.
+    static func isASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
-        var index = 0, ascii = true
-        while index + 8 <= buffer.count, ascii {
-            ascii = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        var index = 0
+        while index + 8 <= buffer.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
             index += 8
         }
-        while index < buffer.count, ascii {
-            ascii = base[index] < 0x80
+        while index < buffer.count {
+            if base[index] >= 0x80 { return false }
             index += 1
         }
-        guard ascii || TextFile.firstInvalidUTF8Offset(Array(buffer)) == nil else { return nil }
-        return String(decoding: buffer, as: UTF8.self)
+        return true
+    }
+
+    /// True when `buffer` is UTF-8; ASCII, the common case, is checked 8 bytes at a time.
+    static func isUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        isASCII(buffer) || TextFile.firstInvalidUTF8Offset(buffer) == nil
     }
 
     /// The diagnostic for a failed open or read, with the system's reason.

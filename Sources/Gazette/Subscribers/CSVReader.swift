@@ -36,12 +36,15 @@ public final class CSVReader {
     private var state = State.fieldStart
     private var line = 1, recordLine = 1
     private var skipLineFeed = false  // after a CR that ended a record: the LF of a CRLF belongs to it
-    private let field: UnsafeMutablePointer<UInt8>  // the field being read: recordByteLimit bytes at most
-    private var fieldLength = 0
+    // The record being read, its fields one after the other (recordByteLimit bytes at most), and where each
+    // field ends: validate reads them as bytes (CSVRawRecord), `next()` as strings.
+    private let field: UnsafeMutablePointer<UInt8>
+    private let fieldEnds: UnsafeMutablePointer<Int>  // fieldCountLimit entries
+    private var fieldStart = 0, fieldLength = 0
     private var fieldQuoted = false
-    private var fields: [String] = []
     private var fieldCount = 0, recordBytes = 0
     private var problem: CSVRowError.Reason?
+    private var fieldsBeforeProblem = 0  // fields finished when `problem` was noted
 
     /// Opens `url`; `path` names it in errors.
     public convenience init(url: URL, path: String) throws {
@@ -58,12 +61,14 @@ public final class CSVReader {
         unquotedStops = Self.cString(",\r\n")
         quotedStops = Self.cString("\"\n")
         field = .allocate(capacity: Self.recordByteLimit)
+        fieldEnds = .allocate(capacity: Self.fieldCountLimit)
     }
 
     deinit {
         close(descriptor)
         buffer.deallocate()
         field.deallocate()
+        fieldEnds.deallocate()
         unquotedStops.deallocate()
         quotedStops.deallocate()
     }
@@ -71,6 +76,12 @@ public final class CSVReader {
     /// The next record or the reason it could not be read; nil at the end of the file.
     /// Throws only when the file cannot be read at all.
     public func next() throws -> Result<CSVRecord, CSVRowError>? {
+        try nextRaw().map { result in result.map { $0.record } }
+    }
+
+    /// The next record as bytes (valid until the next call), its fields already checked as UTF-8; what `next()`
+    /// returns before the strings are made. A million-row validate reads this, making no string per field.
+    func nextRaw() throws -> Result<CSVRawRecord, CSVRowError>? {
         while true {
             if position == end {
                 if atEndOfFile { return finishAtEndOfFile() }
@@ -83,7 +94,7 @@ public final class CSVReader {
 
     /// Parses buffered bytes until a record ends (returned) or the buffer is used up (nil).
     /// The hot state lives in locals while scanning: a debug build checks every access to a class's property.
-    private func scan() -> Result<CSVRecord, CSVRowError>? {
+    private func scan() -> Result<CSVRawRecord, CSVRowError>? {
         let buffer = buffer, end = end, unquotedStops = unquotedStops, quotedStops = quotedStops
         var position = position, state = state
         defer {
@@ -162,33 +173,45 @@ public final class CSVReader {
             noteProblem(.recordTooLong(limit: Self.recordByteLimit))
             return
         }
-        (field + fieldLength).update(from: bytes, count: length)
+        (field + fieldStart + fieldLength).update(from: bytes, count: length)
         fieldLength += length
     }
 
     private func finishField() {
         fieldCount += 1
         defer {
+            fieldStart += fieldLength
             fieldLength = 0
             fieldQuoted = false
         }
-        guard problem == nil else { return }  // the record is lost anyway: keep no strings for it
+        guard problem == nil else { return }  // the record is lost anyway
         if fieldCount > Self.fieldCountLimit {
-            noteProblem(.tooManyFields(limit: Self.fieldCountLimit))
-        } else if let text = Self.decode(UnsafeBufferPointer(start: field, count: fieldLength)) {
-            fields.append(text)
+            noteProblem(.tooManyFields(limit: Self.fieldCountLimit), fieldsFinished: fieldCount - 1)
         } else {
-            noteProblem(.invalidUTF8(field: fieldCount))
+            fieldEnds[fieldCount - 1] = fieldStart + fieldLength  // checked as UTF-8 with the whole record
         }
     }
 
+    /// The first field (1-based) among the first `count` that is not UTF-8; one pass over the record when it is
+    /// all ASCII, as nearly every record is.
+    private func firstInvalidUTF8Field(among count: Int) -> Int? {
+        let end = count == 0 ? 0 : fieldEnds[count - 1]
+        guard !Self.isASCII(UnsafeBufferPointer(start: field, count: end)) else { return nil }
+        var start = 0
+        for index in 0..<count {
+            if !Self.isUTF8(UnsafeBufferPointer(start: field + start, count: fieldEnds[index] - start)) { return index + 1 }
+            start = fieldEnds[index]
+        }
+        return nil
+    }
+
     /// Ends the record at a line break or the end of the file; nil for a blank line, which is no record.
-    private func finishRecord() -> Result<CSVRecord, CSVRowError>? {
+    private func finishRecord() -> Result<CSVRawRecord, CSVRowError>? {
         let start = recordLine
         recordLine = line
         defer {
             state = .fieldStart
-            fields = []
+            fieldStart = 0
             fieldCount = 0
             recordBytes = 0
             problem = nil
@@ -197,11 +220,15 @@ public final class CSVReader {
             return nil
         }
         finishField()
+        // A field that is not UTF-8 counts where it was read: before a problem noted in a later field.
+        if let bad = firstInvalidUTF8Field(among: problem == nil ? fieldCount : min(fieldsBeforeProblem, fieldCount)) {
+            problem = .invalidUTF8(field: bad)
+        }
         if let problem { return .failure(CSVRowError(line: start, reason: problem)) }
-        return .success(CSVRecord(line: start, fields: fields))
+        return .success(CSVRawRecord(line: start, count: fieldCount, bytes: UnsafePointer(field), ends: UnsafePointer(fieldEnds)))
     }
 
-    private func finishAtEndOfFile() -> Result<CSVRecord, CSVRowError>? {
+    private func finishAtEndOfFile() -> Result<CSVRawRecord, CSVRowError>? {
         guard state == .quoted else { return finishRecord() }
         let start = recordLine
         fieldLength = 0
@@ -210,8 +237,11 @@ public final class CSVReader {
         return .failure(CSVRowError(line: start, reason: .unterminatedQuote))
     }
 
-    private func noteProblem(_ reason: CSVRowError.Reason) {
-        if problem == nil { problem = reason }
+    private func noteProblem(_ reason: CSVRowError.Reason, fieldsFinished: Int? = nil) {
+        if problem == nil {
+            problem = reason
+            fieldsBeforeProblem = fieldsFinished ?? fieldCount
+        }
     }
 
     /// Reads the next chunk; the first read also steps over a byte-order mark, however the chunks fall.

@@ -12,6 +12,8 @@ public final class SubscriberListReader {
     public let list: SubscriberList
     /// The header's column names, trimmed; the email column is named `email` whatever its case.
     public let columns: [String]
+    /// The index of the `email` column.
+    let emailColumn: Int
     private let reader: CSVReader
 
     init(list: SubscriberList, chunkSize: Int, observer: ((UnsafeRawBufferPointer) -> Void)?) throws {
@@ -29,33 +31,55 @@ public final class SubscriberListReader {
         case .success(let header)?:
             columns = try Self.columns(of: header, location: location.at(line: header.line))
         }
+        emailColumn = columns.firstIndex(of: "email") ?? 0
     }
 
-    /// The next row, or nil at the end of the file. Throws only if the file cannot be read.
-    public func next() throws -> Row? {
-        guard let result = try reader.next() else { return nil }
+    /// One row as bytes: a record with as many fields as columns and an email, or why the row was left out.
+    enum RawRow {
+        /// `email` is the email field trimmed; both are valid until the next read.
+        case record(CSVRawRecord, email: UnsafeBufferPointer<UInt8>)
+        case problem(Diagnostic)
+    }
+
+    /// The next row before any string is made (what `next()` reads), or nil at the end of the file.
+    func nextRaw() throws -> RawRow? {
+        guard let result = try reader.nextRaw() else { return nil }
         switch result {
         case .failure(let error):
             return .problem(.error("subscriber-row-unreadable", error.message,
                                    at: SourceLocation(path: list.path, line: error.line), hint: error.hint))
         case .success(let record):
-            let location = SourceLocation(path: list.path, line: record.line)
-            guard record.fields.count == columns.count else {
+            guard record.count == columns.count else {
                 return .problem(.error(
                     "subscriber-row-columns",
-                    "the row has \(record.fields.count) fields but the header has \(columns.count) columns", at: location,
+                    "the row has \(record.count) fields but the header has \(columns.count) columns", at: location(record),
                     hint: "quote a value that holds a comma (\"Ops Team, Harbour Hosting\"); leave an empty value empty, not out"))
             }
+            let email = Self.trimmed(record.field(emailColumn))
+            guard !email.isEmpty else {
+                return .problem(.error("subscriber-email-empty", "the row has no email address", at: location(record),
+                                       hint: "fill in the email column or delete the row"))
+            }
+            return .record(record, email: email)
+        }
+    }
+
+    /// The file and line of `record`.
+    func location(_ record: CSVRawRecord) -> SourceLocation { SourceLocation(path: list.path, line: record.line) }
+
+    /// The next row, or nil at the end of the file. Throws only if the file cannot be read.
+    public func next() throws -> Row? {
+        switch try nextRaw() {
+        case nil: return nil
+        case .problem(let diagnostic): return .problem(diagnostic)
+        case .record(let record, _):
             var fields: [String: String] = [:]
             fields.reserveCapacity(columns.count)
             for index in 0..<columns.count where !columns[index].isEmpty {
-                fields[columns[index]] = Self.trimmed(record.fields[index])
+                fields[columns[index]] = String(decoding: Self.trimmed(record.field(index)), as: UTF8.self)
             }
-            guard let email = fields["email"], !email.isEmpty else {
-                return .problem(.error("subscriber-email-empty", "the row has no email address", at: location,
-                                       hint: "fill in the email column or delete the row"))
-            }
-            return .subscriber(Subscriber(email: email, completeFields: fields, location: location))
+            let email = fields["email"] ?? ""
+            return .subscriber(Subscriber(email: email, completeFields: fields, location: location(record)))
         }
     }
 
@@ -81,6 +105,14 @@ public final class SubscriberListReader {
                                          at: location, hint: "give every column its own name"))
         }
         return columns
+    }
+
+    /// `bytes` without spaces and tabs around them.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// `value` without spaces and tabs around it; no copy when there are none.

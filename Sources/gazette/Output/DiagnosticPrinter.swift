@@ -55,6 +55,11 @@ struct DiagnosticPrinter {
     }
 
     func printJSON(_ object: [String: Any]) {
+        // JSONText writes JSONSerialization's bytes without its per-value casts; anything it does not take goes there.
+        if let bytes = JSONText.prettySorted(object) {
+            FileHandle.standardOutput.write(Data(bytes + [0x0A]))
+            return
+        }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { return }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
