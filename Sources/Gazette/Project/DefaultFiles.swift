@@ -2,6 +2,23 @@
 enum DefaultFiles {
     /// templates/ by path below it.
     static let templates: [String: String] = [
+        "confirm.txt": #"""
+{{% CONTENT_TYPE: TEXT}}
+Hello{{#subscriber.name}} {{subscriber.name}}{{/subscriber.name}},
+
+someone (we hope you) asked to subscribe {{subscriber.email}} to {{newsletter.name}} (list "{{list}}").
+
+To confirm, open this link and press the button on the page:
+
+{{confirm_url}}
+
+The link is valid for {{confirm_expires}}. If you did not ask for this, ignore this message: nothing
+is recorded and you will receive nothing more.
+
+-- 
+{{newsletter.name}} · {{newsletter.base_url}}
+{{#newsletter.postal_address}}{{newsletter.postal_address}}{{/newsletter.postal_address}}
+"""# + "\n",
         "email.css": #"""
 /* email.css: the email's stylesheet. Gazette inlines these rules into
    style="" attributes (templates/email.html links this file); rules that
