@@ -481,6 +481,9 @@ unsubscribe:
   url: "https://lighthouse.example.org/unsubscribe"   # the footer link; Gazette appends ?token=… (opaque, per subscriber)
   mailto: "unsubscribe@lighthouse.example.org"         # for the List-Unsubscribe header, beside the URL
 
+subscribe:                                # double opt-in through `gazette serve` (docs/serve.md)
+  confirm_expires: 7d                     # how long a confirmation link works: 30m, 2h, 3d, 1w
+
 personalization:
   defaults:                               # used when a subscriber's field is empty, and on web pages and the feed
     name: "there"                         # so "Hi {{subscriber.name}}," reads "Hi there,"
