@@ -34,17 +34,20 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
     public static let healthPath = "/_gazette/health"
 
     public let unsubscriber: Unsubscriber
+    /// Double opt-in (POST /subscribe, /confirm/<token>); nil: those routes answer 404.
+    public let optIn: DoubleOptIn?
     public let options: Options
     let pages: UnsubscribePages
     private var task: Task<Void, Never>?
 
-    public convenience init(project: Project, unsubscriber: Unsubscriber, options: Options = Options()) {
-        self.init(pages: UnsubscribePages(project: project), unsubscriber: unsubscriber, options: options)
+    public convenience init(project: Project, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, options: Options = Options()) {
+        self.init(pages: UnsubscribePages(project: project), unsubscriber: unsubscriber, optIn: optIn, options: options)
     }
 
-    init(pages: UnsubscribePages, unsubscriber: Unsubscriber, options: Options) {
+    init(pages: UnsubscribePages, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, options: Options) {
         self.pages = pages
         self.unsubscriber = unsubscriber
+        self.optIn = optIn
         self.options = options
     }
 
@@ -60,6 +63,7 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
                                                          trustForwardedFor: options.trustForwardedFor, exempt: [Self.healthPath]))
         router.get(RouterPath(Self.healthPath)) { _, _ in HTTPResponses.text("ok\n") }
         UnsubscribeRoutes(unsubscriber: unsubscriber, pages: pages, path: options.path).add(to: router)
+        SubscribeRoutes(optIn: optIn, pages: pages).add(to: router)
         let pages = self.pages
         router.get("**") { _, _ in UnsubscribeRoutes.page(pages.message(title: "Not found", text: "Nothing is served here."), status: .notFound) }
         return router
@@ -77,6 +81,7 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
         guard let url = URL(string: "http://\(host):\(listener.port)/") else {
             throw PreviewServerError(message: "cannot make a URL of host \(options.host)")
         }
+        optIn?.serverStarted(at: url)
         return url
     }
 

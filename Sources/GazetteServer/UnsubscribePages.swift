@@ -56,7 +56,7 @@ struct UnsubscribePages: Sendable {
         page(title: title, body: "<h1>\(HTMLSerializer.escapeText(title))</h1>\n<p>\(HTMLSerializer.escapeText(text))</p>")
     }
 
-    private func page(title: String, body: String) -> String {
+    func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="\(HTMLSerializer.escapeAttribute(language))">

@@ -29,6 +29,35 @@ final class ServeCommandTests: XCTestCase {
         return (process, try XCTUnwrap(url.port))
     }
 
+    /// The whole double opt-in through the binaries: the confirmation lands in the project's outbox (the
+    /// delivery of gazette.yml), its link's POST is recorded, and `subscribers sync` adds the subscriber.
+    func testDoubleOptInThroughTheOutboxAndSync() throws {
+        let directory = try TemporaryDirectory("serve-optin")
+        addTeardownBlock { directory.remove() }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+        let (process, port) = try startServe(in: directory.url)
+        func post(_ target: String, _ body: String) throws -> RawHTTPClient.Response {
+            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            return try RawHTTPClient.send(Data(request.utf8), port: port)
+        }
+        XCTAssertEqual(try post("/subscribe", "email=grace%40example.net&name=Grace").status, 200)
+        let outbox = directory.url.appendingPathComponent("outbox/new")
+        let names = try FileManager.default.contentsOfDirectory(atPath: outbox.path)
+        XCTAssertEqual(names.count, 1)
+        let message = try String(contentsOf: outbox.appendingPathComponent(names[0]), encoding: .utf8)
+            .replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=\n", with: "")
+        let range = try XCTUnwrap(message.range(of: "https://fixture.example.org/confirm/"), message)
+        let token = String(message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        XCTAssertEqual(try post("/confirm/\(token)", "confirm=yes").status, 200)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let sync = try GazetteBinary.run(["subscribers", "sync"], in: directory.url, timeout: 60)
+        XCTAssertEqual(sync.status, 0, sync.stderr)
+        XCTAssertTrue(sync.stdout.contains("added grace@example.net to main (double-opt-in "), sync.stdout)
+        XCTAssertTrue(try directory.read("subscribers/main.csv").contains("grace@example.net,Grace,"))
+    }
+
     func testAnEventAcknowledgedBeforeSIGKILLIsInTheFileAndSyncFoldsItOnce() throws {
         let directory = try TemporaryDirectory("serve-cli")
         addTeardownBlock { directory.remove() }

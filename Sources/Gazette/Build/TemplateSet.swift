@@ -123,7 +123,8 @@ public struct TemplateSet: Sendable {
                                                hint: "create \(Self.directory)/\(tag.name).html, or fix the name"))
                     }
                 case .sectionOpen, .invertedOpen, .variable, .unescaped:
-                    if !TemplateVariables.isKnown(tag.name, openSections: open, isEmail: isEmail) {
+                    if !TemplateVariables.isKnown(tag.name, openSections: open, isEmail: isEmail,
+                                                  isConfirmation: name == DoubleOptIn.template) {
                         problems.append(Diagnostic(
                             strict ? .error : .warning, code: "template-variable",
                             "unknown variable \"\(tag.name)\"; it renders as nothing", at: location,

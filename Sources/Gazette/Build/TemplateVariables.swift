@@ -10,7 +10,7 @@ enum TemplateVariables {
     static let listedIssue = ["title", "number", "slug", "url", "date", "date_display", "updated", "summary", "content"]
 
     /// Whether `name` can be resolved, given the sections open around it.
-    static func isKnown(_ name: String, openSections: [String], isEmail: Bool) -> Bool {
+    static func isKnown(_ name: String, openSections: [String], isEmail: Bool, isConfirmation: Bool = false) -> Bool {
         if name == "." { return !openSections.isEmpty }
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         let head = parts[0], tail = parts.count > 1 ? parts[1] : nil
@@ -19,7 +19,8 @@ enum TemplateVariables {
         case "issue": return tail.map { issue.contains($0) } ?? true
         case "content": return tail == nil
         case "content_text", "unsubscribe_url": return isEmail && tail == nil
-        case "subscriber": return isEmail
+        case "subscriber": return isEmail || (isConfirmation && (tail.map { ["email", "name"].contains($0) } ?? true))
+        case "confirm_url", "confirm_expires", "list": return isConfirmation && tail == nil
         case "issues": return tail == nil
         case "feed": return tail.map { ["updated", "url"].contains($0) } ?? true
         default:

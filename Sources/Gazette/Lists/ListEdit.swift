@@ -64,6 +64,49 @@ public struct ListEdit {
         }
     }
 
+    /// A confirmed subscription to add: its own name, consent source and date.
+    public struct Subscription: Sendable {
+        public var address: String
+        public var name: String
+        public var source: String
+        public var date: Date
+
+        public init(address: String, name: String, source: String, date: Date) {
+            self.address = address
+            self.name = name
+            self.source = source
+            self.date = date
+        }
+    }
+
+    /// Adds each subscription whose address is not on `listName` yet (with `subscribed_at` and `source`); rows
+    /// already there are left as they are, so folding the same confirmations again changes nothing.
+    public func add(_ subscriptions: [Subscription], to listName: String) throws -> Report {
+        try ListTable.checkName(listName)
+        return try ProjectLock.withLock(root: root, activity: "`gazette subscribers sync` (confirmed subscriptions)") {
+            var report = Report()
+            var table = try ListTable(loading: SubscriberList(name: listName, root: root))
+            table.ensureColumn("subscribed_at")
+            table.ensureColumn("source")
+            if subscriptions.contains(where: { !$0.name.isEmpty }) { table.ensureColumn("name") }
+            var present = Set(table.rows.map { AddressKey($0["email"] ?? "") })
+            for subscription in subscriptions {
+                guard case .success(let address) = ListAddress.clean(subscription.address), present.insert(AddressKey(address)).inserted else {
+                    report.changes.append((subscription.address, "unchanged"))
+                    continue
+                }
+                var row = ["email": address, "subscribed_at": SuppressionList.day(of: subscription.date), "source": subscription.source]
+                if !subscription.name.isEmpty { row["name"] = subscription.name }
+                table.rows.append(row)
+                report.changes.append((address, "added"))
+            }
+            if report.changes.contains(where: { $0.outcome == "added" }), try ListFileWriter.save(table) {
+                report.written.append(table.list.path)
+            }
+            return report
+        }
+    }
+
     /// Removes `addresses` from `listName`, or from every list when it is nil. An address on no list is a warning.
     public func remove(_ addresses: [String], from listName: String? = nil) throws -> Report {
         if let listName { try ListTable.checkName(listName) }

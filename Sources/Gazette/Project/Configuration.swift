@@ -25,6 +25,11 @@ public struct Configuration: Sendable {
     public var postalAddress: String?
     public var unsubscribeURL: String?
     public var unsubscribeMailto: String?
+    /// How long a double opt-in confirmation link stays valid (`subscribe.confirm_expires`, default 7 days).
+    public var confirmExpiry: TimeSpan
+    /// Where confirmation links point (`subscribe.confirm_url`, `<base>/confirm` of the served site); nil: the
+    /// origin of `unsubscribe.url` followed by `/confirm`, or the server's own address.
+    public var confirmURL: String?
     /// Values for subscriber fields that are empty, and for web pages (which have no subscriber).
     public var personalizationDefaults: [String: String]
     public var textLinks: TextLinkStyle
@@ -44,7 +49,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces"]
+                            "unsubscribe", "subscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -83,6 +88,14 @@ public struct Configuration: Sendable {
         let unsubscribe = try reader.mapping("unsubscribe")
         unsubscribeURL = try unsubscribe?.string("url")
         unsubscribeMailto = try unsubscribe?.string("mailto")
+        let subscribe = try reader.mapping("subscribe")
+        let expires = try subscribe?.string("confirm_expires") ?? "7d"
+        guard let expiry = TimeSpan(expires) else {
+            throw DiagnosticError(.error("setting-invalid", "`subscribe.confirm_expires` is \"\(expires)\"",
+                                         at: subscribe?.location(ofKey: "confirm_expires"), hint: TimeSpan.hint))
+        }
+        confirmExpiry = expiry
+        confirmURL = try subscribe?.string("confirm_url")
         personalizationDefaults = try reader.mapping("personalization")?.stringMap("defaults") ?? [:]
         let text = try reader.mapping("text")
         let links = try text?.string("links") ?? "references"

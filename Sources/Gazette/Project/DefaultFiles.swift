@@ -2,6 +2,23 @@
 enum DefaultFiles {
     /// templates/ by path below it.
     static let templates: [String: String] = [
+        "confirm.txt": #"""
+{{% CONTENT_TYPE: TEXT}}
+Hello{{#subscriber.name}} {{subscriber.name}}{{/subscriber.name}},
+
+someone (we hope you) asked to subscribe {{subscriber.email}} to {{newsletter.name}} (list "{{list}}").
+
+To confirm, open this link and press the button on the page:
+
+{{confirm_url}}
+
+The link is valid for {{confirm_expires}}. If you did not ask for this, ignore this message: nothing
+is recorded and you will receive nothing more.
+
+-- 
+{{newsletter.name}} · {{newsletter.base_url}}
+{{#newsletter.postal_address}}{{newsletter.postal_address}}{{/newsletter.postal_address}}
+"""# + "\n",
         "email.css": #"""
 /* email.css: the email's stylesheet. Gazette inlines these rules into
    style="" attributes (templates/email.html links this file); rules that
@@ -463,6 +480,9 @@ postal_address: "Lighthouse Project, c/o Harbour Commons, 12 Quay Street, Portsm
 unsubscribe:
   url: "https://lighthouse.example.org/unsubscribe"   # the footer link; Gazette appends ?token=… (opaque, per subscriber)
   mailto: "unsubscribe@lighthouse.example.org"         # for the List-Unsubscribe header, beside the URL
+
+subscribe:                                # double opt-in through `gazette serve` (docs/serve.md)
+  confirm_expires: 7d                     # how long a confirmation link works: 30m, 2h, 3d, 1w
 
 personalization:
   defaults:                               # used when a subscriber's field is empty, and on web pages and the feed

@@ -35,7 +35,7 @@ public final class EventsFile: @unchecked Sendable {  // `current`, `retired`, `
     public func url(day: String) -> URL { directory.appendingPathComponent("\(day).jsonl") }
 
     /// Appends `event` and returns once it is on disk (fsync'd). Blocks: call it off the event loop.
-    public func append(_ event: UnsubscribeEvent) throws {
+    public func append(_ event: some EventLine) throws {
         let line = try event.line()
         let sequence: UInt64 = try lock.withLock {
             let descriptor = try descriptor(day: event.day)

@@ -1,4 +1,5 @@
-// Reads an events file back: one UnsubscribeEvent per line; a torn last line (a crash mid-write) is ignored,
+// Reads an events file back: unsubscribes and confirmed subscriptions by line; the engagement events of
+// `gazette serve` (click, open) are left to the reports; a torn last line (a crash mid-write) is ignored,
 // any other unreadable line is reported with its number, never silently dropped.
 import Foundation
 
@@ -10,7 +11,19 @@ public struct EventsReader: Sendable {
         public var line: Int
     }
 
+    /// A confirmed subscription and its line.
+    public struct Confirmation: Sendable {
+        public var event: SubscribeConfirmedEvent
+        public var line: Int
+    }
+
+    /// Event types other readers own: skipped here without a warning.
+    static let otherTypes: Set<String> = ["click", "open"]
+
+    private struct Kind: Decodable { var event: String }
+
     public private(set) var entries: [Entry] = []
+    public private(set) var confirmations: [Confirmation] = []
     public private(set) var problems: [Diagnostic] = []
 
     /// Reads `url`; `path` names it in diagnostics.
@@ -28,11 +41,16 @@ public struct EventsReader: Sendable {
             let line = bytes[start..<newline]
             start = newline + 1
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { continue }
-            if let event = try? decoder.decode(UnsubscribeEvent.self, from: Data(line)), event.event == "unsubscribe",
-               !event.email.isEmpty {
+            let kind = try? decoder.decode(Kind.self, from: Data(line))
+            if kind?.event == "unsubscribe", let event = try? decoder.decode(UnsubscribeEvent.self, from: Data(line)), !event.email.isEmpty {
                 entries.append(Entry(event: event, line: number))
+            } else if kind?.event == SubscribeConfirmedEvent.type,
+                      let event = try? decoder.decode(SubscribeConfirmedEvent.self, from: Data(line)), !event.email.isEmpty, !event.list.isEmpty {
+                confirmations.append(Confirmation(event: event, line: number))
+            } else if let kind, Self.otherTypes.contains(kind.event) {
+                continue
             } else {
-                problems.append(.warning("events-line-unreadable", "line \(number) is not an unsubscribe event",
+                problems.append(.warning("events-line-unreadable", "line \(number) is not an event gazette knows",
                                          at: SourceLocation(path: path, line: number),
                                          hint: "events files are written by `gazette serve`; check what else wrote here"))
             }

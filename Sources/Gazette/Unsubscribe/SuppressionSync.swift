@@ -1,7 +1,9 @@
 // `gazette subscribers sync`: folds what happened since the last commit into subscribers/suppressed.csv —
-// unsubscribe events of `gazette serve`, mailto unsubscribes in a Maildir, and the hard bounces in publish logs.
-// Only appends rows for addresses not yet suppressed, so a second run changes nothing. Bounce reports are
-// `gazette bounces import`'s own path into the file.
+// unsubscribe events of `gazette serve`, mailto unsubscribes in a Maildir, and the hard bounces in publish logs —
+// and the double opt-in confirmations of `gazette serve` into the list CSVs. Only appends rows for addresses not
+// yet suppressed (or not yet on the list), so a second run changes nothing. A confirmation never re-adds a
+// suppressed address, whatever the dates: it is reported, and the row in suppressed.csv is removed by hand if the
+// subscriber came back. Bounce reports are `gazette bounces import`'s own path into the file.
 import Foundation
 
 /// Brings the suppression list up to date with events, mails and logs.
@@ -23,6 +25,12 @@ public struct SuppressionSync: Sendable {
         public var unchanged = 0
         /// Messages in Maildirs that carried no valid unsubscribe token.
         public var ignoredMessages = 0
+        /// Confirmed subscriptions added to a list: `(email, list, source)`.
+        public var subscribed: [(email: String, list: String, source: String)] = []
+        /// Confirmations of addresses already on their list.
+        public var alreadySubscribed = 0
+        /// Confirmations of suppressed addresses: not added.
+        public var suppressedConfirmations = 0
         public var problems: [Diagnostic] = []
     }
 
@@ -62,6 +70,7 @@ public struct SuppressionSync: Sendable {
             result.changes.append(Change(email: key.normalized, reason: reason, date: date, detail: detail, source: source))
         }
 
+        var confirmations: [(event: SubscribeConfirmedEvent, source: String)] = []
         let eventsFolder = project.url(EventsFile.directoryName)
         let inputs = sources.isEmpty ? (FileManager.default.fileExists(atPath: eventsFolder.path) ? [eventsFolder] : []) : sources
         for input in inputs {
@@ -90,6 +99,7 @@ public struct SuppressionSync: Sendable {
                     for entry in reader.entries {
                         try fold(entry.event.email, reason: "unsubscribed", date: entry.event.day, source: "\(filePath):\(entry.line)")
                     }
+                    confirmations += reader.confirmations.map { ($0.event, "\(filePath):\($0.line)") }
                 }
             }
         }
@@ -103,7 +113,49 @@ public struct SuppressionSync: Sendable {
                 }
             }
         }
+        try subscribe(confirmations, suppressed: { suppression.contains($0) || seen.contains($0) }, dryRun: dryRun, into: &result)
         return result
+    }
+
+    /// Adds the confirmed subscriptions to their lists, list by list; suppressed addresses are skipped and reported.
+    func subscribe(_ confirmations: [(event: SubscribeConfirmedEvent, source: String)], suppressed: (AddressKey) -> Bool,
+                   dryRun: Bool, into result: inout Result) throws {
+        var byList: [String: [ListEdit.Subscription]] = [:]
+        for (event, source) in confirmations {
+            if suppressed(AddressKey(event.email)) {
+                result.suppressedConfirmations += 1
+                result.problems.append(.warning(
+                    "confirmation-suppressed", "\(event.email) confirmed a subscription to \(event.list) but is in subscribers/suppressed.csv: not added",
+                    at: SourceLocation(path: source),
+                    hint: "if the subscriber asked to come back, remove the row from subscribers/suppressed.csv and run sync again"))
+                continue
+            }
+            let date = LogRecord.date(event.time) ?? Date()
+            byList[event.list, default: []].append(ListEdit.Subscription(address: event.email, name: event.name ?? "", source: event.source, date: date))
+        }
+        for (list, subscriptions) in byList.sorted(by: { $0.key < $1.key }) {
+            guard (try? ListTable.checkName(list)) != nil else { continue }
+            if dryRun {
+                let table = try ListTable(loading: SubscriberList(name: list, root: project.root))
+                var present = Set(table.rows.map { AddressKey($0["email"] ?? "") })
+                for subscription in subscriptions {
+                    if present.insert(AddressKey(subscription.address)).inserted {
+                        result.subscribed.append((subscription.address, list, subscription.source))
+                    } else {
+                        result.alreadySubscribed += 1
+                    }
+                }
+                continue
+            }
+            let report = try ListEdit(root: project.root).add(subscriptions, to: list)
+            for (change, subscription) in zip(report.changes, subscriptions) {
+                if change.outcome == "added" {
+                    result.subscribed.append((change.address, list, subscription.source))
+                } else {
+                    result.alreadySubscribed += 1
+                }
+            }
+        }
     }
 
     /// The `failed` outcomes of a publish log that are hard bounces (the rule publish applies as they happen).

@@ -2,7 +2,7 @@
 import Foundation
 
 /// An accepted unsubscribe, as `gazette serve` writes it and `gazette subscribers sync` reads it.
-public struct UnsubscribeEvent: Codable, Sendable, Equatable {
+public struct UnsubscribeEvent: Codable, Sendable, Equatable, EventLine {
     /// How the recipient asked.
     public enum Channel: String, Codable, Sendable {
         /// RFC 8058 one-click: a mail client's POST with `List-Unsubscribe=One-Click`.
@@ -33,11 +33,4 @@ public struct UnsubscribeEvent: Codable, Sendable, Equatable {
 
     /// The UTC day of `time` (`2026-12-02`), which names the events file.
     public var day: String { String(time.prefix(10)) }
-
-    /// The event as one JSON line with its newline; keys sorted, so the bytes are stable.
-    func line() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
 }

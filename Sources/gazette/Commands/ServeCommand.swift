@@ -8,9 +8,9 @@ import GazetteServer
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve unsubscribe links and one-click unsubscribes, recording them in events/<date>.jsonl.",
+        abstract: "Serve unsubscribe links, one-click unsubscribes and double opt-in subscribing, recording them in events/<date>.jsonl.",
         discussion: """
-        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml. GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
+        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml. POST /subscribe (form fields email, name, list; `website` is a honeypot) sends a confirmation message (templates/confirm.txt) through the delivery chain of gazette.yml; GET /confirm/<token> shows a button whose POST records a subscribe-confirmed event, which sync adds to the list (docs/serve.md). GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
 
         Examples:
           gazette serve                                  # http://127.0.0.1:8080/unsubscribe
@@ -49,7 +49,8 @@ struct ServeCommand: ParsableCommand {
         let folder = events.map { URL(fileURLWithPath: $0) } ?? project.url(EventsFile.directoryName)
         let unsubscriber = Unsubscriber(secret: secret, events: EventsFile(directory: folder))
         let path = SubscriberServer.path(ofUnsubscribeURL: project.configuration.unsubscribeURL)
-        let server = SubscriberServer(project: project, unsubscriber: unsubscriber,
+        let optIn = makeOptIn(project: project, secret: secret, events: unsubscriber.events, printer: printer)
+        let server = SubscriberServer(project: project, unsubscriber: unsubscriber, optIn: optIn,
                                       options: .init(host: host, port: port, path: path, requestsPerMinute: rateLimit,
                                                      trustForwardedFor: trustForwardedFor))
         let base = try ServerLifecycle.start(host: host, port: port, printer: printer,
@@ -64,7 +65,33 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data("Serving: \(address)\nEvents: \(folder.path)\nCtrl-C stops.\n".utf8))
         }
 
+        _ = optIn  // kept alive with the server
         // SIGINT or SIGTERM: stop accepting, let requests in flight finish, exit 0. Every 200 was fsync'd already.
         ServerLifecycle.waitForSignal { await server.stop() }
+    }
+
+    /// Double opt-in through the project's delivery chain; when a delivery cannot be made (a relay's password
+    /// missing, say), the subscribe routes are off and a warning says why.
+    func makeOptIn(project: Project, secret: String, events: EventsFile, printer: DiagnosticPrinter) -> DoubleOptIn? {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            let configuration = project.configuration
+            let transports = try configuration.delivery.chain.map { entry in
+                try Transports.make(via: entry, configuration: configuration, caFile: nil, environment: environment, projectRoot: project.root)
+            }
+            let (signer, findings) = try DoubleOptIn.signer(configuration: configuration, environment: environment)
+            printer.print(findings)
+            return try DoubleOptIn(project: project, secret: secret, events: events, transports: transports, signer: signer)
+        } catch let error as DiagnosticError {
+            printer.print(error.diagnostics.map { finding in
+                var warning = finding
+                warning.severity = .warning
+                warning.message = "subscribing is off: " + finding.message
+                return warning
+            })
+        } catch {
+            printer.print([.warning("subscribe-off", "subscribing is off: \(error)")])
+        }
+        return nil
     }
 }

@@ -9,7 +9,7 @@ struct SubscribersSyncCommand: ParsableCommand {
         commandName: "sync",
         abstract: "Fold unsubscribe events, mailto unsubscribes and publish-log hard bounces into suppressed.csv.",
         discussion: """
-        Reads the events files of `gazette serve` (events/*.jsonl by default, or the files and folders named), Maildirs of mails sent to the unsubscribe address (their subject carries the token; needs GAZETTE_UNSUBSCRIBE_SECRET), and the permanent mailbox failures (5.1.x, 5.2.1) in logs/*.jsonl. Appends each address not yet suppressed and prints it. Running it twice changes nothing. Bounce reports are read by `gazette bounces import`.
+        Reads the events files of `gazette serve` (events/*.jsonl by default, or the files and folders named), Maildirs of mails sent to the unsubscribe address (their subject carries the token; needs GAZETTE_UNSUBSCRIBE_SECRET), and the permanent mailbox failures (5.1.x, 5.2.1) in logs/*.jsonl. Appends each address not yet suppressed and prints it. The double opt-in confirmations (subscribe-confirmed events) are added to their list CSV with subscribed_at and source; an address in suppressed.csv is never re-added by a confirmation (remove its row by hand if the subscriber came back). Running it twice changes nothing. Bounce reports are read by `gazette bounces import`.
 
         Examples:
           gazette subscribers sync
@@ -46,6 +46,8 @@ struct SubscribersSyncCommand: ParsableCommand {
             printer.printJSON([
                 "added": result.changes.map { ["email": $0.email, "reason": $0.reason, "date": $0.date, "source": $0.source] },
                 "unchanged": result.unchanged, "ignored_messages": result.ignoredMessages, "dry_run": dryRun,
+                "subscribed": result.subscribed.map { ["email": $0.email, "list": $0.list, "source": $0.source] },
+                "already_subscribed": result.alreadySubscribed, "suppressed_confirmations": result.suppressedConfirmations,
                 "diagnostics": result.problems.map(DiagnosticPrinter.json),
             ])
             return
@@ -58,5 +60,12 @@ struct SubscribersSyncCommand: ParsableCommand {
         var summary = "\(SubscriberList.suppressionFileName): \(verb) \(result.changes.count), \(result.unchanged) already suppressed"
         if result.ignoredMessages > 0 { summary += ", \(result.ignoredMessages) message(s) without a valid unsubscribe token" }
         printer.say(summary)
+        for subscription in result.subscribed {
+            printer.say("\(verb) \(subscription.email) to \(subscription.list) (\(subscription.source))")
+        }
+        if !result.subscribed.isEmpty || result.alreadySubscribed > 0 || result.suppressedConfirmations > 0 {
+            printer.say("confirmed subscriptions: \(verb) \(result.subscribed.count), \(result.alreadySubscribed) already on their list, "
+                        + "\(result.suppressedConfirmations) suppressed (not added)")
+        }
     }
 }

@@ -1,0 +1,161 @@
+// Double opt-in over real sockets: the subscribe form sends a confirmation that aiosmtpd receives, its link is
+// followed (GET shows a button, only the POST records), sync adds the subscriber once; forged, truncated,
+// expired and replayed tokens record nothing more; the honeypot and a flood are answered without a crash.
+import Foundation
+import GazetteTestSupport
+import XCTest
+@testable import Gazette
+@testable import GazetteServer
+
+final class DoubleOptInServerTests: XCTestCase {
+    let secret = "test-secret"
+
+    struct Missing: Error, CustomStringConvertible { let description: String }
+
+    struct Fixture {
+        let directory: TemporaryDirectory
+        let project: Project
+        let port: Int
+        let smtp: TestSMTPServer
+        var eventsFolder: URL { directory.url.appendingPathComponent("events") }
+
+        func confirmations() -> [SubscribeConfirmedEvent] {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: eventsFolder.path)) ?? []).sorted()
+            return files.flatMap { name in
+                (try? EventsReader(url: eventsFolder.appendingPathComponent(name), path: name).confirmations.map(\.event)) ?? []
+            }
+        }
+
+        func post(_ target: String, body: String) throws -> RawHTTPClient.Response {
+            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            return try RawHTTPClient.send(Data(request.utf8), port: port)
+        }
+
+        /// The token of the confirmation link in the `index`th message aiosmtpd received.
+        func token(inMessage index: Int) throws -> String {
+            let messages = try smtp.receivedMessages()
+            guard index < messages.count else { throw Missing(description: "only \(messages.count) messages arrived") }
+            let text = String(decoding: messages[index].content, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+                .replacingOccurrences(of: "=\n", with: "")
+            guard let range = text.range(of: "https://fixture.example.org/confirm/") else {
+                throw Missing(description: "no confirmation link in: \(text)")
+            }
+            return String(text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        }
+    }
+
+    func start(requestsPerMinute: Int = 0) async throws -> Fixture {
+        try PythonTools.require(["aiosmtpd"])
+        let smtp = try TestSMTPServer.start()
+        let directory = try TemporaryDirectory("optin")
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+        let project = try Project(root: directory.url)
+        let events = EventsFile(directory: directory.url.appendingPathComponent("events"))
+        let transport = try Transports.make(via: "smtp://127.0.0.1:\(smtp.port)?tls=none", configuration: project.configuration,
+                                            caFile: nil, environment: [:], projectRoot: project.root)
+        let optIn = try DoubleOptIn(project: project, secret: secret, events: events, transports: [transport], signer: nil)
+        let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: events), optIn: optIn,
+                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: requestsPerMinute))
+        let base = try await server.start()
+        addTeardownBlock {
+            await server.stop()
+            smtp.stop()
+            directory.remove()
+        }
+        return Fixture(directory: directory, project: project, port: base.port ?? 0, smtp: smtp)
+    }
+
+    func testFormConfirmationLinkAndSync() async throws {
+        let fixture = try await start()
+        let form = try fixture.post("/subscribe", body: "email=New.Reader%40Example.NET&name=New+Reader&list=main")
+        XCTAssertEqual(form.status, 200, form.text)
+        XCTAssertTrue(form.text.contains("Check your inbox"))
+        XCTAssertEqual(fixture.confirmations().count, 0, "the form records nothing")
+        let messages = try fixture.smtp.receivedMessages()
+        XCTAssertEqual(messages.map(\.rcptTos), [["new.reader@example.net"]], "the normalised address")
+        let content = String(decoding: messages[0].content, as: UTF8.self)
+        XCTAssertTrue(content.contains("Subject: Confirm your subscription to Fixture Weekly"), content)
+        let token = try fixture.token(inMessage: 0)
+
+        let page = try RawHTTPClient.get("/confirm/\(token)", port: fixture.port)
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("<form method=\"post\" action=\"/confirm/\(token)\""), page.text)
+        XCTAssertEqual(fixture.confirmations().count, 0, "a GET (a mail scanner) records nothing")
+
+        XCTAssertEqual(try fixture.post("/confirm/\(token)", body: "").status, 400, "the button's field is needed")
+        let confirmed = try fixture.post("/confirm/\(token)", body: "confirm=yes")
+        XCTAssertEqual(confirmed.status, 200)
+        XCTAssertTrue(confirmed.text.contains("You are subscribed"))
+        XCTAssertEqual(try fixture.post("/confirm/\(token)", body: "confirm=yes").status, 200, "a replay is harmless")
+        let events = fixture.confirmations()
+        XCTAssertEqual(events.map(\.email), ["new.reader@example.net"], "one event, not two")
+        XCTAssertEqual(events.first?.list, "main")
+        XCTAssertEqual(events.first?.name, "New Reader")
+        XCTAssertTrue(events.first?.source.hasPrefix("double-opt-in 20") == true)
+        XCTAssertTrue(events.first?.source.hasSuffix(" from 127.0.0.1") == true, events.first?.source ?? "")
+
+        // Forged and truncated tokens: a clear page, no event.
+        var forged = Array(token)
+        forged[10] = forged[10] == "A" ? "B" : "A"
+        XCTAssertEqual(try fixture.post("/confirm/\(String(forged))", body: "confirm=yes").status, 400)
+        XCTAssertEqual(try fixture.post("/confirm/\(token.prefix(20))", body: "confirm=yes").status, 400)
+        XCTAssertEqual(try RawHTTPClient.get("/confirm/not-a-token", port: fixture.port).status, 400)
+        // An unsubscribe token is not a confirmation token.
+        let unsubscribeToken = try UnsubscribeLink(baseURL: nil, mailto: nil, secret: secret).sealedToken(address: "x@example.org", list: "main")
+        XCTAssertEqual(try fixture.post("/confirm/\(unsubscribeToken)", body: "confirm=yes").status, 400)
+        // Expired: sealed eight days ago (the default expiry is seven).
+        let old = try ConfirmationToken(secret: secret).seal(PendingSubscription(address: "late@example.org", list: "main",
+                                                                                requested: Date().addingTimeInterval(-8 * 86_400)))
+        let expired = try fixture.post("/confirm/\(old)", body: "confirm=yes")
+        XCTAssertEqual(expired.status, 410)
+        XCTAssertTrue(expired.text.contains("expired"))
+        XCTAssertEqual(fixture.confirmations().count, 1)
+
+        // Sync adds the subscriber with subscribed_at and source; a second sync changes nothing.
+        let first = try SuppressionSync(project: fixture.project, link: nil).run(sources: [])
+        XCTAssertEqual(first.subscribed.map(\.email), ["new.reader@example.net"])
+        let list = try String(contentsOf: fixture.directory.url.appendingPathComponent("subscribers/main.csv"), encoding: .utf8)
+        XCTAssertTrue(list.hasPrefix("email,name,subscribed_at,source\n"), list)
+        XCTAssertTrue(list.contains("new.reader@example.net,New Reader,20"), list)
+        XCTAssertTrue(list.contains("double-opt-in"), list)
+        let second = try SuppressionSync(project: fixture.project, link: nil).run(sources: [])
+        XCTAssertEqual(second.subscribed.count, 0)
+        XCTAssertEqual(second.alreadySubscribed, 1)
+        XCTAssertEqual(try String(contentsOf: fixture.directory.url.appendingPathComponent("subscribers/main.csv"), encoding: .utf8), list)
+    }
+
+    func testSuppressedAddressIsNotAddedBySync() async throws {
+        let fixture = try await start()
+        try SuppressionList(project: fixture.project).append(address: "gone@example.org", reason: "unsubscribed")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=gone%40example.org").status, 200)
+        let token = try fixture.token(inMessage: 0)
+        XCTAssertEqual(try fixture.post("/confirm/\(token)", body: "confirm=yes").status, 200)
+        let result = try SuppressionSync(project: fixture.project, link: nil).run(sources: [])
+        XCTAssertEqual(result.subscribed.count, 0)
+        XCTAssertEqual(result.suppressedConfirmations, 1)
+        XCTAssertTrue(result.problems.contains { $0.code == "confirmation-suppressed" })
+        let list = try String(contentsOf: fixture.directory.url.appendingPathComponent("subscribers/main.csv"), encoding: .utf8)
+        XCTAssertFalse(list.contains("gone@example.org"))
+    }
+
+    func testBadFormsHoneypotAndFlood() async throws {
+        let fixture = try await start(requestsPerMinute: 20)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=bot%40example.org&website=http%3A%2F%2Fspam").status, 200)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=nobody").status, 400)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=a%40example.org&list=..%2Fsecrets").status, 400)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=a%40example.org&list=nosuchlist").status, 400)
+        XCTAssertEqual(try fixture.smtp.receivedMessages().count, 0, "the honeypot and bad forms send nothing")
+        // One address: three confirmations an hour at most.
+        var perAddress: [Int] = []
+        for _ in 0..<5 { perAddress.append(try fixture.post("/subscribe", body: "email=same%40example.org").status) }
+        XCTAssertEqual(perAddress, [200, 200, 200, 429, 429])
+        XCTAssertEqual(try fixture.smtp.receivedMessages().count, 3)
+        // One client: 20 requests a minute, then 429; the server still answers.
+        var statuses: [Int] = []
+        for index in 0..<30 { statuses.append(try fixture.post("/subscribe", body: "email=f\(index)%40example.org&website=x").status) }
+        XCTAssertTrue(statuses.contains(429))
+        XCTAssertEqual(try RawHTTPClient.get(SubscriberServer.healthPath, port: fixture.port).status, 200)
+        XCTAssertEqual(fixture.confirmations().count, 0)
+    }
+}
