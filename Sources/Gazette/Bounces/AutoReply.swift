@@ -18,14 +18,14 @@ enum AutoReply {
         if headerMarkers.contains(where: { message.header($0) != nil }) { return true }
         if message.header("Precedence")?.lowercased().contains("auto_reply") == true { return true }
         let subject = (message.headerText("Subject") ?? "").lowercased()
-        return subjectMarkers.contains { subject.contains($0) }
+        return subjectMarkers.contains { subject.containsPhrase($0) }
     }
 
     /// The soft record of a reply saying the mailbox is gone, or nil for an ordinary auto-reply.
     static func goneMailbox(in message: MIMEPart) -> BounceRecipient? {
         let text = OriginalMessage.explanationParts(of: message).first?.text ?? ""
         let lower = text.lowercased()
-        guard let phrase = gonePhrases.first(where: { lower.contains($0) }) else { return nil }
+        guard let phrase = gonePhrases.first(where: { lower.containsPhrase($0) }) else { return nil }
         let ours = Set(message.headers.values("To").flatMap { AddressScanner.addresses(in: $0) }.map { $0.lowercased() })
         let address = AddressScanner.addresses(in: text).first { !ours.contains($0.lowercased()) }
             ?? message.header("Reply-To").flatMap { AddressScanner.addresses(in: $0).first }

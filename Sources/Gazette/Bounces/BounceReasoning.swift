@@ -97,12 +97,12 @@ enum BounceReasoning {
         }
         let lower = normalized(text)
         let around = context.isEmpty ? lower : lower + " " + normalized(context)
-        let afterData = afterDataMarkers.contains { around.contains($0) }
-        let answeredRCPT = !afterData && rcptMarkers.contains { around.contains($0) }
+        let afterData = afterDataMarkers.contains { around.containsPhrase($0) }
+        let answeredRCPT = !afterData && rcptMarkers.contains { around.containsPhrase($0) }
         let isTemporary = status?.hasPrefix("4") == true || (status == nil && replyCode.map { $0 < 500 } == true)
             || permanent == false
         if status?.hasPrefix("2") == true { return (.notABounce, "delivered (status \(status ?? ""))") }
-        for (phrase, reason) in softPhrases where lower.contains(phrase) {
+        for (phrase, reason) in softPhrases where lower.containsPhrase(phrase) {
             return (.soft, reason)
         }
         // RFC 3463: x.2.x is the mailbox's state (full, disabled), x.1.7 and x.1.8 the sender's address.
@@ -116,7 +116,7 @@ enum BounceReasoning {
         // A specific code elsewhere (5.7.1, 5.3.0) loses to a "user unknown" text only in a reply to RCPT TO, and
         // not to Postfix's "Recipient address rejected:", which comes before whatever the reason is.
         if !isTemporary, !aboutMailbox, !specific || answeredRCPT, !disabled {
-            for (phrase, reason) in hardPhrases where lower.contains(phrase) && !(specific && prefixPhrases.contains(phrase)) {
+            for (phrase, reason) in hardPhrases where lower.containsPhrase(phrase) && !(specific && prefixPhrases.contains(phrase)) {
                 if afterData { return (.soft, "\(reason) after DATA (a filter)") }
                 return (.hard, reason)
             }

@@ -39,15 +39,15 @@ enum FreeTextBounce {
     /// True when the sender, subject or wording of `message` says it is a bounce.
     static func looksLikeBounce(_ message: MIMEPart, explanation: (text: String, original: String?)) -> Bool {
         let text = explanation.text.lowercased()
-        if bodyMarkers.contains(where: { text.contains($0) }) { return true }
+        if bodyMarkers.contains(where: { text.containsPhrase($0) }) { return true }
         let from = (message.headerText("From") ?? "").lowercased()
-        if daemonMarkers.contains(where: { from.contains($0) }) { return true }
+        if daemonMarkers.contains(where: { from.containsPhrase($0) }) { return true }
         if let returnPath = message.header("Return-Path"), returnPath.trimmingCharacters(in: .whitespaces) == "<>" {
             let subject = (message.headerText("Subject") ?? "").lowercased()
-            if subject.isEmpty || subjectMarkers.contains(where: { subject.contains($0) }) { return true }
+            if subject.isEmpty || subjectMarkers.contains(where: { subject.containsPhrase($0) }) { return true }
         }
         let subject = (message.headerText("Subject") ?? "").lowercased()
-        return subjectMarkers.contains { subject.contains($0) }
+        return subjectMarkers.contains { subject.containsPhrase($0) }
     }
 
     /// The explanation (text before any returned message) and the returned message's text, if inline.
@@ -76,12 +76,12 @@ enum FreeTextBounce {
         let lower = text.lowercased()
         let failed = message.headers.values("X-Failed-Recipients").flatMap { AddressScanner.addresses(in: $0) }
         let hasCode = StatusCodeScanner.firstStatus(in: text) != nil || StatusCodeScanner.firstReplyCode(in: text) != nil
-        let hasPhrase = failurePhrases.contains { lower.contains($0) }
-            || BounceReasoning.hardPhrases.contains { lower.contains($0.0) }
-            || BounceReasoning.softPhrases.contains { lower.contains($0.0) }
+        let hasPhrase = failurePhrases.contains { lower.containsPhrase($0) }
+            || BounceReasoning.hardPhrases.contains { lower.containsPhrase($0.0) }
+            || BounceReasoning.softPhrases.contains { lower.containsPhrase($0.0) }
         // A mail system's own message (MAILER-DAEMON, postmaster) needs no phrase we know: it is a bounce.
         let from = (message.headerText("From") ?? "").lowercased()
-        let fromDaemon = daemonMarkers.contains { from.contains($0) }
+        let fromDaemon = daemonMarkers.contains { from.containsPhrase($0) }
         guard hasCode || hasPhrase || !failed.isEmpty || fromDaemon else { return [] }
 
         // Addresses that are ours or the mail system's, not the failed recipient's.
