@@ -307,6 +307,50 @@ final class DoctorTests: XCTestCase {
         let usage = try GazetteBinary.run(["doctor", "--timeout", "0"], in: project.url)
         XCTAssertEqual(usage.status, 2, usage.stderr)
     }
+
+    /// A chain is checked one delivery at a time: the first by default, another with --via; the output says which.
+    func testAChainIsCheckedOneDeliveryAtATime() throws {
+        let project = try TemporaryDirectory("doctor-chain")
+        addTeardownBlock { project.remove() }
+        let keyFile = try project.write(try Self.testKeys().pem, to: "dkim.pem")
+        try project.write("""
+        name: Test
+        base_url: https://good.test/
+        sender: { name: Test, address: news@good.test }
+        unsubscribe: { url: "https://good.test/unsubscribe" }
+        delivery:
+          via: [main, direct]
+          transports: { main: "smtps://relay.good.test" }
+        dkim: { domain: good.test, selector: gazette }
+
+        """, to: "gazette.yml")
+        let environment = ["GAZETTE_DKIM_KEY_FILE": keyFile.path]
+        func doctor(_ extra: [String]) throws -> GazetteBinary.Run {
+            try GazetteBinary.run(["doctor", "--dns-server", server.address, "--timeout", "1"] + extra,
+                                  in: project.url, environment: environment)
+        }
+        let first = try doctor(["--format", "json"])
+        XCTAssertEqual(first.status, 0, "the first delivery is the good relay: " + first.stdout + first.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["delivery"] as? String, "main")
+        XCTAssertEqual(json["other_deliveries"] as? [String], ["direct"])
+        let text = try doctor([])
+        XCTAssertTrue(text.stdout.contains("Delivery checked: main, the first of the chain; check the others with `gazette doctor --via direct`"),
+                      text.stdout)
+
+        let second = try doctor(["--format", "json", "--via", "direct"])
+        let secondJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any], second.stderr)
+        XCTAssertEqual(secondJSON["delivery"] as? String, "direct")
+        XCTAssertEqual(secondJSON["other_deliveries"] as? [String], [])
+        let findings = try XCTUnwrap(secondJSON["findings"] as? [[String: Any]])
+        XCTAssertTrue(findings.contains { ($0["check"] as? String)?.hasPrefix("bulk-ptr") == true || ($0["check"] as? String) == "direct-ptr"
+                          || ($0["message"] as? String)?.contains("direct") == true },
+                      "direct delivery's own checks run: \(findings.map { $0["check"] ?? "" })")
+
+        let unknown = try doctor(["--via", "nope"])
+        XCTAssertEqual(unknown.status, 2, unknown.stdout + unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("--via nope"), unknown.stderr)
+    }
 }
 
 final class DoctorConfigurationTests: XCTestCase {

@@ -25,8 +25,19 @@ public struct Doctor: Sendable {
     let hostName: String?
 
     /// A doctor asking `dnsServer` ("ADDRESS" or "ADDRESS:PORT"), or the system's resolvers when nil.
-    /// Throws a diagnostic when `dnsServer` cannot be read (a usage error).
-    public init(project: Project, environment: [String: String], dnsServer: String? = nil, timeout: Double = 3) throws {
+    /// `via` (a name from `delivery.transports` or a delivery URL) checks that delivery instead of the chain's
+    /// first. Throws a diagnostic when `dnsServer` cannot be read (a usage error).
+    public init(project: Project, environment: [String: String], dnsServer: String? = nil, timeout: Double = 3,
+                via: String? = nil) throws {
+        var configuration = project.configuration
+        if let via {
+            let known = configuration.delivery.chain + configuration.delivery.transports.keys
+            guard known.contains(via) || via.contains(":") || via == "direct" else {
+                throw DiagnosticError(.error("via", "--via \(via): not a delivery of this project",
+                                             hint: "name one of \(known.sorted().joined(separator: ", ")), or give a delivery URL"))
+            }
+            configuration.delivery.chain = [via]
+        }
         var server: DNSServer?
         if let dnsServer {
             do {
@@ -36,7 +47,7 @@ public struct Doctor: Sendable {
                                              hint: "for example --dns-server 1.1.1.1 or --dns-server 127.0.0.1:5353"))
             }
         }
-        self.init(configuration: project.configuration, environment: environment,
+        self.init(configuration: configuration, environment: environment,
                   lookups: DNSResolver(server: server, timeout: timeout, attempts: 2),
                   outgoingAddress: { OutgoingAddress.toward($0) }, hostName: Session.fullyQualifiedHostName)
     }
@@ -79,8 +90,12 @@ public struct Doctor: Sendable {
         for domain in [fromDomain, returnPathDomain].uniqued() { findings.append(checkMX(domain)) }
         findings += checkBulkSender(fromDomain: fromDomain, spf: spf[returnPathDomain] ?? .fail, dkim: dkim,
                                     dmarc: dmarc, route: route, sending: sending)
-        return DoctorReport(fromDomain: fromDomain, returnPathDomain: returnPathDomain, sendingAddressNote: sending.note,
-                            findings: findings)
+        var report = DoctorReport(fromDomain: fromDomain, returnPathDomain: returnPathDomain, sendingAddressNote: sending.note,
+                                  findings: findings)
+        // A chain is checked one delivery at a time: SPF authorisation, TLS and PTR depend on who sends.
+        report.checkedDelivery = configuration.delivery.chain.first ?? configuration.delivery.via
+        report.otherDeliveries = Array(configuration.delivery.chain.dropFirst())
+        return report
     }
 
     /// The route `delivery.via` names, as Transports reads it; EHLO names from `direct.helo`, the relay URL's

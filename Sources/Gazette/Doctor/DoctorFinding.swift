@@ -54,6 +54,9 @@ public struct DoctorReport: Sendable {
     /// How the addresses that were checked against SPF were found ("the relay smtp.example.net resolves to …").
     public var sendingAddressNote: String
     public var findings: [DoctorFinding]
+    /// The delivery of the chain these checks were made for, and the others (`--via` checks one of those).
+    public var checkedDelivery = ""
+    public var otherDeliveries: [String] = []
 
     public var failures: Int { findings.filter { $0.status == .fail }.count }
     public var warnings: Int { findings.filter { $0.status == .warn }.count }

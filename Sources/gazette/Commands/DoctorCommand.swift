@@ -26,6 +26,9 @@ struct DoctorCommand: ParsableCommand {
     @Option(name: .customLong("dns-server"), help: ArgumentHelp("Ask this DNS server instead of the system's resolvers.", valueName: "address[:port]"))
     var dnsServer: String?
 
+    @Option(help: ArgumentHelp("Check this delivery of the chain (a name from delivery.transports, or a URL) instead of the first.", valueName: "name"))
+    var via: String?
+
     @Option(help: ArgumentHelp("Seconds to wait for each DNS answer.", valueName: "seconds"))
     var timeout: Double = 3
 
@@ -40,7 +43,7 @@ struct DoctorCommand: ParsableCommand {
         let project = try global.loadProject(printer: printer)
         let doctor: Doctor
         do {
-            doctor = try Doctor(project: project, environment: ProcessInfo.processInfo.environment, dnsServer: dnsServer, timeout: timeout)
+            doctor = try Doctor(project: project, environment: ProcessInfo.processInfo.environment, dnsServer: dnsServer, timeout: timeout, via: via)
         } catch let error as DiagnosticError {
             printer.print(error.diagnostics)
             throw ExitCode(2)
@@ -58,6 +61,10 @@ struct DoctorCommand: ParsableCommand {
     private func print(_ report: DoctorReport, colour: Bool) {
         Swift.print("Sending domain \(report.fromDomain)"
             + (report.returnPathDomain == report.fromDomain ? "" : ", return path \(report.returnPathDomain)"))
+        if !report.otherDeliveries.isEmpty {
+            Swift.print("Delivery checked: \(report.checkedDelivery), the first of the chain; check the others with "
+                + report.otherDeliveries.map { "`gazette doctor --via \($0)`" }.joined(separator: ", "))
+        }
         if !report.sendingAddressNote.isEmpty { Swift.print("Sending address: \(report.sendingAddressNote)") }
         var section = ""
         for finding in report.findings {
@@ -102,6 +109,8 @@ struct DoctorCommand: ParsableCommand {
             "from_domain": report.fromDomain,
             "return_path_domain": report.returnPathDomain,
             "sending_address": report.sendingAddressNote,
+            "delivery": report.checkedDelivery,
+            "other_deliveries": report.otherDeliveries,
             "counts": ["pass": report.findings.count - report.failures - report.warnings - report.unchecked,
                        "warn": report.warnings, "fail": report.failures, "could_not_check": report.unchecked],
             "findings": report.findings.map { finding -> [String: Any] in
