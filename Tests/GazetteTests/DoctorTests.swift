@@ -265,7 +265,8 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(try finding(natted, "spf-authorised").message.contains("private"))
     }
 
-    func testBinaryPrintsJSONAndExitCodes() throws {
+    /// A project on good.test with its DKIM key in a file, `delivery` as given; the environment that names the key.
+    func goodProject(delivery: String) throws -> (TemporaryDirectory, [String: String]) {
         let project = try TemporaryDirectory("doctor")
         addTeardownBlock { project.remove() }
         let keyFile = try project.write(try Self.testKeys().pem, to: "dkim.pem")
@@ -274,11 +275,15 @@ final class DoctorTests: XCTestCase {
         base_url: https://good.test/
         sender: { name: Test, address: news@good.test }
         unsubscribe: { url: "https://good.test/unsubscribe" }
-        delivery: { via: "smtps://relay.good.test" }
+        \(delivery)
         dkim: { domain: good.test, selector: gazette }
 
         """, to: "gazette.yml")
-        let environment = ["GAZETTE_DKIM_KEY_FILE": keyFile.path]
+        return (project, ["GAZETTE_DKIM_KEY_FILE": keyFile.path])
+    }
+
+    func testBinaryPrintsJSONAndExitCodes() throws {
+        let (project, environment) = try goodProject(delivery: #"delivery: { via: "smtps://relay.good.test" }"#)
         let good = try GazetteBinary.run(["doctor", "--format", "json", "--dns-server", server.address, "--timeout", "1"],
                                          in: project.url, environment: environment)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
@@ -310,21 +315,7 @@ final class DoctorTests: XCTestCase {
 
     /// A chain is checked one delivery at a time: the first by default, another with --via; the output says which.
     func testAChainIsCheckedOneDeliveryAtATime() throws {
-        let project = try TemporaryDirectory("doctor-chain")
-        addTeardownBlock { project.remove() }
-        let keyFile = try project.write(try Self.testKeys().pem, to: "dkim.pem")
-        try project.write("""
-        name: Test
-        base_url: https://good.test/
-        sender: { name: Test, address: news@good.test }
-        unsubscribe: { url: "https://good.test/unsubscribe" }
-        delivery:
-          via: [main, direct]
-          transports: { main: "smtps://relay.good.test" }
-        dkim: { domain: good.test, selector: gazette }
-
-        """, to: "gazette.yml")
-        let environment = ["GAZETTE_DKIM_KEY_FILE": keyFile.path]
+        let (project, environment) = try goodProject(delivery: #"delivery: { via: [main, direct], transports: { main: "smtps://relay.good.test" } }"#)
         func doctor(_ extra: [String]) throws -> GazetteBinary.Run {
             try GazetteBinary.run(["doctor", "--dns-server", server.address, "--timeout", "1"] + extra,
                                   in: project.url, environment: environment)
