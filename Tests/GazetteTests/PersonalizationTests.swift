@@ -39,7 +39,7 @@ final class PersonalizationTests: XCTestCase {
             issueNumber: 1, slug: "a", title: "t", date: "2026-01-01", sourcePath: "x", preheader: nil, lists: nil,
             slotNames: ["subscriber.name", "unsubscribe_url", "subscriber.city"],
             subject: .init(splitting: "", escaping: .none), html: .init(splitting: "", escaping: .html),
-            text: .init(splitting: "", escaping: .none), contentHash: "", webURL: "")
+            text: .init(splitting: "", escaping: .none), webURL: "")
         XCTAssertEqual(prepared.slotValues(fields: ["name": "", "city": "Oslo"], unsubscribeURL: "u", defaults: ["name": "there"]),
                        ["there", "u", "Oslo"])
     }

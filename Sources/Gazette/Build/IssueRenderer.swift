@@ -110,23 +110,23 @@ public struct IssueRenderer {
         textContext["subscriber"] = SubscriberSlots(table: slots)
         textContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
         let text = Self.tidyText(try templates.render("email.txt", textContext, slots: slots))
-        let html = document.serialized()
+        // Kept as bytes: slot splitting and the size check read bytes, and a String would validate them first.
+        let html = HTMLSerializer.serializedBytes(document)
 
         let subjectWithSlots = BodyMarkers.replace(in: issue.subject) { name in
             TemplateVariables.isPerRecipient(name) ? slots.token(for: name) : context.buildTimeValue(name, issue: issue)
         }.html
 
-        var prepared = PreparedIssue(
+        let prepared = PreparedIssue(
             issueNumber: issue.number, slug: issue.slug, title: issue.title, date: issue.date.description,
             sourcePath: issue.path, preheader: issue.preheader, lists: issue.lists, slotNames: slots.names,
             subject: PersonalizationTemplate(splitting: subjectWithSlots, escaping: .none),
-            html: PersonalizationTemplate(splitting: html, escaping: .html),
+            html: PersonalizationTemplate(splittingBytes: html, escaping: .html),
             text: PersonalizationTemplate(splitting: text, escaping: .none),
-            contentHash: "", webURL: context.webURL(of: issue))
-        prepared.contentHash = ContentHash.of(prepared)
+            webURL: context.webURL(of: issue))
 
-        var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, contentText: contentText, html: html,
-                                              slots: slots, retainedStyleBytes: report.retainedCSSBytes)
+        var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, contentText: contentText,
+                                              htmlBytes: html.count, slots: slots, retainedStyleBytes: report.retainedCSSBytes)
         measurements.personalizedHTMLBytes = samplePersonalizedSize(prepared)
 
         // 7. The web versions of the body are made by SiteWriter from cmark's HTML, only when it writes pages:

@@ -20,6 +20,12 @@ public struct PersonalizationTemplate: Sendable, Equatable, Codable {
         (chunks, slots) = text.withUTF8 { Self.split($0) }
     }
 
+    /// Splits UTF-8 `bytes` on slot tokens, as `init(splitting:escaping:)` does a String's.
+    public init(splittingBytes bytes: [UInt8], escaping: Escaping) {
+        self.escaping = escaping
+        (chunks, slots) = bytes.withUnsafeBufferPointer { Self.split($0) }
+    }
+
     /// Chunks and slot numbers of UTF-8 text. Candidates are found with memchr on the token's first byte: this
     /// runs over the whole email and text of every issue.
     private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (chunks: [[UInt8]], slots: [Int]) {

@@ -17,7 +17,7 @@ public struct IssueChecker {
         var findings = rendered.diagnostics
 
         // Subject and preheader.
-        let subject = issue.subject.trimmingCharacters(in: .whitespaces)
+        let subject = issue.subject.trimmingWhitespaces()
         if subject.isEmpty {
             findings.append(.error("subject-empty", "the subject is empty", at: here, hint: "set `title:` (or `subject:`) in the front matter"))
         } else {
@@ -81,7 +81,7 @@ public struct IssueChecker {
                                    at: configuration.location(of: "unsubscribe"),
                                    hint: "add `unsubscribe: { url: \"https://…/unsubscribe\" }` for the List-Unsubscribe header"))
         }
-        if (configuration.postalAddress ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if (configuration.postalAddress ?? "").trimmingWhitespaces().isEmpty {
             findings.append(.error("postal-address", "gazette.yml has no postal_address", at: configuration.location(of: "postal_address"),
                                    hint: "CAN-SPAM requires a valid physical postal address in every message: add `postal_address: \"…\"`"))
         } else if !measured.hasPostalAddress {

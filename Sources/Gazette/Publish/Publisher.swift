@@ -100,7 +100,8 @@ public final class Publisher: @unchecked Sendable {
         }
         defer { lock?.release() }
         let state = try PublishLogState(reading: logURL, keepSentTimes: false)
-        if let header = state.header, header.contentHash != prepared.contentHash, !options.force {
+        let contentHash = prepared.contentHash
+        if let header = state.header, header.contentHash != contentHash, !options.force {
             throw DiagnosticError(.error(
                 "content-changed", "the issue changed since its publish began (\(state.counts[.sent, default: 0]) already sent)",
                 at: SourceLocation(path: issue.path),
@@ -128,7 +129,7 @@ public final class Publisher: @unchecked Sendable {
             header.version = 1
             header.issue = prepared.slug
             header.issuePath = issue.path
-            header.contentHash = prepared.contentHash
+            header.contentHash = contentHash
             header.lists = try frozen.freeze()
             header.shard = options.shard?.description
             try log.append(header)
