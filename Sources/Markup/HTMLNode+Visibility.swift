@@ -58,8 +58,35 @@ extension HTMLNode {
     }
 
     /// Whether the element's attributes (`hidden`, `aria-hidden`, `style`) hide it.
+    ///
+    /// The text part, the link statistics and the inspection each ask this of every element of the inlined email,
+    /// whose `style` attributes are long: the answer is kept in the node's `_private` slot (which libxml2 leaves to
+    /// applications), so it is worked out once per element. Changing an attribute through `HTMLNode` forgets it
+    /// (`forgetVisibility`), so it never outlives the attributes it was read from.
     static func attributesHide(_ node: xmlNodePtr) -> Bool {
-        // One walk over the attribute list on libxml2's bytes, no Strings: this runs for every element.
+        switch UInt(bitPattern: node.pointee._private) {
+        case VisibilityMark.hidden: return true
+        case VisibilityMark.shown: return false
+        default:
+            let hides = readAttributesHide(node)
+            node.pointee._private = UnsafeMutableRawPointer(bitPattern: hides ? VisibilityMark.hidden : VisibilityMark.shown)
+            return hides
+        }
+    }
+
+    /// What `_private` holds for an element whose attributes were read (nil: not read, or changed since).
+    private enum VisibilityMark {
+        static let shown: UInt = 1
+        static let hidden: UInt = 2
+    }
+
+    /// Drops the remembered answer of `attributesHide`: called whenever one of the element's attributes changes.
+    static func forgetVisibility(_ node: xmlNodePtr) {
+        node.pointee._private = nil
+    }
+
+    private static func readAttributesHide(_ node: xmlNodePtr) -> Bool {
+        // One walk over the attribute list on libxml2's bytes, no Strings.
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }

@@ -146,6 +146,7 @@ public struct HTMLNode {
 
     public func setAttribute(_ name: String, _ value: String) {
         xmlSetProp(node, name, value)
+        Self.forgetVisibility(node)
     }
 
     /// Sets an attribute from UTF-8 bytes without making a String first; appends the terminating NUL to `bytes`
@@ -155,11 +156,13 @@ public struct HTMLNode {
         bytes.withUnsafeBufferPointer { buffer in
             _ = xmlSetProp(node, name.utf8Start, buffer.baseAddress)
         }
+        Self.forgetVisibility(node)
     }
 
     public func removeAttribute(_ name: String) {
         guard let attribute = xmlHasProp(node, name) else { return }
         xmlRemoveProp(attribute)
+        Self.forgetVisibility(node)
     }
 
     /// Attributes in source order as (name, value) pairs.

@@ -61,10 +61,9 @@ public struct Inliner: Sendable {
                     ruleMatched[instance.pointee.rule] = true
                     let specificity = instance.pointee.selector.specificity
                     for position in instance.pointee.declarations {
-                        let declaration = index.declarations[position]
                         cascade?.add(InlinerCascade.Entry(
-                            declaration: declaration, property: ruleProperties[position],
-                            origin: declaration.isImportant ? .importantRule : .rule,
+                            property: ruleProperties[position],
+                            origin: index.declarations[position].isImportant ? .importantRule : .rule,
                             specificity: specificity, position: position, source: Int(candidate)))
                     }
                 }
@@ -72,10 +71,12 @@ public struct Inliner: Sendable {
             }
         }
 
+        // Every property of the run is numbered by now: look up the Outlook attributes' ones once.
+        let outlookProperties = OutlookAttributes.Property.allCases.map { properties.existingNumber(of: $0.name) }
         for element in 0..<matcher.count {
             guard let cascade = styles[element] else { continue }
-            write(cascade, to: element, styles: styles, matcher: matcher, document: document, properties: properties,
-                  report: &report)
+            write(cascade, to: element, styles: styles, rules: index.declarations, matcher: matcher, document: document,
+                  properties: properties, outlookProperties: outlookProperties, report: &report)
         }
 
         report.rulesInlined = ruleMatched.filter { $0 }.count
@@ -127,25 +128,27 @@ public struct Inliner: Sendable {
                 return diagnostic
             }
         }
+        cascade.attributeDeclarations = parsed.declarations
         for (position, declaration) in parsed.declarations.enumerated() {
             cascade.add(InlinerCascade.Entry(
-                declaration: declaration, property: properties.number(of: declaration.property),
+                property: properties.number(of: declaration.property),
                 origin: declaration.isImportant ? .importantStyleAttribute : .styleAttribute,
                 specificity: .zero, position: position, source: -1))
         }
         return cascade
     }
 
-    /// Writes the `style` attribute and the presentational attributes of one element.
+    /// Writes the `style` attribute and the presentational attributes of one element; `rules` are the declarations
+    /// of the run's rules, which the cascades' entries point into.
     private func write(
-        _ cascade: InlinerCascade, to element: Int, styles: [InlinerCascade?], matcher: SelectorMatcher,
-        document: HTMLDocument, properties: InlinerProperties, report: inout InlineReport
+        _ cascade: InlinerCascade, to element: Int, styles: [InlinerCascade?], rules: [Declaration], matcher: SelectorMatcher,
+        document: HTMLDocument, properties: InlinerProperties, outlookProperties: [Int32?], report: inout InlineReport
     ) {
         // Custom properties inherit: look on the element, then up its ancestors (Juice's findVariableValue).
         let lookup: (String) -> String? = { name in
             var current: Int? = element
             while let index = current {
-                if let value = styles[index]?.winner(properties.existingNumber(of: name))?.value { return value }
+                if let value = styles[index]?.winner(properties.existingNumber(of: name), rules: rules)?.value { return value }
                 current = matcher.parent(of: index)
             }
             return nil
@@ -158,7 +161,7 @@ public struct Inliner: Sendable {
         var style: [UInt8] = []
         style.reserveCapacity(512)
         for position in cascade.orderedIndices {
-            let declaration = cascade.entries[position].declaration
+            let declaration = cascade.declaration(at: position, rules: rules)
             let property = declaration.property
             // `content` only means something for pseudo-elements, which are never inlined.
             if property == "content" || (options.resolveCSSVariables && property.utf8.first == UInt8(ascii: "-")
@@ -190,7 +193,7 @@ public struct Inliner: Sendable {
             report.elementsStyled += 1
         }
         let attributes = OutlookAttributes.attributes(for: matcher.names[element], options: options) { property in
-            cascade.winner(properties.existingNumber(of: property)).map { resolve($0.value) }
+            cascade.winner(outlookProperties[property.rawValue], rules: rules).map { resolve($0.value) }
         }
         for (name, value) in attributes { node.setAttribute(name, value) }
     }

@@ -10,14 +10,15 @@ struct InlinerCascade {
         static func < (lhs: Origin, rhs: Origin) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    /// One candidate declaration with everything that orders it.
+    /// One candidate declaration with everything that orders it. It names its declaration by position instead of
+    /// holding a copy: a Declaration is three reference-counted fields, and copying entries was a tenth of inlining.
     struct Entry {
-        var declaration: Declaration
         /// The declaration's property as numbered by the run's `InlinerProperties`.
         var property: Int32
         var origin: Origin
         var specificity: Specificity
-        /// Source order: the declaration's position among all declarations of the run (or of the attribute).
+        /// Source order, and where the declaration is: its position among all declarations of the run's rules,
+        /// or, for the style attribute, among `attributeDeclarations`.
         var position: Int
         /// The rule-and-selector it came from (-1 for the style attribute): repeats from one source chain.
         var source: Int
@@ -39,7 +40,16 @@ struct InlinerCascade {
     /// Per property number, the index of the winning entry (-1: none yet).
     private var heads: [Int32] = []
 
+    /// The element's own `style` declarations, which entries from the attribute (source -1) point into.
+    var attributeDeclarations: [Declaration] = []
+
     var isEmpty: Bool { entries.isEmpty }
+
+    /// The declaration of `entries[index]`; `rules` is every declaration of the run's rules, in source order.
+    func declaration(at index: Int, rules: [Declaration]) -> Declaration {
+        let entry = entries[index]
+        return entry.source < 0 ? attributeDeclarations[entry.position] : rules[entry.position]
+    }
 
     /// An empty cascade with room for the run's properties known so far (growing arrays one entry at a time
     /// was most of the cascade's cost).
@@ -75,10 +85,10 @@ struct InlinerCascade {
     }
 
     /// The winning declaration of a property, by its number.
-    func winner(_ property: Int32?) -> Declaration? {
+    func winner(_ property: Int32?, rules: [Declaration]) -> Declaration? {
         guard let property, Int(property) < heads.count else { return nil }
         let head = heads[Int(property)]
-        return head >= 0 ? entries[Int(head)].declaration : nil
+        return head >= 0 ? declaration(at: Int(head), rules: rules) : nil
     }
 
     /// Indices into `entries` of every surviving entry, in the order Juice writes them: weakest first.

@@ -12,6 +12,26 @@ extension LinkStatistics {
         var linkText: [UInt8] = []
         var linkTextNeedsSpace = false
         var depth = 0
+        /// What each element name means to the count, looked up once per distinct name.
+        var nameFacts = ElementNameMemo(NameFacts.init)
+
+        struct NameFacts {
+            /// `<head>`, `<style>` …: never text a reader sees (`HTMLNode.nonTextElements`).
+            var hidesContent: Bool
+            /// Ends the word before and after it: a block, `<br>` or `<img>`.
+            var breaksWords: Bool
+            var isBlock: Bool
+            var isImage: Bool
+            var isLink: Bool
+
+            init(_ name: String) {
+                hidesContent = HTMLNode.nonTextElements.contains(name)
+                isBlock = HTMLNode.blockElements.contains(name)
+                isImage = name == "img"
+                isLink = name == "a"
+                breaksWords = isBlock || isImage || name == "br"
+            }
+        }
 
         mutating func visit(_ node: xmlNodePtr) {
             switch node.pointee.type {
@@ -35,8 +55,8 @@ extension LinkStatistics {
         }
 
         private mutating func visitElement(_ node: xmlNodePtr) {
-            let name = HTMLNode.elementName(node)
-            if HTMLNode.hidesContent(node, named: name) { return }
+            let facts = nameFacts.value(of: node)
+            if facts.hidesContent || HTMLNode.attributesHide(node) { return }
             if depth >= PlainTextWriter.maximumDepth {
                 // As in PlainTextWriter: past this depth the rest is plain text, gathered by libxml2.
                 if let content = xmlNodeGetContent(node) {
@@ -47,13 +67,10 @@ extension LinkStatistics {
             }
             depth += 1
             defer { depth -= 1 }
-            let isBlock = HTMLNode.blockElements.contains(name)
-            if isBlock || name == "br" || name == "img" { endWord() }
-            switch name {
-            case "img":
+            if facts.breaksWords { endWord() }
+            if facts.isImage {
                 recordImage(node)
-            case "a" where openLink == nil:
-                guard let href = HTMLNode.attribute("href", of: node) else { break }
+            } else if facts.isLink, openLink == nil, let href = HTMLNode.attribute("href", of: node) {
                 statistics.links.append(Link(
                     href: HTMLNode.trimmingHTMLSpaces(href), text: "",
                     line: Int(xmlGetLineNo(node)), containsImage: false))
@@ -64,11 +81,9 @@ extension LinkStatistics {
                 if let index = openLink { statistics.links[index].text = String(decoding: linkText, as: UTF8.self) }
                 openLink = nil
                 return
-            default:
-                break
             }
             visitChildren(node)
-            if isBlock { endWord() }
+            if facts.isBlock { endWord() }
         }
 
         private mutating func endWord() {

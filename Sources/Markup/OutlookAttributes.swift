@@ -10,31 +10,49 @@ enum OutlookAttributes {
     static let tableElements: Set<String> = [
         "table", "th", "tr", "td", "caption", "colgroup", "col", "thead", "tbody", "tfoot",
     ]
-    static let tableAttributes: [(property: String, attribute: String)] = [
-        ("background-color", "bgcolor"), ("background-image", "background"),
-        ("text-align", "align"), ("vertical-align", "valign"),
+
+    /// The CSS properties these attributes come from. The inliner looks up each one's number in its run once,
+    /// not by name for every element.
+    enum Property: Int, CaseIterable {
+        case width, height, backgroundColor, backgroundImage, textAlign, verticalAlign
+
+        var name: String {
+            switch self {
+            case .width: return "width"
+            case .height: return "height"
+            case .backgroundColor: return "background-color"
+            case .backgroundImage: return "background-image"
+            case .textAlign: return "text-align"
+            case .verticalAlign: return "vertical-align"
+            }
+        }
+    }
+
+    static let tableAttributes: [(property: Property, attribute: String)] = [
+        (.backgroundColor, "bgcolor"), (.backgroundImage, "background"), (.textAlign, "align"), (.verticalAlign, "valign"),
     ]
 
     /// The attributes to set, in order, for an element named `name` with the winning values `value(property)`.
     static func attributes(
-        for name: String, options: InlinerOptions, value: (String) -> String?
+        for name: String, options: InlinerOptions, value: (Property) -> String?
     ) -> [(name: String, value: String)] {
         var result: [(String, String)] = []
         let isTableElement = tableElements.contains(name)
         guard isTableElement || name == "img" else { return result }
-        if dimensionElements.contains(name) {
-            for dimension in ["width", "height"] {
-                guard dimension == "width" ? options.applyWidthAttributes : options.applyHeightAttributes,
-                      let css = value(dimension) else { continue }
-                if css.containsASCII("px") || css.containsASCII("auto") {
-                    // Juice drops the first "px" only: "200px" → "200".
-                    result.append((dimension, css.replacingFirst("px", with: "")))
-                } else if isTableElement, css.containsASCII("%") {
-                    result.append((dimension, css))
-                }
+        func addDimension(_ dimension: Property) {
+            guard let css = value(dimension) else { return }
+            if css.containsASCII("px") || css.containsASCII("auto") {
+                // Juice drops the first "px" only: "200px" → "200".
+                result.append((dimension.name, css.replacingFirst("px", with: "")))
+            } else if isTableElement, css.containsASCII("%") {
+                result.append((dimension.name, css))
             }
         }
-        if options.applyTableAttributes, tableElements.contains(name) {
+        if dimensionElements.contains(name) {
+            if options.applyWidthAttributes { addDimension(.width) }
+            if options.applyHeightAttributes { addDimension(.height) }
+        }
+        if options.applyTableAttributes, isTableElement {
             for (property, attribute) in tableAttributes {
                 guard var css = value(property) else { continue }
                 // A gradient is no colour or image an attribute can carry (Juice issue 319).

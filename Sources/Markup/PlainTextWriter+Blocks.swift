@@ -60,7 +60,7 @@ extension PlainTextWriter {
     }()
 
     private mutating func visitElement(_ node: xmlNodePtr) {
-        let role = Self.roles[HTMLNode.elementName(node)]
+        let role = roleOfName.value(of: node)
         if case .hidden = role { return }
         if node.pointee.properties != nil, HTMLNode.attributesHide(node) { return }
         if depth >= Self.maximumDepth {

@@ -71,6 +71,9 @@ public struct PlainTextWriter {
     // Lists
     var lists: [ListState] = []
 
+    /// Each element's role, by its name (`roles`), looked up once per distinct name.
+    var roleOfName = ElementNameMemo { PlainTextWriter.roles[$0] }
+
     /// Elements open around the one being visited; past `maximumDepth` the rest is read as plain text, so
     /// a pathological tree can't exhaust the stack.
     var depth = 0

@@ -54,23 +54,12 @@ final class SelectorMatcher {
             // The last child seen of each element (by index), and of the document (the slot after them all).
             var lastChild = [Int32](repeating: -1, count: nodes.count)
             var lastTopLevel: Int32 = -1
-            // libxml2 keeps element names in the document's dictionary, so one pointer stands for one name: the
-            // String is made once per distinct pointer instead of once per element.
-            var nameByPointer: [UnsafePointer<xmlChar>: String] = [:]
+            // The String of a name is made once per distinct name (ElementNameMemo), not once per element.
+            var nameOf = ElementNameMemo { $0 }
             while let (node, parent) = stack.popLast().map({ ($0.node, $0.parent) }) {
                 let index = Int32(nodes.count)
                 nodes.append(node)
-                if let pointer = node.pointee.name {
-                    if let name = nameByPointer[pointer] {
-                        names.append(name)
-                    } else {
-                        let name = String(cString: pointer)
-                        nameByPointer[pointer] = name
-                        names.append(name)
-                    }
-                } else {
-                    names.append("")
-                }
+                names.append(nameOf.value(of: node))
                 var id: String?
                 var classList: [String] = []
                 var property = node.pointee.properties
