@@ -55,30 +55,14 @@ public final class Publisher: @unchecked Sendable {
         // 1. Render and check: an issue with errors is never sent.
         let templates = try TemplateSet(projectRoot: project.root)
         let issue = try project.loadIssue(at: project.findIssue(options.issue))
-        let rendered: RenderedIssue
-        do {
-            rendered = try IssueRenderer(project: project, templates: templates).render(issue)
-        } catch let error as DiagnosticError {
-            throw DiagnosticError(issue.errors + error.diagnostics)
-        }
-        let findings = issue.errors + ProjectChecker(configuration: configuration).check()
-            + IssueChecker(configuration: configuration).check(rendered)
-        let errors = findings.filter { $0.severity == .error }
-        if !errors.isEmpty { throw DiagnosticError(errors) }
-        let prepared = rendered.prepared
+        let prepared = try prepare(issue, templates: templates)
 
         // 2. Transports and secrets.
-        let chain = try makeChain()
+        let setup = try makeSetup()
+        warnings += setup.warnings
+        let chain = setup.chain
         let transport = chain[0].transport
-        let realSend = !options.dryRun && chain.links.contains { !($0.transport is OutboxTransport) }
-        let (secret, secretWarning) = try PublishSecrets.unsubscribeSecret(environment: options.environment, realSend: realSend)
-        if let secretWarning { warnings.append(secretWarning) }
-        let (signer, dkimWarnings) = try PublishSecrets.signer(configuration: configuration, environment: options.environment,
-                                                               realSend: realSend)
-        warnings += dkimWarnings
-        let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto, secret: secret)
-        let composer = try MessageComposer(configuration: configuration, prepared: prepared, signer: signer,
-                                           unsubscribe: unsubscribe, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
+        let composer = try makeComposer(prepared, setup: setup, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
 
         if let testTo = options.testTo {
             return try sendTest(to: testTo, issue: issue, composer: composer, transport: transport, warnings: warnings, onPlan: onPlan)
@@ -123,16 +107,77 @@ public final class Publisher: @unchecked Sendable {
         // 4. Send.
         let log: PublishLog? = options.dryRun ? nil : try PublishLog(url: logURL)
         defer { log?.close() }
-        if state.header == nil, let log {
-            var header = LogRecord(event: .header)
-            header.version = 1
-            header.issue = prepared.slug
-            header.issuePath = issue.path
-            header.contentHash = prepared.contentHash
-            header.lists = try frozen.freeze()
-            header.shard = options.shard?.description
-            try log.append(header)
+        var header: LogRecord?
+        if state.header == nil, log != nil {
+            header = Self.header(for: prepared)
+            header?.lists = try frozen.freeze()
+            header?.shard = options.shard?.description
         }
+        return try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience, state: state,
+                              progress: progress)
+    }
+
+    /// Renders and checks `issue` (or a sequence step); throws its errors, so that content with errors is never sent.
+    func prepare(_ issue: IssueSource, templates: TemplateSet) throws -> PreparedIssue {
+        let configuration = project.configuration
+        let rendered: RenderedIssue
+        do {
+            rendered = try IssueRenderer(project: project, templates: templates).render(issue)
+        } catch let error as DiagnosticError {
+            throw DiagnosticError(issue.errors + error.diagnostics)
+        }
+        let findings = issue.errors + ProjectChecker(configuration: configuration).check()
+            + IssueChecker(configuration: configuration).check(rendered)
+        let errors = findings.filter { $0.severity == .error }
+        if !errors.isEmpty { throw DiagnosticError(errors) }
+        return rendered.prepared
+    }
+
+    /// The deliveries, the DKIM signer and the unsubscribe links of a run: made once, shared by every message
+    /// (and by every step of a sequence run).
+    struct SendSetup {
+        let chain: DeliveryChain
+        let signer: DKIMSigner?
+        let unsubscribe: UnsubscribeLink
+        let warnings: [Diagnostic]
+    }
+
+    func makeSetup() throws -> SendSetup {
+        let configuration = project.configuration
+        var warnings: [Diagnostic] = []
+        let chain = try makeChain()
+        let realSend = !options.dryRun && chain.links.contains { !($0.transport is OutboxTransport) }
+        let (secret, secretWarning) = try PublishSecrets.unsubscribeSecret(environment: options.environment, realSend: realSend)
+        if let secretWarning { warnings.append(secretWarning) }
+        let (signer, dkimWarnings) = try PublishSecrets.signer(configuration: configuration, environment: options.environment,
+                                                               realSend: realSend)
+        warnings += dkimWarnings
+        let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto, secret: secret)
+        return SendSetup(chain: chain, signer: signer, unsubscribe: unsubscribe, warnings: warnings)
+    }
+
+    func makeComposer(_ prepared: PreparedIssue, setup: SendSetup, subjectPrefix: String = "") throws -> MessageComposer {
+        try MessageComposer(configuration: project.configuration, prepared: prepared, signer: setup.signer,
+                            unsubscribe: setup.unsubscribe, subjectPrefix: subjectPrefix)
+    }
+
+    /// The first line of a new log.
+    static func header(for prepared: PreparedIssue) -> LogRecord {
+        var header = LogRecord(event: .header)
+        header.version = 1
+        header.issue = prepared.slug
+        header.issuePath = prepared.sourcePath
+        header.contentHash = prepared.contentHash
+        return header
+    }
+
+    /// Sends to `audience` (those `admit` lets through, when given) and logs it: `header` first when the log is new,
+    /// then run-start, every outcome, run-end. `log` nil is a dry run. Issues and sequence steps alike.
+    func sendLogged(composer: MessageComposer, chain: DeliveryChain, log: PublishLog?, header: LogRecord?,
+                    audience: Audience, state: PublishLogState, admit: ((Subscriber) -> Bool)? = nil,
+                    progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
+        let configuration = project.configuration
+        if let header { try log?.append(header) }
         var start = LogRecord(event: .runStart)
         start.pid = getpid()
         start.via = chain.description
@@ -141,10 +186,10 @@ public final class Publisher: @unchecked Sendable {
         let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
                                       maxPerHour: configuration.delivery.maxPerHour, maxPerDay: configuration.delivery.maxPerDay,
                                       history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
-                                          ? [] : Self.sendHistory(in: logs))
+                                          ? [] : Self.sendHistory(in: project.url("logs")))
         let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
                              suppression: try SuppressionList(project: project), configuration: configuration)
-        var summary = try run.send(audience: audience, state: state, progress: progress)
+        var summary = try run.send(audience: audience, state: state, admit: admit, progress: progress)
         summary.interrupted = isStopping
 
         var end = LogRecord(event: .runEnd)
@@ -181,12 +226,19 @@ public final class Publisher: @unchecked Sendable {
         return summary
     }
 
-    /// When messages were sent, from every log in logs/ (a relay's caps count all of them).
+    /// When messages were sent, from every log in logs/ and of every sequence step in logs/sequences/<name>/
+    /// (a relay's caps count all of them).
     static func sendHistory(in logs: URL) -> [Date] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+        var folders = [logs]
+        let sequences = logs.appendingPathComponent(SequenceRunner.logsDirectory)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: sequences.path)) ?? []) where !name.hasPrefix(".") {
+            folders.append(sequences.appendingPathComponent(name))
+        }
         var times: [Date] = []
-        for name in files where PublishLog.isPublishLog(fileName: name) {
-            if let state = try? PublishLogState(reading: logs.appendingPathComponent(name)) { times += state.sentTimes }
+        for folder in folders {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []) where PublishLog.isPublishLog(fileName: name) {
+                if let state = try? PublishLogState(reading: folder.appendingPathComponent(name)) { times += state.sentTimes }
+            }
         }
         return times
     }
