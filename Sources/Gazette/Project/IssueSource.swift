@@ -22,6 +22,8 @@ public struct IssueSource: Sendable {
     /// Where the lists are named (`lists:` or `audience.lists`), for diagnostics about them.
     public var listsLocation: SourceLocation?
     public var tags: [String]
+    /// The sequence a step belongs to (`content/sequences/<name>/`); nil for an issue.
+    public var sequence: String?
     public var draft: Bool
     /// `publish: true` asks CI to send the issue, `false` holds it back; nil leaves it to `gazette ci ready`'s rule.
     public var publish: Bool?

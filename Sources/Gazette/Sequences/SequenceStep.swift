@@ -35,6 +35,7 @@ public struct SequenceStep: Sendable {
         let reader = try YAMLReader(parsing: frontMatter ?? "", file: file.path, lineOffset: 1)
         let fileStart = SourceLocation(path: file.path, line: 1)
         order = number ?? 0
+        source.errors.removeAll { $0.code == "issue-number" }  // said below, for a step
         if number == nil {
             source.errors.append(.error("sequence-step-number", "the step's file name does not start with its number",
                                         at: fileStart, hint: "name steps in the order they are sent: 01-welcome.md, 02-tips.md"))
@@ -75,6 +76,7 @@ public struct SequenceStep: Sendable {
         // Message-IDs, the feedback ID and the subject's slots are keyed by the slug: one per step, never an issue's.
         source.slug = "sequence-\(sequence)-\(id)"
         source.number = order
+        source.sequence = sequence
         self.source = source
     }
 }
