@@ -186,4 +186,72 @@ final class SequenceRunTests: RelayProjectTestCase {
         XCTAssertEqual(check.status, 1, check.stdout + check.stderr)
         XCTAssertTrue(check.stderr.contains("content/sequences/welcome/02-tips.md:3:"), check.stderr)
     }
+
+    /// `gazette sequences run …` in the background, for the signal tests.
+    func startRun(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.gazetteBinary
+        process.arguments = ["sequences", "run"] + arguments
+        process.currentDirectoryURL = directory.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return !process.isRunning
+    }
+
+    func testSIGTERMStopsCleanlyALockKeepsASecondRunOutAndTheRerunSendsNobodyTwice() throws {
+        let server = try startServer { $0.delayData = 0.02 }
+        try writeWelcome()
+        let addresses = (0..<120).map { "reader\($0)@example.org" }
+        try members(addresses.map { ($0, "2026-12-01") })
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let process = try startRun(["--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "2"])
+        Thread.sleep(forTimeInterval: 1.0)
+        XCTAssertTrue(process.isRunning, "the run should still be going after 1 s")
+        let second = try sequences(["run", "--now", "2026-12-01T12:00:00Z"], via: server)
+        XCTAssertEqual(second.status, 1, second.stdout + second.stderr)
+        XCTAssertTrue(second.stderr.contains("logs/sequences/welcome.lock"), second.stderr)
+        kill(process.processIdentifier, SIGTERM)
+        XCTAssertTrue(waitForExit(process))
+        XCTAssertEqual(process.terminationStatus, 75)
+        XCTAssertLessThan(try server.receivedMessages().count, addresses.count, "stopped early")
+        let rerun = try sequences(["run", "--now", "2026-12-01T12:05:00Z"], via: server)
+        XCTAssertEqual(rerun.status, 0, rerun.stdout + rerun.stderr)
+        let steps = try received(server)
+        XCTAssertEqual(steps.count, addresses.count, "no duplicates after a clean stop")
+        XCTAssertEqual(Set(steps), Set(addresses.map { "\($0) welcome" }))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/sequences/welcome.lock").path))
+    }
+
+    func testKillNineMidRunLosesNobodyAndRepeatsAtMostTheMessagesInFlight() throws {
+        let server = try startServer { $0.delayData = 0.02 }
+        try writeWelcome()
+        let addresses = (0..<200).map { "reader\($0)@example.org" }
+        try members(addresses.map { ($0, "2026-12-01") })
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let process = try startRun(["--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "3"])
+        Thread.sleep(forTimeInterval: 0.8)
+        let killed = process.isRunning
+        if killed { kill(process.processIdentifier, SIGKILL) }
+        XCTAssertTrue(waitForExit(process))
+        let rerun = try sequences(["run", "--now", "2026-12-01T12:05:00Z", "--concurrency", "3"], via: server)
+        XCTAssertEqual(rerun.status, 0, rerun.stdout + rerun.stderr)
+        var counts: [String: Int] = [:]
+        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
+        XCTAssertEqual(Set(counts.keys), Set(addresses), "nobody lost")
+        XCTAssertLessThanOrEqual(counts.values.reduce(0) { $0 + max(0, $1 - 1) }, killed ? 3 : 0, "at most the messages in flight")
+        let state = try stepLog("welcome")
+        XCTAssertEqual(state.counts[.sent], addresses.count)
+        XCTAssertEqual(state.unreadableLines, [], "the log stays readable after the kill")
+        let again = try sequences(["run", "--now", "2026-12-01T12:10:00Z"], via: server)
+        XCTAssertEqual(again.status, 0)
+        XCTAssertEqual(try server.receivedMessages().count, counts.values.reduce(0, +), "and nothing more afterwards")
+    }
 }
