@@ -155,8 +155,7 @@ final class SequenceRunTests: RelayProjectTestCase {
         XCTAssertEqual(try stepLog("welcome").counts[.sent], 5)
         let third = try sequences(["run", "--now", "2026-12-01T13:00:00Z"], via: server)
         XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
-        var counts: [String: Int] = [:]
-        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
+        let counts = try deliveries(server)
         XCTAssertEqual(counts.count, 5, "everyone got the step")
         for (address, count) in counts where count > 1 {
             // At least once: only a message whose reply never came may arrive twice (DESIGN.md).
@@ -187,32 +186,13 @@ final class SequenceRunTests: RelayProjectTestCase {
         XCTAssertTrue(check.stderr.contains("content/sequences/welcome/02-tips.md:3:"), check.stderr)
     }
 
-    /// `gazette sequences run …` in the background, for the signal tests.
-    func startRun(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = TestPaths.gazetteBinary
-        process.arguments = ["sequences", "run"] + arguments
-        process.currentDirectoryURL = directory.url
-        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return !process.isRunning
-    }
-
     func testSIGTERMStopsCleanlyALockKeepsASecondRunOutAndTheRerunSendsNobodyTwice() throws {
         let server = try startServer { $0.delayData = 0.02 }
         try writeWelcome()
         let addresses = (0..<120).map { "reader\($0)@example.org" }
         try members(addresses.map { ($0, "2026-12-01") })
         let via = "smtp://127.0.0.1:\(server.port)?tls=none"
-        let process = try startRun(["--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "2"])
+        let process = try startGazette(["sequences", "run", "--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "2"])
         Thread.sleep(forTimeInterval: 1.0)
         XCTAssertTrue(process.isRunning, "the run should still be going after 1 s")
         let second = try sequences(["run", "--now", "2026-12-01T12:00:00Z"], via: server)
@@ -236,15 +216,14 @@ final class SequenceRunTests: RelayProjectTestCase {
         let addresses = (0..<200).map { "reader\($0)@example.org" }
         try members(addresses.map { ($0, "2026-12-01") })
         let via = "smtp://127.0.0.1:\(server.port)?tls=none"
-        let process = try startRun(["--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "3"])
+        let process = try startGazette(["sequences", "run", "--now", "2026-12-01T12:00:00Z", "--via", via, "--concurrency", "3"])
         Thread.sleep(forTimeInterval: 0.8)
         let killed = process.isRunning
         if killed { kill(process.processIdentifier, SIGKILL) }
         XCTAssertTrue(waitForExit(process))
         let rerun = try sequences(["run", "--now", "2026-12-01T12:05:00Z", "--concurrency", "3"], via: server)
         XCTAssertEqual(rerun.status, 0, rerun.stdout + rerun.stderr)
-        var counts: [String: Int] = [:]
-        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
+        let counts = try deliveries(server)
         XCTAssertEqual(Set(counts.keys), Set(addresses), "nobody lost")
         XCTAssertLessThanOrEqual(counts.values.reduce(0) { $0 + max(0, $1 - 1) }, killed ? 3 : 0, "at most the messages in flight")
         let state = try stepLog("welcome")

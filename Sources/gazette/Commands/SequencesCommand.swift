@@ -50,7 +50,8 @@ struct SequencesRunCommand: ParsableCommand {
             for that subscriber and never sent later; `catch_up: off` sends it.
           - at most one step per subscriber per run: the next one goes next run.
           - editing a step is fine: whoever it is due to next gets the new text.
-        Commit logs/ after each run, as a publish job does (`gazette init --ci`).
+        Commit logs/ after each run, as the publish job does (README, "Welcome
+        sequences", has a scheduled CI job for it).
 
         Exit status: 0 done; 75 some deferred, uncertain or interrupted (run again);
         1 errors in a step or the settings, nothing sent.
