@@ -140,6 +140,20 @@ final class SequenceRunTests: RelayProjectTestCase {
         XCTAssertEqual(run.stderr.components(separatedBy: "main.csv:3:").count, 2, "one warning per row, not per step: \(run.stderr)")
     }
 
+    func testADraftStepIsNotSentAndItsMistakesHoldNobodyBack() throws {
+        let server = try startServer()
+        try writeWelcome()
+        try directory.write("---\ntitle: Unfinished\nafter: someday\ndraft: true\n---\nMARKER-DRAFT\n",
+                            to: "content/sequences/welcome/03-later.md")
+        try members([("ada@example.org", "2026-12-01")])
+        let run = try sequences(["run", "--now", "2026-12-09T12:00:00Z"], via: server)
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(try received(server), ["ada@example.org tips"], "the welcome is too late by now; the draft is not sent")
+        XCTAssertTrue(run.stderr.contains("03-later.md:1: warning: the step is a draft"), run.stderr)
+        let list = try sequences(["list", "--now", "2026-12-09T12:00:00Z"])
+        XCTAssertTrue(list.stdout.contains("welcome/later  after someday  \"Unfinished\" (draft)"), list.stdout)
+    }
+
     func testARelayThatDropsMidRunIsResumedWithoutRepeats() throws {
         let server = try startServer { $0.dropAfterData = 2 }
         try writeWelcome()

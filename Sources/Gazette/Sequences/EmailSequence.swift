@@ -46,6 +46,7 @@ public struct EmailSequence: Sendable {
                                       at: SourceLocation(path: path), hint: "rename the folder with lower-case letters, digits and hyphens"))
         }
         var listsLocation: SourceLocation?
+        let hasSettings = FileManager.default.fileExists(atPath: project.url("\(path)/\(Self.settingsFileName)").path)
         readSettings(project: project, listsLocation: &listsLocation)
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
@@ -55,7 +56,8 @@ public struct EmailSequence: Sendable {
                 var step = try SequenceStep(file: TextFile.read(file, path: project.relativePath(file)), sequence: name, date: date)
                 step.source.lists = lists
                 step.source.segment = segment
-                step.source.listsLocation = listsLocation ?? SourceLocation(path: "\(path)/\(Self.settingsFileName)")
+                // Audience findings point at `lists:`, or at sequence.yml, or (without one) at the step.
+                step.source.listsLocation = listsLocation ?? (hasSettings ? SourceLocation(path: "\(path)/\(Self.settingsFileName)", line: 1) : nil)
                 diagnostics += step.source.diagnostics
                 steps.append(step)
             } catch let error as DiagnosticError {

@@ -63,7 +63,8 @@ public final class SequenceRunner: @unchecked Sendable {
         let (sequences, loadDiagnostics) = EmailSequence.load(project: project, named: name, date: IssueDate.today(now))
         var result = Result()
         result.warnings = loadDiagnostics.filter { $0.severity == .warning }
-        let loadErrors = loadDiagnostics.filter { $0.severity == .error }
+        let drafts = Set(sequences.flatMap(\.steps).filter(\.source.draft).map(\.path))
+        let loadErrors = loadDiagnostics.filter { $0.severity == .error && !drafts.contains($0.location?.path ?? "") }
         if !loadErrors.isEmpty { throw DiagnosticError(loadErrors) }
 
         // 1. Render and check every step, and each sequence's audience against its lists.
@@ -71,7 +72,12 @@ public final class SequenceRunner: @unchecked Sendable {
         var prepared: [String: PreparedIssue] = [:]
         var errors: [Diagnostic] = []
         for sequence in sequences {
-            for step in sequence.steps {
+            // A step marked `draft: true` is not sent (nor does a mistake in it hold the others back) while it is written.
+            for step in sequence.steps where step.source.draft {
+                result.warnings.append(.warning("sequence-step-draft", "the step is a draft: it is not sent",
+                                                at: SourceLocation(path: step.path, line: 1), hint: "remove `draft: true` to send it"))
+            }
+            for step in sequence.steps where !step.source.draft {
                 do {
                     prepared[step.path] = try publisher.prepare(step.source, templates: templates)
                 } catch let error as DiagnosticError {

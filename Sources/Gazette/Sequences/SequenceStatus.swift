@@ -19,6 +19,8 @@ public struct SequenceStatus {
         public var path: String
         public var after: String
         public var title: String
+        /// `draft: true`: `sequences run` leaves it out.
+        public var draft: Bool
         /// Outcomes in the step's log so far, by status.
         public var logged: [RecipientStatus: Int]
         /// The due rule's counts now (`due`: a run now would send to them, as far as one step per run allows).
@@ -42,7 +44,7 @@ public struct SequenceStatus {
                     audience: audience, state: state, schedule: StepSchedule(after: step.after, catchUp: sequence.catchUp, now: now),
                     claimed: ClaimedAddresses(), skipUncertain: false)
                 steps.append(Step(sequence: sequence.name, id: step.id, path: step.path, after: step.afterText, title: step.source.title,
-                                  logged: state.counts, counts: admission.counts, suppressed: summary.suppressed))
+                                  draft: step.source.draft, logged: state.counts, counts: admission.counts, suppressed: summary.suppressed))
             }
         }
         return (steps, diagnostics)

@@ -50,6 +50,7 @@ struct SequencesRunCommand: ParsableCommand {
             for that subscriber and never sent later; `catch_up: off` sends it.
           - at most one step per subscriber per run: the next one goes next run.
           - editing a step is fine: whoever it is due to next gets the new text.
+          - a step with `draft: true` is not sent (the others are).
         Commit logs/ after each run, as the publish job does (README, "Welcome
         sequences", has a scheduled CI job for it).
 
@@ -173,7 +174,7 @@ struct SequencesListCommand: ParsableCommand {
             printer.printJSON([
                 "ok": !failed,
                 "steps": steps.map { step -> [String: Any] in
-                    ["sequence": step.sequence, "step": step.id, "path": step.path, "after": step.after, "title": step.title,
+                    ["sequence": step.sequence, "step": step.id, "path": step.path, "after": step.after, "title": step.title, "draft": step.draft,
                      "sent": step.logged[.sent, default: 0], "due": step.counts.due, "waiting": step.counts.waiting,
                      "too_late": step.counts.tooLate, "no_subscribed_at": step.counts.noDate, "suppressed": step.suppressed,
                      "logged": Dictionary(uniqueKeysWithValues: step.logged.map { ($0.key.rawValue, $0.value) })]
@@ -185,7 +186,7 @@ struct SequencesListCommand: ParsableCommand {
             if steps.isEmpty { printer.say("No sequence steps in content/sequences/.") }
             for step in steps {
                 let pending = step.logged[.deferred, default: 0] + step.logged[.uncertain, default: 0]
-                printer.say("\(step.sequence)/\(step.id)  after \(step.after)  \"\(step.title)\"  "
+                printer.say("\(step.sequence)/\(step.id)  after \(step.after)  \"\(step.title)\"\(step.draft ? " (draft)" : "")  "
                             + "sent \(step.logged[.sent, default: 0])" + (pending > 0 ? " (+\(pending) to retry)" : "")
                             + ", due \(step.counts.due), waiting \(step.counts.waiting)"
                             + (step.counts.tooLate > 0 ? ", too late \(step.counts.tooLate)" : "")
