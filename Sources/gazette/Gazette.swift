@@ -17,7 +17,7 @@ struct GazetteCommand: ParsableCommand {
         version: GazetteVersion.description,
         subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PreviewCommand.self, PublishCommand.self, CICommand.self,
                       ServeCommand.self, SubscribersCommand.self, BouncesCommand.self, ReportCommand.self,
-                      SMTPCommand.self, DoctorCommand.self, InlineCommand.self]
+                      SMTPCommand.self, DoctorCommand.self, InlineCommand.self, SequencesCommand.self]
     )
 
     /// argument-parser exits with 64 (EX_USAGE) on bad usage; Gazette promises 2.

@@ -14,13 +14,6 @@ final class PublishRelayTests: RelayProjectTestCase {
         return addresses
     }
 
-    /// How many messages each recipient got.
-    func deliveries(_ server: TestSMTPServer) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
-        return counts
-    }
-
     func testStartTLSWithAuthAndAPrivateCA() throws {
         let certificates = try TestCertificates.make(in: directory.url.appendingPathComponent("tls"))
         let server = try startServer {
@@ -132,21 +125,7 @@ final class PublishRelayTests: RelayProjectTestCase {
 
     /// Starts `gazette publish` in the background, for the signal tests.
     func startPublish(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = TestPaths.gazetteBinary
-        process.arguments = ["publish", "1"] + arguments
-        process.currentDirectoryURL = directory.url
-        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return !process.isRunning
+        try startGazette(["publish", "1"] + arguments)
     }
 
     func testKillNineAtRandomMomentsLosesNobodyAndDuplicatesAtMostInFlight() throws {

@@ -36,6 +36,33 @@ class RelayProjectTestCase: XCTestCase {
                               timeout: 120)
     }
 
+    /// Starts `gazette arguments…` in the project in the background (with an unsubscribe secret, as in CI), for
+    /// the signal tests.
+    func startGazette(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.gazetteBinary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return !process.isRunning
+    }
+
+    /// How many messages each recipient got.
+    func deliveries(_ server: TestSMTPServer) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for message in try server.receivedMessages() { for rcpt in message.rcptTos { counts[rcpt.lowercased(), default: 0] += 1 } }
+        return counts
+    }
+
     /// Every line of the log, in order.
     func records() throws -> [LogRecord] {
         try directory.read("logs/hello.jsonl").split(separator: "\n")

@@ -16,6 +16,8 @@ public struct SiteBuilder {
     /// The outcome of a build or a check run.
     public struct Result {
         public var rendered: [RenderedIssue] = []
+        /// The steps of content/sequences/, rendered to be checked (render and check only: no web pages).
+        public var steps: [RenderedIssue] = []
         public var diagnostics: [Diagnostic] = []
         public var writtenFiles: [String] = []
         /// Recipients each built issue's lists and `audience:` give today, by issue path (build only).
@@ -50,6 +52,21 @@ public struct SiteBuilder {
             } catch {
                 result.diagnostics.append(.error("render", "\(error)", at: SourceLocation(path: issue.path),
                                                  hint: "this is a bug in Gazette if the file looks fine; please report it"))
+            }
+        }
+        // Sequence steps are checked with the issues when no issue is named; they get no web pages.
+        if options.issueReferences.isEmpty {
+            let (sequences, sequenceDiagnostics) = EmailSequence.load(project: project, date: IssueDate.today())
+            result.diagnostics += sequenceDiagnostics
+            for step in sequences.flatMap(\.steps) {
+                progress("Render \(step.path)")
+                do {
+                    result.steps.append(try renderer.render(step.source))
+                } catch let error as DiagnosticError {
+                    result.diagnostics += error.diagnostics.map { var d = $0; d.step = d.step ?? "Render \(step.path)"; return d }
+                } catch {
+                    result.diagnostics.append(.error("render", "\(error)", at: SourceLocation(path: step.path)))
+                }
             }
         }
         return (result, templates)

@@ -24,7 +24,7 @@ struct TemplateContext {
 
     /// `issue.*`
     func issue(_ issue: IssueSource) -> [String: Any] {
-        [
+        var values: [String: Any] = [
             "title": issue.title,
             "number": String(issue.number),
             "slug": issue.slug,
@@ -36,6 +36,10 @@ struct TemplateContext {
             "url": webURL(of: issue),
             "tags": issue.tags,
         ]
+        // Only a sequence step has it, so `{{^issue.sequence}}…{{/issue.sequence}}` keeps what only issues have
+        // (the issue number, the link to the web page) out of steps.
+        if let sequence = issue.sequence { values["sequence"] = sequence }
+        return values
     }
 
     /// The absolute URL of an issue's web page.

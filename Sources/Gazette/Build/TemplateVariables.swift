@@ -6,7 +6,7 @@ enum TemplateVariables {
     static let newsletter = ["name", "description", "base_url", "base_path", "language", "postal_address",
                              "sender", "sender.name", "sender.address", "reply_to", "year"]
     static let issue = ["title", "number", "slug", "date", "date_display", "preheader", "summary", "author", "url",
-                        "tags"]
+                        "tags", "sequence"]
     static let listedIssue = ["title", "number", "slug", "url", "date", "date_display", "updated", "summary", "content"]
 
     /// Whether `name` can be resolved, given the sections open around it.

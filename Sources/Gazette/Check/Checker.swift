@@ -1,4 +1,6 @@
-// `gazette check`: renders the selected issues without writing, then runs the project and issue checks.
+// `gazette check`: renders the selected issues (and the sequence steps) without writing, then runs the project and
+// issue checks.
+import Foundation
 
 /// Runs every check on a project.
 public struct Checker {
@@ -20,6 +22,8 @@ public struct Checker {
 
     public struct Report: Sendable {
         public var issues: [IssueSummary] = []
+        /// The sequence steps checked (content/sequences/), with their sequence's audience.
+        public var steps: [IssueSummary] = []
         public var diagnostics: [Diagnostic] = []
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
         public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -37,6 +41,19 @@ public struct Checker {
             report.issues.append(IssueSummary(path: rendered.source.path, measurements: rendered.measurements,
                                               audience: audience.recipients))
             report.diagnostics += checker.check(rendered) + audience.findings
+        }
+        // A sequence's audience is checked once, with its first step (they all share sequence.yml).
+        var sequenceAudiences: [String: Int?] = [:]
+        for rendered in result.steps {
+            let sequence = (rendered.source.path as NSString).deletingLastPathComponent
+            if sequenceAudiences[sequence] == nil {
+                let audience = audiences.check(rendered.source)
+                sequenceAudiences[sequence] = audience.recipients
+                report.diagnostics += audience.findings
+            }
+            report.steps.append(IssueSummary(path: rendered.source.path, measurements: rendered.measurements,
+                                             audience: sequenceAudiences[sequence] ?? nil))
+            report.diagnostics += checker.check(rendered)
         }
         return report
     }

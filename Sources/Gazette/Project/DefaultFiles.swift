@@ -142,7 +142,7 @@ u + #body a { color: inherit; text-decoration: none; font-size: inherit; font-fa
 </tr>
 <tr>
 <td class="web-link">
-Trouble reading? <a href="{{issue.url}}">Read this issue on the web</a>.
+{{^issue.sequence}}Trouble reading? <a href="{{issue.url}}">Read this issue on the web</a>.{{/issue.sequence}}
 </td>
 </tr>
 {{> partials/email-footer}}
@@ -156,10 +156,10 @@ Trouble reading? <a href="{{issue.url}}">Read this issue on the web</a>.
 """# + "\n",
         "email.txt": #"""
 {{% CONTENT_TYPE: TEXT}}
-{{newsletter.name}} · Issue {{issue.number}} · {{issue.date_display}}
+{{newsletter.name}}{{^issue.sequence}} · Issue {{issue.number}} · {{issue.date_display}}{{/issue.sequence}}
 {{issue.title}}
 
-View it in your browser: {{issue.url}}
+{{^issue.sequence}}View it in your browser: {{issue.url}}{{/issue.sequence}}
 
 
 {{{content_text}}}
@@ -290,7 +290,7 @@ Unsubscribe: {{unsubscribe_url}}
         "partials/email-footer.html": #"""
 <tr>
 <td class="footer-cell">
-<p class="footer-links"><a href="{{issue.url}}">View in your browser</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a> · <a href="mailto:{{newsletter.reply_to}}">Write to the editors</a></p>
+<p class="footer-links">{{^issue.sequence}}<a href="{{issue.url}}">View in your browser</a> · {{/issue.sequence}}<a href="{{unsubscribe_url}}">Unsubscribe</a> · <a href="mailto:{{newsletter.reply_to}}">Write to the editors</a></p>
 <p>You get this because you subscribed to {{newsletter.name}} at {{newsletter.base_url}}. This email was sent to {{subscriber.email}}.</p>
 <p class="address">{{newsletter.postal_address}}</p>
 <p>© {{newsletter.year}} {{newsletter.name}}</p>
@@ -305,7 +305,7 @@ Unsubscribe: {{unsubscribe_url}}
 <td class="masthead-name"><a href="{{newsletter.base_url}}">{{newsletter.name}}</a></td>
 </tr>
 <tr>
-<td class="masthead-meta">Issue {{issue.number}} · {{issue.date_display}}</td>
+<td class="masthead-meta">{{^issue.sequence}}Issue {{issue.number}} · {{issue.date_display}}{{/issue.sequence}}</td>
 </tr>
 </table>
 </td>

@@ -67,7 +67,10 @@ public final class FileLock: @unchecked Sendable {  // `descriptor` is set once 
 
     /// `logs/<name>` for messages: the lock's folder and file name, not the absolute path.
     static func path(of url: URL) -> String {
-        "\(url.deletingLastPathComponent().lastPathComponent)/\(url.lastPathComponent)"
+        // From logs/ on, also for a lock in a folder of it (logs/sequences/welcome.lock).
+        let parts = url.standardizedFileURL.pathComponents
+        if let logs = parts.lastIndex(of: "logs") { return parts[logs...].joined(separator: "/") }
+        return "\(url.deletingLastPathComponent().lastPathComponent)/\(url.lastPathComponent)"
     }
 
     private static func write(_ text: String, to descriptor: Int32) {

@@ -22,6 +22,8 @@ public struct IssueSource: Sendable {
     /// Where the lists are named (`lists:` or `audience.lists`), for diagnostics about them.
     public var listsLocation: SourceLocation?
     public var tags: [String]
+    /// The sequence a step belongs to (`content/sequences/<name>/`); nil for an issue.
+    public var sequence: String?
     public var draft: Bool
     /// `publish: true` asks CI to send the issue, `false` holds it back; nil leaves it to `gazette ci ready`'s rule.
     public var publish: Bool?
@@ -45,8 +47,9 @@ public struct IssueSource: Sendable {
                             "publish", "number", "slug", "audience"]
 
     /// Parses an issue file's text; throws only when there is no front matter to read (missing, unclosed,
-    /// not YAML). Other front matter mistakes go to `errors`.
-    public init(file: TextFile) throws {
+    /// not YAML). Other front matter mistakes go to `errors`. A sequence step (Sequences/) passes the keys
+    /// it reads itself as `extraKeys`, and the date it is sent as `defaultDate` (a step has no `date:`).
+    public init(file: TextFile, extraKeys: [String] = [], defaultDate: IssueDate? = nil) throws {
         path = file.path
         let location = SourceLocation(path: file.path, line: 1)
         let (frontMatter, body, bodyLine) = try Self.split(file.text, path: file.path)
@@ -56,10 +59,11 @@ public struct IssueSource: Sendable {
                 hint: "start the file with a block like\n---\ntitle: \"…\"\ndate: 2026-11-23\n---"))
         }
         let reader = try YAMLReader(parsing: frontMatter, file: file.path, lineOffset: 1)
-        for key in reader.keys where !Self.knownKeys.contains(key) {
+        let knownKeys = Self.knownKeys + extraKeys
+        for key in reader.keys where !knownKeys.contains(key) {
             warnings.append(.warning("front-matter-unknown", "unknown front matter key `\(key)`; it is ignored",
                                      at: reader.location(ofKey: key),
-                                     hint: "known keys: \(Self.knownKeys.joined(separator: ", "))"))
+                                     hint: "known keys: \(knownKeys.joined(separator: ", "))"))
         }
         var errors: [Diagnostic] = []
         /// The value `read` returns, or `fallback` with the mistake recorded.
@@ -84,6 +88,7 @@ public struct IssueSource: Sendable {
         }
         subject = recovering(nil) { try reader.string("subject") } ?? title
         date = recovering(IssueDate.today()) {
+            if let defaultDate, !reader.contains("date") { return defaultDate }
             let dateText = try reader.requiredString("date", hint: "add `date: \(IssueDate.today())` to the front matter")
             guard let date = IssueDate(parsing: dateText) else {
                 throw DiagnosticError(.error("front-matter-date", "front matter 'date' is not a date: \"\(dateText)\"",

@@ -6,10 +6,11 @@ public struct TimeSpan: Sendable, Equatable, CustomStringConvertible {
     public let seconds: TimeInterval
     public let description: String
 
-    /// Parses `text`; nil for anything else than a positive whole number followed by m, h, d or w.
-    public init?(_ text: String) {
+    /// Parses `text`; nil for anything else than a positive whole number followed by m, h, d or w (or zero,
+    /// with `allowingZero`: a sequence's `after: 0d` is "at once").
+    public init?(_ text: String, allowingZero: Bool = false) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let unit = trimmed.last, let count = Int(trimmed.dropLast()), count > 0, count <= 100_000,
+        guard let unit = trimmed.last, let count = Int(trimmed.dropLast()), count > 0 || (allowingZero && count == 0), count <= 100_000,
               trimmed.dropLast().allSatisfy(\.isASCII) else { return nil }
         let scale: TimeInterval
         switch unit {

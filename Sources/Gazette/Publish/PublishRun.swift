@@ -54,7 +54,9 @@ final class PublishRun: @unchecked Sendable {
 
     var options: PublishOptions { publisher.options }
 
-    func send(audience: Audience, state: PublishLogState,
+    /// `admit`, when given, decides of each recipient the audience yields whether it is sent to in this run (a
+    /// sequence step's due rule); those it turns away are its to count.
+    func send(audience: Audience, state: PublishLogState, admit: ((Subscriber) -> Bool)? = nil,
               progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
         let workers = options.dryRun ? 1 : (options.concurrency ?? configuration.delivery.concurrency)
         let chain = self.chain
@@ -91,12 +93,12 @@ final class PublishRun: @unchecked Sendable {
         var readError: Error?
         do {
             try audience.forEach(skipping: { [state, options] key in
-                guard let status = state.status(ofKey: key) else { return false }
-                return status.isFinal || (status == .uncertain && options.skipUncertain)
+                state.status(ofKey: key)?.isDone(skipUncertain: options.skipUncertain) ?? false
             }) { entry in
                 switch entry {
                 case .recipient(let subscriber):
                     if publisher.isStopping { return }
+                    if let admit, !admit(subscriber) { return }
                     if let limit = options.limit, queued >= limit {
                         update { $0.notAttempted += 1 }
                         return

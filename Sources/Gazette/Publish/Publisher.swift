@@ -55,30 +55,14 @@ public final class Publisher: @unchecked Sendable {
         // 1. Render and check: an issue with errors is never sent.
         let templates = try TemplateSet(projectRoot: project.root)
         let issue = try project.loadIssue(at: project.findIssue(options.issue))
-        let rendered: RenderedIssue
-        do {
-            rendered = try IssueRenderer(project: project, templates: templates).render(issue)
-        } catch let error as DiagnosticError {
-            throw DiagnosticError(issue.errors + error.diagnostics)
-        }
-        let findings = issue.errors + ProjectChecker(configuration: configuration).check()
-            + IssueChecker(configuration: configuration).check(rendered)
-        let errors = findings.filter { $0.severity == .error }
-        if !errors.isEmpty { throw DiagnosticError(errors) }
-        let prepared = rendered.prepared
+        let prepared = try prepare(issue, templates: templates)
 
         // 2. Transports and secrets.
-        let chain = try makeChain()
+        let setup = try makeSetup()
+        warnings += setup.warnings
+        let chain = setup.chain
         let transport = chain[0].transport
-        let realSend = !options.dryRun && chain.links.contains { !($0.transport is OutboxTransport) }
-        let (secret, secretWarning) = try PublishSecrets.unsubscribeSecret(environment: options.environment, realSend: realSend)
-        if let secretWarning { warnings.append(secretWarning) }
-        let (signer, dkimWarnings) = try PublishSecrets.signer(configuration: configuration, environment: options.environment,
-                                                               realSend: realSend)
-        warnings += dkimWarnings
-        let unsubscribe = UnsubscribeLink(baseURL: configuration.unsubscribeURL, mailto: configuration.unsubscribeMailto, secret: secret)
-        let composer = try MessageComposer(configuration: configuration, prepared: prepared, signer: signer,
-                                           unsubscribe: unsubscribe, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
+        let composer = try makeComposer(prepared, setup: setup, subjectPrefix: options.testTo == nil ? "" : "[TEST] ")
 
         if let testTo = options.testTo {
             return try sendTest(to: testTo, issue: issue, composer: composer, transport: transport, warnings: warnings, onPlan: onPlan)
@@ -124,36 +108,14 @@ public final class Publisher: @unchecked Sendable {
         // 4. Send.
         let log: PublishLog? = options.dryRun ? nil : try PublishLog(url: logURL)
         defer { log?.close() }
-        if state.header == nil, let log {
-            var header = LogRecord(event: .header)
-            header.version = 1
-            header.issue = prepared.slug
-            header.issuePath = issue.path
-            header.contentHash = contentHash
-            header.lists = try frozen.freeze()
-            header.shard = options.shard?.description
-            try log.append(header)
+        var header: LogRecord?
+        if state.header == nil, log != nil {
+            header = Self.header(for: prepared)
+            header?.lists = try frozen.freeze()
+            header?.shard = options.shard?.description
         }
-        var start = LogRecord(event: .runStart)
-        start.pid = getpid()
-        start.via = chain.description
-        try log?.append(start)
-
-        let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
-                                      maxPerHour: configuration.delivery.maxPerHour, maxPerDay: configuration.delivery.maxPerDay,
-                                      history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
-                                          ? [] : Self.sendHistory(in: logs))
-        let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
-                             suppression: try SuppressionList(project: project), configuration: configuration)
-        var summary = try run.send(audience: audience, state: state, progress: progress)
-        summary.interrupted = isStopping
-
-        var end = LogRecord(event: .runEnd)
-        end.summary = summary.dictionary
-        // Rows left unread at a stop are not counted; the flag tells `gazette ci ready` the audience was not finished.
-        end.summary?["interrupted"] = summary.interrupted ? 1 : 0
-        try log?.append(end)
-        return summary
+        return try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience, state: state,
+                              progress: progress)
     }
 
     /// `--test-to`: one message, subject prefixed [TEST], fields from the first subscriber; no log.
@@ -182,12 +144,19 @@ public final class Publisher: @unchecked Sendable {
         return summary
     }
 
-    /// When messages were sent, from every log in logs/ (a relay's caps count all of them).
+    /// When messages were sent, from every log in logs/ and of every sequence step in logs/sequences/<name>/
+    /// (a relay's caps count all of them).
     static func sendHistory(in logs: URL) -> [Date] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+        var folders = [logs]
+        let sequences = logs.appendingPathComponent(SequenceRunner.logsDirectory)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: sequences.path)) ?? []) where !name.hasPrefix(".") {
+            folders.append(sequences.appendingPathComponent(name))
+        }
         var times: [Date] = []
-        for name in files where PublishLog.isPublishLog(fileName: name) {
-            if let state = try? PublishLogState(reading: logs.appendingPathComponent(name)) { times += state.sentTimes }
+        for folder in folders {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []) where PublishLog.isPublishLog(fileName: name) {
+                if let state = try? PublishLogState(reading: folder.appendingPathComponent(name)) { times += state.sentTimes }
+            }
         }
         return times
     }

@@ -15,4 +15,7 @@ public enum RecipientStatus: String, Sendable, Codable, CaseIterable {
 
     /// Whether a rerun leaves this recipient alone.
     public var isFinal: Bool { self == .sent || self == .failed || self == .invalid }
+
+    /// Whether a rerun skips this recipient: final, or uncertain when told `--skip-uncertain`.
+    func isDone(skipUncertain: Bool) -> Bool { isFinal || (self == .uncertain && skipUncertain) }
 }

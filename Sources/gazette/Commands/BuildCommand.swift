@@ -36,6 +36,7 @@ struct BuildCommand: ParsableCommand {
                     ["path": issue.source.path, "slug": issue.source.slug, "number": issue.source.number,
                      "audience": result.audiences[issue.source.path].map { $0 as Any } ?? NSNull()]
                 },
+                "steps": result.steps.map(\.source.path),
                 "written": result.writtenFiles,
                 "diagnostics": result.diagnostics.map(DiagnosticPrinter.json),
             ])
@@ -47,6 +48,7 @@ struct BuildCommand: ParsableCommand {
             }
             let warnings = result.diagnostics.filter { $0.severity == .warning }.count
             printer.say("Built \(result.rendered.count) issue\(result.rendered.count == 1 ? "" : "s") into \(Project.outputDirectory)/ (\(result.writtenFiles.count) files)"
+                        + (result.steps.isEmpty ? "" : ", rendered \(result.steps.count) sequence step\(result.steps.count == 1 ? "" : "s") (email only)")
                         + (warnings > 0 ? "; \(warnings) warning\(warnings == 1 ? "" : "s"): run `gazette check`" : ""))
         }
         if result.hasErrors { throw ExitCode(1) }

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
             printer.printJSON(Self.json(report, failed: failed))
         } else {
             for diagnostic in report.diagnostics { printer.writeError(printer.line(for: diagnostic)) }
-            for issue in report.issues {
+            for issue in report.issues + report.steps {
                 printer.say("\(issue.path): " + (issue.audience.map { "\($0) recipient\($0 == 1 ? "" : "s")" } ?? "audience unknown"))
             }
             printer.say(Self.summaryLine(report))
@@ -47,7 +47,8 @@ struct CheckCommand: ParsableCommand {
 
     /// "Checked 3 issues: 1 error, 2 warnings".
     static func summaryLine(_ report: Checker.Report) -> String {
-        "Checked \(report.issues.count) issue\(report.issues.count == 1 ? "" : "s"): "
+        "Checked \(report.issues.count) issue\(report.issues.count == 1 ? "" : "s")"
+            + (report.steps.isEmpty ? "" : " and \(report.steps.count) sequence step\(report.steps.count == 1 ? "" : "s")") + ": "
             + "\(report.errorCount) error\(report.errorCount == 1 ? "" : "s"), "
             + "\(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")"
     }
@@ -58,6 +59,7 @@ struct CheckCommand: ParsableCommand {
             "ok": !failed,
             "errors": report.errorCount,
             "warnings": report.warningCount,
+            "steps": report.steps.map(\.path),
             "issues": report.issues.map { issue -> [String: Any] in
                 [
                     "path": issue.path,
