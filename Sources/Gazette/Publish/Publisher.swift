@@ -112,6 +112,8 @@ public final class Publisher: @unchecked Sendable {
             let audienceErrors = AudienceCheck(project: project).check(issue).findings.filter { $0.severity == .error }
             if !audienceErrors.isEmpty { throw DiagnosticError(audienceErrors) }
         }
+        // An A/B issue: the test arms, or the rest with a winner (ABPublishPlan says which, or why not yet).
+        let ab = try ABPublishPlan.decide(project: project, issue: issue, prepared: prepared, state: state, choice: options.abWinner)
         let frozen = try AudienceSnapshot(project: project, logStem: stem, header: state.header, issueLists: issue.lists)
 
         var audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
@@ -131,11 +133,18 @@ public final class Publisher: @unchecked Sendable {
             header.contentHash = prepared.contentHash
             header.lists = try frozen.freeze()
             header.shard = options.shard?.description
+            if let test = issue.subjectTest {
+                header.subjects = test.subjects
+                header.testShare = test.shareDescription
+            }
             try log.append(header)
         }
         var start = LogRecord(event: .runStart)
         start.pid = getpid()
         start.via = chain.description
+        start.phase = ab?.phase
+        start.winner = ab?.winnerLetter
+        start.winnerReason = ab?.winnerReason
         try log?.append(start)
 
         let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
@@ -143,14 +152,18 @@ public final class Publisher: @unchecked Sendable {
                                       history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
                                           ? [] : Self.sendHistory(in: logs))
         let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
-                             suppression: try SuppressionList(project: project), configuration: configuration)
+                             suppression: try SuppressionList(project: project), configuration: configuration, ab: ab)
         var summary = try run.send(audience: audience, state: state, progress: progress)
         summary.interrupted = isStopping
+        summary.abPhase = ab?.phase
+        summary.abWinner = ab?.winnerLetter
+        summary.abWinnerReason = ab?.winnerReason
 
         var end = LogRecord(event: .runEnd)
         end.summary = summary.dictionary
         // Rows left unread at a stop are not counted; the flag tells `gazette ci ready` the audience was not finished.
         end.summary?["interrupted"] = summary.interrupted ? 1 : 0
+        end.phase = ab?.phase
         try log?.append(end)
         return summary
     }
