@@ -130,25 +130,6 @@ final class PublishRelayTests: RelayProjectTestCase {
         return try MessageVerifier.verify(files, dkimRecord: dkimRecord)
     }
 
-    /// Starts `gazette publish` in the background, for the signal tests.
-    func startPublish(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = TestPaths.gazetteBinary
-        process.arguments = ["publish", "1"] + arguments
-        process.currentDirectoryURL = directory.url
-        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return !process.isRunning
-    }
-
     func testKillNineAtRandomMomentsLosesNobodyAndDuplicatesAtMostInFlight() throws {
         let server = try startServer { $0.delayData = 0.01 }
         let addresses = try subscribers(150)
