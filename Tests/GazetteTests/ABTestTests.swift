@@ -324,6 +324,40 @@ final class ABTestTests: XCTestCase {
         }
     }
 
+    // MARK: Preview
+
+    func testPreviewShowsEachSubscriberTheSubjectOfTheirArm() throws {
+        let everyone = addresses(60)
+        try writeSubscribers(everyone)
+        let session = PreviewSession(root: directory.url, environment: [:])
+        let subjects = ["Alpha subject for you", "Bravo subject for you"]
+        var seen = Set<String>()
+        for (index, address) in everyone.enumerated() {
+            guard case .success(let preview) = session.preview("001-hello", recipient: index) else { return XCTFail("no preview for \(index)") }
+            let arm = split().arm(of: AddressKey(address))
+            XCTAssertEqual(preview.personalized.to, address)
+            XCTAssertEqual(preview.personalized.subject, subjects[arm ?? 0], "the rest sees subject A until a winner: \(address)")
+            XCTAssertTrue(preview.recipients[index].hasSuffix(arm.map { " · A/B arm \(SubjectTest.letter(ofArm: $0))" } ?? " · A/B rest (gets the winner)"),
+                          preview.recipients[index])
+            XCTAssertTrue(String(decoding: preview.message, as: UTF8.self).contains("Subject: \(subjects[arm ?? 0])"))
+            seen.insert(arm.map(String.init) ?? "rest")
+        }
+        XCTAssertEqual(seen, ["0", "1", "rest"], "60 subscribers at 20 % show both arms and the rest")
+    }
+
+    func testAnABWinnerInTheFrontMatterBeforeAnythingWasSentSendsTheTestPhaseFirst() throws {
+        try writeSubscribers(addresses(200))
+        try directory.write(Self.issue.replacingOccurrences(of: "test_share: 20%", with: "test_share: 20%\nab_winner: B"),
+                            to: "content/issues/001-hello.md")
+        let first = try publish()
+        XCTAssertEqual(first.abPhase, .test)
+        XCTAssertEqual(first.exitStatus, 75)
+        let second = try publish()
+        XCTAssertEqual(second.abWinner, "B")
+        XCTAssertEqual(second.sent, first.abHeld)
+        XCTAssertEqual(second.exitStatus, 0)
+    }
+
     // MARK: CI
 
     func testCIWaitsForTheWinnerThenSendsTheRest() throws {

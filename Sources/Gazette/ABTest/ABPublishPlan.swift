@@ -42,13 +42,15 @@ public struct ABPublishPlan: Sendable {
         }
         // A winner once recorded (in this log or another shard's) is the winner: shards never disagree, and a
         // later `auto` with more events cannot change what part of the rest already got.
-        let tally = try ABTally(project: project, slug: prepared.slug)
+        let tally = try ABTally(project: project, slug: prepared.slug, readingEvents: choice == .auto)
         let recorded = state.abWinner.map { ($0, state.abWinnerReason, "this log") }
             ?? tally.recordedWinner.map { ($0.letter, $0.reason, $0.log) }
         guard choice != nil || recorded != nil else {
             return ABPublishPlan(split: split, phase: .test)
         }
         if state.abTestFinishedAt == nil {
+            // `ab_winner:` written before the test went out: the test phase goes first all the same.
+            if typed == nil, recorded == nil { return ABPublishPlan(split: split, phase: .test) }
             throw DiagnosticError(.error("ab-test-unfinished", "the A/B test phase of \(issue.name) has not been sent to the end yet, so no winner can be sent",
                                          at: here, hint: "run `gazette publish \(number)` without a winner first; it sends the test arms and stops"))
         }

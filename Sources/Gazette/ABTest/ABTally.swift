@@ -39,8 +39,9 @@ public struct ABTally: Sendable {
 
     public init() {}
 
-    /// Reads the logs of the issue `slug` in `project`'s logs/ and its events in events/.
-    public init(project: Project, slug: String) throws {
+    /// Reads the logs of the issue `slug` in `project`'s logs/ and (unless `readingEvents` is false: the arms'
+    /// delivered counts and the recorded winner only) its events in events/.
+    public init(project: Project, slug: String, readingEvents: Bool = true) throws {
         let logsFolder = project.url("logs")
         var recipients: [UInt64: (arm: UInt8, sent: Bool)] = [:]
         var subjects: [String]?
@@ -89,6 +90,7 @@ public struct ABTally: Sendable {
         }
         restDelivered = rest.values.filter { $0 }.count
 
+        guard readingEvents else { return }
         // Each delivered recipient counts once per kind, however often they clicked or opened.
         var clicked = Set<UInt64>(), opened = Set<UInt64>(), machineOpened = Set<UInt64>()
         let reading = EngagementEvent.forEach(in: project, issue: slug) { event in
