@@ -296,7 +296,9 @@ final class ABTestTests: XCTestCase {
         XCTAssertEqual(ab.recordedWinner?.letter, "B")
         let text = report.text(detailed: true)
         XCTAssertTrue(text.contains("A/B subject test, 2 arms"), text)
-        XCTAssertTrue(text.contains("Bravo subject for you"), text)
+        XCTAssertTrue(text.contains("B*: Bravo subject for you"), text)
+        let page = ReportPage.html(report, name: "Fixture Weekly")
+        XCTAssertTrue(page.contains("<tr data-arm=\"B\" class=\"winner\">"), "the page has the arms too")
         let json = report.jsonObject()
         let issues = json["issues"] as? [[String: Any]]
         XCTAssertNotNil(issues?.first?["ab_test"])

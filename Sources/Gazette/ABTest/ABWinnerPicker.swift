@@ -17,12 +17,13 @@ public enum ABWinnerPicker {
         public var reason: String
     }
 
-    /// The winner by click rate, then by human open rate; throws a diagnostic that says why not and what to do.
+    /// The winner by click rate, then by human open rate; throws a diagnostic that says why not and what to do
+    /// (`issue` is how the hint's commands name the issue: its number).
     public static func pick(_ tally: ABTally, issue: String) throws -> Pick {
         let arms = tally.arms
         let byHand = "choose by hand: gazette publish \(issue) --ab-winner \(arms.first?.letter ?? "A") (or `ab_winner:` in the front matter)"
         guard arms.count >= 2 else {
-            throw refusal("the logs of \(issue) have no A/B test arms to compare", hint: "send the test phase first: gazette publish \(issue)")
+            throw refusal("the publish logs have no A/B test arms to compare", hint: "send the test phase first: gazette publish \(issue)")
         }
         if let small = arms.first(where: { $0.delivered < minimumDelivered }) {
             throw refusal("too few to decide: arm \(small.letter) has \(small.delivered) delivered recipients; `auto` needs at least \(minimumDelivered) in each arm",
@@ -30,7 +31,7 @@ public enum ABWinnerPicker {
         }
         let clickers = arms.reduce(0) { $0 + $1.clickers }, openers = arms.reduce(0) { $0 + $1.humanOpeners }
         if clickers == 0 && openers == 0 {
-            throw refusal("there are no click or human open events for \(issue)'s test arms in events/",
+            throw refusal("there are no click or human open events of the test arms' recipients in events/",
                           hint: "engagement tracking must be on in `gazette serve` and its events files in events/; wait for readers, or \(byHand)")
         }
         var ties: [String] = []

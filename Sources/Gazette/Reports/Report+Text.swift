@@ -58,10 +58,10 @@ extension Report {
             out += "; the rest waits for the winner"
         }
         out += "\n"
-        let header = ["arm", "subject", "sent", "not sent", "opens", "open rate", "clicks", "click rate", "machine opens only"]
+        let header = ["arm: subject", "sent", "not sent", "opens", "open rate", "clicks", "click rate", "machine opens only"]
         let rows = ab.arms.map { arm -> ([String], Bool) in
             let subject = arm.subject.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "—"
-            return ([arm.letter + (ab.recordedWinner?.letter == arm.letter ? " *" : ""), subject, number(arm.delivered), number(arm.notDelivered),
+            return ([arm.letter + (ab.recordedWinner?.letter == arm.letter ? "*" : "") + ": " + subject, number(arm.delivered), number(arm.notDelivered),
                      number(arm.humanOpeners), percent(arm.openRate), number(arm.clickers), percent(arm.clickRate),
                      number(arm.machineOnlyOpeners)], false)
         }

@@ -19,8 +19,8 @@ struct PublishCommand: ParsableCommand {
           gazette publish 3 --max-wait 60             # later retries: next run
           gazette publish 3 --via direct:             # to each recipient's MX
           gazette publish 3 --shard 2/4               # one of four CI jobs
-          gazette publish 3 --ab-winner B             # A/B test: the rest gets subject B
-          gazette publish 3 --ab-winner auto          # … the best click (then open) rate
+          gazette publish 3 --ab-winner B             # A/B: the rest gets B
+          gazette publish 3 --ab-winner auto          # … the best arm by events
 
         direct: looks up each recipient domain's MX hosts and delivers on port 25
         (settings under direct: in gazette.yml). Without a static IP with reverse

@@ -75,7 +75,7 @@ final class ProgressDisplay: @unchecked Sendable {
                      "\(summary.duplicates) duplicates", "\(summary.alreadyDone) already done"]
         if summary.rowProblems > 0 { parts.append("\(summary.rowProblems) unreadable rows") }
         if summary.notAttempted > 0 { parts.append("\(summary.notAttempted) not attempted") }
-        if summary.abPhase != nil { parts.append("\(summary.abHeld) held for the A/B winner") }
+        if summary.abWaitingForWinner { parts.append("\(summary.abHeld) held for the A/B winner") }
         var line = "Done: " + parts.joined(separator: ", ")
         let left = summary.deferred > 0 || summary.uncertain > 0 || summary.notAttempted > 0
         if summary.interrupted { line += " (interrupted: run again to continue)" }
