@@ -223,6 +223,45 @@ final class ABTestTests: XCTestCase {
         XCTAssertNil(PublishLogSet.unfinishedReason(state))
     }
 
+    func testDryRunOfTheTestPhaseComposesTheArmsAndWaitsForNothing() throws {
+        try writeSubscribers(addresses(200))
+        let dry = try publish { $0.dryRun = true }
+        XCTAssertEqual(dry.composed, addresses(200).filter { split().arm(of: AddressKey($0)) != nil }.count)
+        XCTAssertEqual(dry.abHeld, 200 - dry.composed)
+        XCTAssertEqual(dry.exitStatus, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/hello.jsonl").path))
+    }
+
+    func testLogsWithoutArmsReadAsBeforeAndArmLinesRoundTrip() throws {
+        try directory.write("""
+        {"event":"header","time":"2026-11-23T21:00:00.000Z","version":1,"issue":"hello","content_hash":"x"}
+        {"event":"run-start","time":"2026-11-23T21:00:00.000Z","pid":1}
+        {"event":"sending","time":"2026-11-23T21:00:01.000Z","address":"ada@example.org","attempt":1}
+        {"event":"sent","time":"2026-11-23T21:00:01.000Z","address":"ada@example.org","code":250}
+        {"event":"run-end","time":"2026-11-23T21:00:02.000Z","summary":{"sent":1,"interrupted":0,"not_attempted":0}}
+
+        """, to: "logs/hello.jsonl")
+        let state = try PublishLogState(reading: directory.url.appendingPathComponent("logs/hello.jsonl"))
+        XCTAssertEqual(state.counts[.sent], 1)
+        XCTAssertNil(state.abTestFinishedAt)
+        XCTAssertNil(PublishLogSet.unfinishedReason(state), "a plain log is finished as before")
+        XCTAssertFalse(try ABTally(project: Project(root: directory.url), slug: "hello").isABTest)
+
+        var line = LogRecord(event: .sent)
+        line.address = "ada@example.org"
+        line.arm = "B"
+        line.phase = .winner
+        var start = LogRecord(event: .runStart)
+        start.phase = .winner
+        start.winner = "B"
+        start.winnerReason = "auto: \"quoted\""
+        for record in [line, start] {
+            XCTAssertEqual(try JSONDecoder().decode(LogRecord.self, from: Data(record.jsonLine())), record)
+            XCTAssertEqual(LogLineReader.record(ArraySlice(record.jsonLine().dropLast()))?.event, record.event)
+        }
+        XCTAssertEqual(LogLineReader.record(ArraySlice(start.jsonLine().dropLast()))?.winner, "B")
+    }
+
     func testWinnerBeforeTheTestPhaseIsRefusedAndShardsKeepWorking() throws {
         let everyone = addresses(400)
         try writeSubscribers(everyone)

@@ -155,7 +155,8 @@ public final class Publisher: @unchecked Sendable {
                              suppression: try SuppressionList(project: project), configuration: configuration, ab: ab)
         var summary = try run.send(audience: audience, state: state, progress: progress)
         summary.interrupted = isStopping
-        summary.abPhase = ab?.phase
+        // A dry run sends no phase: it is not waiting for anything (the held count still says who would wait).
+        summary.abPhase = options.dryRun ? nil : ab?.phase
         summary.abWinner = ab?.winnerLetter
         summary.abWinnerReason = ab?.winnerReason
 

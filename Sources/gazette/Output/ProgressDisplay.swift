@@ -68,7 +68,8 @@ final class ProgressDisplay: @unchecked Sendable {
     static func summaryLine(_ summary: PublishSummary, dryRun: Bool, issue: String = "ISSUE") -> String {
         if dryRun {
             return "Dry run: \(summary.composed) messages composed, \(summary.invalid) invalid, "
-                + "\(summary.suppressed) suppressed, \(summary.duplicates) duplicates, \(summary.alreadyDone) already done; nothing sent"
+                + "\(summary.suppressed) suppressed, \(summary.duplicates) duplicates, \(summary.alreadyDone) already done"
+                + (summary.abHeld > 0 ? ", \(summary.abHeld) held for the A/B winner" : "") + "; nothing sent"
         }
         var parts = ["\(summary.sent) sent", "\(summary.deferred) deferred", "\(summary.failed) failed",
                      "\(summary.invalid) invalid", "\(summary.uncertain) uncertain", "\(summary.suppressed) suppressed",
