@@ -308,15 +308,17 @@ final class ABTestTests: XCTestCase {
 
         let armA = everyone.filter { split().arm(of: AddressKey($0)) == 0 }, armB = everyone.filter { split().arm(of: AddressKey($0)) == 1 }
         let rest = everyone.filter { split().arm(of: AddressKey($0)) == nil }
-        // A: many machine opens (ignored) and 4 clickers; B: 12 clickers (one clicking three times); the rest's clicks do not count.
+        // A: many machine opens (ignored) and 4 clickers; B: 13 clickers (one clicking three times); the rest's clicks do not count.
         var lines = armA.prefix(60).map { event("open", $0, machine: true) } + armA.prefix(4).map { event("click", $0) }
         lines += armB.prefix(12).map { event("click", $0) } + [event("click", armB[0]), event("click", armB[0])]
+        // Written by another tool, with spaces and keys in another order: decoded instead of scanned, counted the same.
+        lines.append("{ \"event\": \"click\", \"issue\": \"hello\", \"email\": \"\(armB[12])\" }")
         lines += rest.prefix(50).map { event("click", $0) } + ["not json at all", "{\"event\":\"unsubscribe\",\"email\":\"x@example.org\",\"time\":\"2026-12-02T01:00:00Z\"}"]
         try directory.write(lines.joined(separator: "\n") + "\n{\"email\":\"torn", to: "events/2026-12-02.jsonl")
 
         let project = try Project(root: directory.url)
         let tally = try ABTally(project: project, slug: "hello")
-        XCTAssertEqual(tally.arms.map(\.clickers), [4, 12])
+        XCTAssertEqual(tally.arms.map(\.clickers), [4, 13])
         XCTAssertEqual(tally.arms.map(\.humanOpeners), [0, 0], "machine opens are not human opens")
         XCTAssertEqual(tally.arms[0].machineOnlyOpeners, 60)
         XCTAssertEqual(tally.arms.map(\.delivered), [armA.count, armB.count])
@@ -330,7 +332,7 @@ final class ABTestTests: XCTestCase {
         // The report shows both arms with the same numbers, and the winner.
         let report = try ReportBuilder(project: project).build(issue: "hello")
         let ab = try XCTUnwrap(report.issues.first?.abTest)
-        XCTAssertEqual(ab.arms.map(\.clickers), [4, 12])
+        XCTAssertEqual(ab.arms.map(\.clickers), [4, 13])
         XCTAssertEqual(ab.restDelivered, rest.count)
         XCTAssertEqual(ab.recordedWinner?.letter, "B")
         let text = report.text(detailed: true)

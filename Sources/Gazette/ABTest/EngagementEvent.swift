@@ -26,6 +26,15 @@ public struct EngagementEvent: Sendable, Decodable, Equatable {
 
     private struct Kindless: Decodable { var event: String? }
 
+    init(email: String, event: Kind, issue: String, time: String? = nil, url: String? = nil, machine: Bool? = nil) {
+        self.email = email
+        self.event = event
+        self.issue = issue
+        self.time = time
+        self.url = url
+        self.machine = machine
+    }
+
     /// Calls `body` with every click and open of `issue` (its slug) in `events/*.jsonl` of `project`, file by
     /// file in name (date) order. A torn last line of a file is ignored.
     @discardableResult
@@ -35,6 +44,7 @@ public struct EngagementEvent: Sendable, Decodable, Equatable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
         let decoder = JSONDecoder()
         let issuePattern = LogLineReader.keyPattern("issue"), eventPattern = LogLineReader.keyPattern("event")
+        let emailPattern = LogLineReader.keyPattern("email"), machineTrue = Array("\"machine\":true".utf8)
         for name in names {
             let url = folder.appendingPathComponent(name)
             var skippedHere: [Int] = []
@@ -54,7 +64,14 @@ public struct EngagementEvent: Sendable, Decodable, Equatable {
                     reading.events += 1
                     return
                 }
-                guard let event = try? decoder.decode(EngagementEvent.self, from: Data(line)), !event.email.isEmpty else {
+                // `gazette serve` writes flat lines with sorted keys: read by byte scans, decoded only when that fails.
+                let scanned = LogLineReader.stringValue(matching: emailPattern, in: line).map { email in
+                    EngagementEvent(email: email, event: type == "click" ? .click : .open,
+                                    issue: LogLineReader.stringValue(matching: issuePattern, in: line) ?? "",
+                                    machine: LogLineReader.find(machineTrue, in: line) != nil)
+                }
+                guard let event = scanned.flatMap({ $0.issue.isEmpty ? nil : $0 }) ?? (try? decoder.decode(EngagementEvent.self, from: Data(line))),
+                      !event.email.isEmpty else {
                     skippedHere.append(number)
                     return
                 }
