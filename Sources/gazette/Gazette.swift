@@ -13,6 +13,8 @@ struct GazetteCommand: ParsableCommand {
         A newsletter is a git repository: gazette.yml, content/issues/*.md, templates/, subscribers/.
         Start with `gazette init my-newsletter`, write with `gazette new "Title"`,
         then `gazette build` and `gazette check`.
+        An issue with `subjects: [A, B]` is an A/B subject test: `gazette publish 3`
+        sends the test arms, `gazette publish 3 --ab-winner A|B|auto` the rest.
         """,
         version: GazetteVersion.description,
         subcommands: [InitCommand.self, NewCommand.self, BuildCommand.self, CheckCommand.self, PreviewCommand.self, PublishCommand.self, CICommand.self,

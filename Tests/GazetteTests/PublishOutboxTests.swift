@@ -32,14 +32,7 @@ final class PublishOutboxTests: XCTestCase {
     }
 
     func publish(_ configure: (inout PublishOptions) -> Void = { _ in }) throws -> PublishSummary {
-        var options = PublishOptions(issue: "1")
-        options.environment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret"]
-        options.retryDelay = 0.01
-        configure(&options)
-        let project = try Project(root: directory.url)
-        return try Publisher(project: project, options: options) { via in
-            try Transports.make(via: via, configuration: project.configuration, caFile: nil, environment: [:], projectRoot: project.root)
-        }.run()
+        try Publisher.publishInProcess(projectAt: directory.url, configure)
     }
 
     func outboxFiles() throws -> [URL] {

@@ -123,11 +123,6 @@ final class PublishRelayTests: RelayProjectTestCase {
         return try MessageVerifier.verify(files, dkimRecord: dkimRecord)
     }
 
-    /// Starts `gazette publish` in the background, for the signal tests.
-    func startPublish(_ arguments: [String]) throws -> Process {
-        try startGazette(["publish", "1"] + arguments)
-    }
-
     func testKillNineAtRandomMomentsLosesNobodyAndDuplicatesAtMostInFlight() throws {
         let server = try startServer { $0.delayData = 0.01 }
         let addresses = try subscribers(150)

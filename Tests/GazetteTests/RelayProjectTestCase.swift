@@ -36,6 +36,11 @@ class RelayProjectTestCase: XCTestCase {
                               timeout: 120)
     }
 
+    /// Starts `gazette publish 1 arguments…` in the background, for the signal tests.
+    func startPublish(_ arguments: [String]) throws -> Process {
+        try startGazette(["publish", "1"] + arguments)
+    }
+
     /// Starts `gazette arguments…` in the project in the background (with an unsubscribe secret, as in CI), for
     /// the signal tests.
     func startGazette(_ arguments: [String]) throws -> Process {

@@ -2,10 +2,16 @@
 import Mail
 
 enum ContentHash {
-    /// Hex SHA-256 over the subject, HTML and text templates (chunks and slot numbers), hashed piece by piece.
+    /// Hex SHA-256 over the subject, HTML and text templates (and an A/B test's subjects and share) (chunks and slot numbers), hashed piece by piece.
     static func of(_ prepared: PreparedIssue) -> String {
         let hasher = StreamingSHA256()
-        for template in [prepared.subject, prepared.html, prepared.text] {
+        // An A/B test's subjects and share come after, so an issue without one hashes as it always did.
+        var templates = [prepared.subject, prepared.html, prepared.text]
+        if let test = prepared.subjectTest {
+            templates += test.subjects
+            templates.append(PersonalizationTemplate(splitting: "ab-share \(test.shareBasisPoints)", escaping: .none))
+        }
+        for template in templates {
             for (index, chunk) in template.chunks.enumerated() {
                 chunk.withUnsafeBytes { hasher.update($0) }
                 if index < template.slots.count {

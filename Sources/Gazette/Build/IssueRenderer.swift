@@ -113,14 +113,20 @@ public struct IssueRenderer {
         // Kept as bytes: slot splitting and the size check read bytes, and a String would validate them first.
         let html = HTMLSerializer.serializedBytes(document)
 
-        let subjectWithSlots = BodyMarkers.replace(in: issue.subject) { name in
-            TemplateVariables.isPerRecipient(name) ? slots.token(for: name) : context.buildTimeValue(name, issue: issue)
-        }.html
+        func subjectTemplate(_ text: String) -> PersonalizationTemplate {
+            let withSlots = BodyMarkers.replace(in: text) { name in
+                TemplateVariables.isPerRecipient(name) ? slots.token(for: name) : context.buildTimeValue(name, issue: issue)
+            }.html
+            return PersonalizationTemplate(splitting: withSlots, escaping: .none)
+        }
+        let subjectTest = issue.subjectTest.map {
+            PreparedSubjectTest(subjects: $0.subjects.map(subjectTemplate), shareBasisPoints: $0.shareBasisPoints)
+        }
 
         let prepared = PreparedIssue(
             issueNumber: issue.number, slug: issue.slug, title: issue.title, date: issue.date.description,
             sourcePath: issue.path, preheader: issue.preheader, lists: issue.lists, slotNames: slots.names,
-            subject: PersonalizationTemplate(splitting: subjectWithSlots, escaping: .none),
+            subject: subjectTemplate(issue.subject), subjectTest: subjectTest,
             html: PersonalizationTemplate(splittingBytes: html, escaping: .html),
             text: PersonalizationTemplate(splitting: text, escaping: .none),
             webURL: context.webURL(of: issue))

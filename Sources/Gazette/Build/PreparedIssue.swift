@@ -15,6 +15,8 @@ public struct PreparedIssue: Sendable {
     /// Names of the slots (`subscriber.name`, `unsubscribe_url`), indexed by the templates' slot numbers.
     public var slotNames: [String]
     public var subject: PersonalizationTemplate
+    /// The subjects of an A/B test (`subjects:`), each arm's; nil for one subject.
+    public var subjectTest: PreparedSubjectTest?
     public var html: PersonalizationTemplate
     public var text: PersonalizationTemplate
     /// The web version's URL.

@@ -70,6 +70,10 @@ public struct PublishLogSet: Sendable {
         if let notAttempted = state.lastRunSummary?["not_attempted"], notAttempted > 0 {
             left.append("\(notAttempted) not attempted")
         }
+        // An A/B test is published only when its winner phase has gone through the rest.
+        if state.header?.subjects != nil, !state.abWinnerFinished {
+            left.append(state.abWinner == nil ? "the rest (waiting for the A/B winner)" : "the rest (A/B winner \(state.abWinner ?? ""))")
+        }
         return left.isEmpty ? nil : left.joined(separator: ", ") + " left"
     }
 
@@ -87,6 +91,16 @@ public struct PublishLogSet: Sendable {
             }
         }
         return sets
+    }
+
+    /// The publish logs of the issue `slug` in `logs` (its whole-list log and every shard's), sorted by name.
+    public static func files(ofIssue slug: String, in logs: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
+        return names.sorted().filter { name in
+            guard PublishLog.isPublishLog(fileName: name) else { return false }
+            let stem = String(name.dropLast(".jsonl".count))
+            return (shardStem(stem)?.0 ?? stem) == slug
+        }.map { logs.appendingPathComponent($0) }
     }
 
     /// `launch.shard-2-of-4` → ("launch", 2/4); nil for a whole-list stem. Slugs have no dots, so the split is sure.

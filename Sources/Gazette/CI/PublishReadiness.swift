@@ -19,12 +19,17 @@ public struct IssueReadiness: Sendable {
         case draft
         /// Begun with another shard layout than this job's: sending now would repeat recipients.
         case layoutConflict = "layout-conflict"
+        /// An A/B test whose test phase is sent: the rest waits for `ab_winner:` or the end of `ab_wait:`.
+        case abWaiting = "ab-waiting"
     }
 
     public var issue: IssueSource
     public var state: State
     /// Why, in words: "newer than 002-alerts, the newest issue with a publish log".
     public var reason: String
+    /// The `--ab-winner` CI passes: `auto` once an A/B test's `ab_wait:` is over; nil otherwise (the front
+    /// matter's `ab_winner:` is read by the publish itself).
+    public var abWinner: String?
 
     /// Whether `gazette ci publish` sends it.
     public var isDue: Bool { state == .ready || state == .resume }
@@ -41,7 +46,7 @@ public struct PublishReadiness: Sendable {
 
     /// Reads the project's issues and logs. `job` is the shard a CI job publishes (nil: the whole list);
     /// `overview` judges each begun issue by the layout it was begun with, for `gazette ci ready` without `--shard`.
-    public init(project: Project, job: Shard?, overview: Bool = false) throws {
+    public init(project: Project, job: Shard?, overview: Bool = false, now: Date = Date()) throws {
         let (sources, loadDiagnostics) = project.loadIssues(includeDrafts: true)
         diagnostics = loadDiagnostics.filter { $0.severity == .error }
         let logs = try PublishLogSet.scan(project.url("logs"))
@@ -49,7 +54,7 @@ public struct PublishReadiness: Sendable {
         let jobLayout = PublishLayout(job)
         for source in sources {
             let item = Self.judge(source, logs: logs[source.slug] ?? PublishLogSet(), newest: newest,
-                                  job: job, layout: overview ? nil : jobLayout)
+                                  job: job, layout: overview ? nil : jobLayout, now: now)
             if item.state == .layoutConflict {
                 diagnostics.append(.error("ci-shard-layout", "\(source.name): \(item.reason)",
                                           at: SourceLocation(path: source.path),
@@ -61,7 +66,7 @@ public struct PublishReadiness: Sendable {
     }
 
     static func judge(_ source: IssueSource, logs: PublishLogSet, newest: IssueSource?, job: Shard?,
-                      layout: PublishLayout?) -> IssueReadiness {
+                      layout: PublishLayout?, now: Date = Date()) -> IssueReadiness {
         func item(_ state: IssueReadiness.State, _ reason: String) -> IssueReadiness {
             IssueReadiness(issue: source, state: state, reason: reason)
         }
@@ -82,6 +87,7 @@ public struct PublishReadiness: Sendable {
             return item(.published, "every recipient is in a final state (\(done))")
         }
         guard let layout else {
+            if let whole = logs.whole, logs.layouts == [.whole], let step = abTestStep(source, whole, now: now) { return step }
             let left = logs.layouts.flatMap { logs.unfinishedParts(of: $0) }
             return item(.resume, left.joined(separator: "; "))
         }
@@ -90,8 +96,36 @@ public struct PublishReadiness: Sendable {
             return item(.layoutConflict, "its publish began as \(begun), but this job publishes \(layout)")
         }
         guard let own = logs.log(for: job) else { return item(.ready, "this shard's part is not begun yet") }
-        if let reason = PublishLogSet.unfinishedReason(own) { return item(.resume, reason) }
+        if let reason = PublishLogSet.unfinishedReason(own) {
+            return abTestStep(source, own, now: now) ?? item(.resume, reason)
+        }
         let others = logs.unfinishedParts(of: layout).joined(separator: "; ")
         return item(.published, "this shard's part is done; left in other shards: \(others)")
+    }
+
+    /// An A/B issue of this job's log whose test phase is sent and which waits for its winner: nil when
+    /// something else is left (resume it), `ab-waiting` while no winner can be had, or `resume` with
+    /// `--ab-winner auto` once `ab_wait:` is over since the test phase ended.
+    static func abTestStep(_ source: IssueSource, _ state: PublishLogState, now: Date) -> IssueReadiness? {
+        guard let test = source.subjectTest, state.header?.subjects != nil, state.abWinner == nil,
+              let finished = state.abTestFinishedAt else { return nil }
+        let counts = state.counts
+        guard counts[.deferred, default: 0] == 0, counts[.uncertain, default: 0] == 0, !state.lastRunOpen else { return nil }
+        let sent = LogRecord.timestamp(finished).prefix(16).replacingOccurrences(of: "T", with: " ")
+        if let winner = test.winner {
+            return IssueReadiness(issue: source, state: .resume, reason: "A/B test sent \(sent) UTC; the rest gets `ab_winner: \(winner)`")
+        }
+        guard let wait = test.wait else {
+            return IssueReadiness(issue: source, state: .abWaiting,
+                                  reason: "A/B test sent \(sent) UTC; the rest waits for `ab_winner:` in the front matter (or `ab_wait:` to pick by events)")
+        }
+        let due = finished.addingTimeInterval(wait.seconds)
+        guard now >= due else {
+            let at = LogRecord.timestamp(due).prefix(16).replacingOccurrences(of: "T", with: " ")
+            return IssueReadiness(issue: source, state: .abWaiting,
+                                  reason: "A/B test sent \(sent) UTC; the winner is picked by events after `ab_wait: \(wait)`, at \(at) UTC (or set `ab_winner:`)")
+        }
+        return IssueReadiness(issue: source, state: .resume, reason: "A/B test sent \(sent) UTC and `ab_wait: \(wait)` is over: the rest gets the winner by events",
+                              abWinner: "auto")
     }
 }

@@ -16,18 +16,26 @@ public struct IssueChecker {
         let here = SourceLocation(path: issue.path, line: 1)
         var findings = rendered.diagnostics
 
-        // Subject and preheader.
-        let subject = issue.subject.trimmingWhitespaces()
-        if subject.isEmpty {
-            findings.append(.error("subject-empty", "the subject is empty", at: here, hint: "set `title:` (or `subject:`) in the front matter"))
-        } else {
+        // Subject and preheader: each subject of an A/B test is checked like a single one (an empty one is
+        // the front matter's error already).
+        let subjects = issue.subjectTest.map { test in test.subjects.enumerated().map { ("subject \(SubjectTest.letter(ofArm: $0.offset))", $0.element) } }
+            ?? [("the subject", issue.subject)]
+        for (name, text) in subjects {
+            let subject = text.trimmingWhitespaces()
+            let at = issue.subjectTest?.location ?? here
+            if subject.isEmpty {
+                if issue.subjectTest == nil {
+                    findings.append(.error("subject-empty", "the subject is empty", at: here, hint: "set `title:` (or `subject:`) in the front matter"))
+                }
+                continue
+            }
             if subject.count > limits.maxSubjectLength {
-                findings.append(.warning("subject-long", "the subject has \(subject.count) characters; over \(limits.maxSubjectLength) are cut off in most inboxes",
-                                         at: here, hint: "shorten it, or set a shorter `subject:` in the front matter"))
+                findings.append(.warning("subject-long", "\(name) has \(subject.count) characters; over \(limits.maxSubjectLength) are cut off in most inboxes",
+                                         at: at, hint: "shorten it, or set a shorter `subject:` in the front matter"))
             }
             let letters = subject.unicodeScalars.filter { CharacterSet.letters.contains($0) }
             if letters.count >= 8, subject == subject.uppercased() {
-                findings.append(.warning("subject-caps", "the subject is all capitals, a classic spam signal", at: here,
+                findings.append(.warning("subject-caps", "\(name) is all capitals, a classic spam signal", at: at,
                                          hint: "write it in sentence case"))
             }
         }

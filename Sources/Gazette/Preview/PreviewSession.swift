@@ -255,7 +255,11 @@ public final class PreviewSession: @unchecked Sendable {
                                                   secret: unsubscribeSecret)
                 let composer = try MessageComposer(configuration: configuration, prepared: rendered.prepared, signer: nil,
                                                    unsubscribe: unsubscribe)
-                let chosen = offered[selected].recipient
+                // An A/B test: each subscriber sees the subject of their arm (the rest: subject A until a winner).
+                let split = rendered.prepared.abSplit
+                func arm(_ recipient: Recipient) -> Int? { split?.arm(of: AddressKey(recipient.address)) }
+                var chosen = offered[selected].recipient
+                chosen.arm = arm(chosen)
                 let personalized = try composer.personalize(chosen)
                 guard case .message(let message) = try composer.compose(chosen) else {
                     return .failure(.failed(entry, state.findings + [.error(
@@ -263,7 +267,10 @@ public final class PreviewSession: @unchecked Sendable {
                         at: SourceLocation(path: chosen.source), hint: "pick another subscriber, or fix the row")], generation: changeCount))
                 }
                 return .success(IssuePreview(
-                    entry: entry, recipients: offered.map(\.label), selectedRecipient: selected, recipientQuery: query,
+                    entry: entry, recipients: offered.map { row in
+                        guard split != nil else { return row.label }
+                        return row.label + (arm(row.recipient).map { " · A/B arm \(SubjectTest.letter(ofArm: $0))" } ?? " · A/B rest (gets the winner)")
+                    }, selectedRecipient: selected, recipientQuery: query,
                     personalized: personalized,
                     message: message.bytes, findings: notes + state.findings, measurements: rendered.measurements,
                     renderMilliseconds: state.renderMilliseconds, generation: changeCount))

@@ -9,8 +9,10 @@ public struct IssueSource: Sendable {
     public var number: Int
     public var slug: String
     public var title: String
-    /// The email subject; the title unless front matter sets `subject`.
+    /// The email subject; the title unless front matter sets `subject`; with `subjects:` the first of them.
     public var subject: String
+    /// The A/B subject test (`subjects:`, `test_share:`, `ab_winner:`, `ab_wait:`); nil for one subject.
+    public var subjectTest: SubjectTest?
     public var date: IssueDate
     public var preheader: String?
     public var summary: String?
@@ -44,7 +46,7 @@ public struct IssueSource: Sendable {
     }
 
     static let knownKeys = ["title", "subject", "date", "preheader", "summary", "author", "lists", "tags", "draft",
-                            "publish", "number", "slug", "audience"]
+                            "publish", "number", "slug", "audience"] + SubjectTest.frontMatterKeys
 
     /// Parses an issue file's text; throws only when there is no front matter to read (missing, unclosed,
     /// not YAML). Other front matter mistakes go to `errors`. A sequence step (Sequences/) passes the keys
@@ -87,6 +89,8 @@ public struct IssueSource: Sendable {
             try reader.requiredString("title", hint: "add `title: \"…\"` to the front matter")
         }
         subject = recovering(nil) { try reader.string("subject") } ?? title
+        subjectTest = SubjectTest.read(frontMatter: reader, errors: &errors)
+        if let first = subjectTest?.subjects.first { subject = first }
         date = recovering(IssueDate.today()) {
             if let defaultDate, !reader.contains("date") { return defaultDate }
             let dateText = try reader.requiredString("date", hint: "add `date: \(IssueDate.today())` to the front matter")

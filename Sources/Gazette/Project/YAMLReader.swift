@@ -126,12 +126,17 @@ struct YAMLReader {
 
     /// A list of strings; a single string is taken as a list of one.
     func strings(_ key: String) throws -> [String]? {
+        try locatedStrings(key)?.map(\.value)
+    }
+
+    /// A list of strings with the location of each item; a single string is taken as a list of one.
+    func locatedStrings(_ key: String) throws -> [(value: String, location: SourceLocation)]? {
         guard let child = node?[key], !isNull(child) else { return nil }
-        if let scalar = child.scalar { return [scalar.string] }
+        if let scalar = child.scalar { return [(scalar.string, location(of: child))] }
         guard let sequence = child.sequence else { throw shapeError(key, child, expected: "a list", example: "\(key): [a, b]") }
         return try sequence.map { item in
             guard let scalar = item.scalar else { throw shapeError(key, item, expected: "a list of single values", example: "\(key): [a, b]") }
-            return scalar.string
+            return (scalar.string, location(of: item))
         }
     }
 

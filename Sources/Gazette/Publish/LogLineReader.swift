@@ -31,8 +31,9 @@ enum LogLineReader {
         guard let eventText = stringValue(of: "event", in: line), let event = LogRecord.Event(rawValue: eventText) else {
             return nil
         }
-        // The header, and a run's end with its summary (one per run: `gazette ci ready` reads what was left).
-        if event == .header || event == .runEnd {
+        // The header, and a run's start and end (one each per run: its A/B phase and winner, and the summary
+        // `gazette ci ready` reads what was left from).
+        if event == .header || event == .runStart || event == .runEnd {
             return try? JSONDecoder().decode(LogRecord.self, from: Data(line))
         }
         var record = LogRecord(event: event)

@@ -47,6 +47,16 @@ extension LogRecord {
             line.append(UInt8(ascii: "]"))
         }
         field("shard", shard)
+        if let subjects {
+            key("subjects")
+            line.append(UInt8(ascii: "["))
+            for (index, subject) in subjects.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                Self.appendString(subject, to: &line)
+            }
+            line.append(UInt8(ascii: "]"))
+        }
+        field("test_share", testShare)
         field("address", address)
         field("message_id", messageID)
         field("attempt", attempt)
@@ -55,6 +65,8 @@ extension LogRecord {
         field("reply", reply)
         field("server", server)
         field("source", source)
+        field("arm", arm)
+        field("phase", phase?.rawValue)
         field("pid", pid)
         field("via", via)
         if let summary {
@@ -68,6 +80,8 @@ extension LogRecord {
             }
             line.append(UInt8(ascii: "}"))
         }
+        field("winner", winner)
+        field("winner_reason", winnerReason)
         line.append(contentsOf: "}\n".utf8)
         return line
     }

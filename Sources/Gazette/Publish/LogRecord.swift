@@ -21,6 +21,9 @@ public struct LogRecord: Codable, Sendable, Equatable {
     public var contentHash: String?
     public var lists: [ListFingerprint]?
     public var shard: String?
+    /// An A/B subject test's subjects, arm A first, and its share (`20%`); nil for one subject.
+    public var subjects: [String]?
+    public var testShare: String?
 
     // recipients
     public var address: String?
@@ -31,16 +34,23 @@ public struct LogRecord: Codable, Sendable, Equatable {
     public var reply: String?
     public var server: String?
     public var source: String?
+    /// The A/B arm whose subject the message has (`A`…`D`) and the phase that sent it (`test`, `winner`); on
+    /// `sending`, outcome and run lines of an A/B publish only.
+    public var arm: String?
+    public var phase: ABPhase?
 
     // runs
     public var pid: Int32?
     public var via: String?
     public var summary: [String: Int]?
+    /// On a winner phase's `run-start`: the winning arm, and how it was chosen.
+    public var winner: String?
+    public var winnerReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case event, time, version, issue, issuePath = "issue_path", contentHash = "content_hash", lists, shard
-        case address, messageID = "message_id", attempt, code, enhancedCode = "enhanced_code", reply, server, source
-        case pid, via, summary
+        case event, time, version, issue, issuePath = "issue_path", contentHash = "content_hash", lists, shard, subjects, testShare = "test_share"
+        case address, messageID = "message_id", attempt, code, enhancedCode = "enhanced_code", reply, server, source, arm, phase
+        case pid, via, summary, winner, winnerReason = "winner_reason"
     }
 
     public init(event: Event, time: Date = Date()) {

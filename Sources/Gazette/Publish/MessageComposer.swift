@@ -11,6 +11,10 @@ public struct Recipient: Sendable {
     public var source: String
     /// The list the recipient came from (its file name without `.csv`), for the unsubscribe token.
     public var list: String
+    /// The A/B test arm whose subject the recipient gets (0-based); nil without a test.
+    public var arm: Int?
+    /// Which phase of an A/B test sends to the recipient: the test arms, or the rest with the winner.
+    public var abPhase: ABPhase?
 
     public init(address: String, fields: [String: String], source: String, list: String) {
         self.address = address
@@ -46,7 +50,8 @@ public struct MessageComposer: Sendable {
     let senderDomain: String
     let returnPath: String
     let verp: Bool
-    let subjectTemplate: PersonalizationTemplate?
+    /// Whether each message gets its own subject: slots in it, or an A/B test.
+    let subjectPerMessage: Bool
     let htmlBody: QuotedPrintableTemplate
     let textBody: QuotedPrintableTemplate
     let subjectPrefix: String
@@ -67,10 +72,10 @@ public struct MessageComposer: Sendable {
         let listID = try ListID(identifier: "\(IssueSource.slugify(configuration.name)).\(from.domain)", name: configuration.name)
         let feedbackID = configuration.delivery.feedbackID.map { "\(prepared.slug):\($0)" }
         // The subject with its slots filled is passed per message; a subject without slots is written once.
-        let fixedSubject = prepared.subject.slots.isEmpty ? subjectPrefix + prepared.subject.render([]) : "(personalized)"
+        subjectPerMessage = !prepared.subject.slots.isEmpty || prepared.subjectTest != nil
+        let fixedSubject = subjectPerMessage ? "(personalized)" : subjectPrefix + prepared.subject.render([])
         writer = try MIMEWriter(from: from, subject: fixedSubject, replyTo: replyTo, listID: listID,
                                 feedbackID: feedbackID, clock: clock)
-        subjectTemplate = prepared.subject.slots.isEmpty ? nil : prepared.subject
         htmlBody = QuotedPrintableTemplate(chunks: prepared.html.chunks)
         textBody = QuotedPrintableTemplate(chunks: prepared.text.chunks)
     }
@@ -105,7 +110,7 @@ public struct MessageComposer: Sendable {
         let texts = values.slots.map { String(decoding: $0, as: UTF8.self) }
         return PersonalizedIssue(
             to: values.mailbox.address,
-            subject: subjectPrefix + (subjectTemplate?.render(texts) ?? prepared.subject.render([])),
+            subject: subjectPrefix + prepared.subjectTemplate(arm: recipient.arm).render(texts),
             html: prepared.html.render(texts), text: prepared.text.render(texts),
             unsubscribeURL: values.unsubscribeURL, unsubscribeMailto: values.unsubscribeMailto)
     }
@@ -117,7 +122,9 @@ public struct MessageComposer: Sendable {
             let mailbox = recipientValues.mailbox, values = recipientValues.slots
             let listUnsubscribe = try ListUnsubscribe(url: recipientValues.unsubscribeURL, mailto: recipientValues.unsubscribeMailto)
             let messageID = try messageID(for: mailbox.address)
-            let subject = subjectTemplate.map { subjectPrefix + $0.render(values.map { String(decoding: $0, as: UTF8.self) }) }
+            let subject = subjectPerMessage
+                ? subjectPrefix + prepared.subjectTemplate(arm: recipient.arm).render(values.map { String(decoding: $0, as: UTF8.self) })
+                : nil
             var html: [UInt8] = [], text: [UInt8] = []
             html.reserveCapacity(htmlBody.encodedLiteralCount + 1024)
             text.reserveCapacity(textBody.encodedLiteralCount + 512)

@@ -16,6 +16,15 @@ public struct PublishLogState: Sendable {
     public private(set) var lastRunOpen = false
     /// The counts of the last run that ended (its `run-end` summary).
     public private(set) var lastRunSummary: [String: Int]?
+    /// An A/B publish: when a test-phase run first ended having read its whole audience (nil: not yet).
+    public private(set) var abTestFinishedAt: Date?
+    /// An A/B publish: the winner its first winner-phase run recorded (`A`…), and how it was chosen.
+    public private(set) var abWinner: String?
+    public private(set) var abWinnerReason: String?
+    /// An A/B publish: a winner-phase run ended having read its whole audience.
+    public private(set) var abWinnerFinished = false
+    /// The phase of the run that is being read.
+    private var runPhase: ABPhase?
 
     public init() {}
 
@@ -43,9 +52,22 @@ public struct PublishLogState: Sendable {
         case .runStart:
             runs += 1
             lastRunOpen = true
+            runPhase = record.phase
+            if abWinner == nil, let winner = record.winner {
+                abWinner = winner
+                abWinnerReason = record.winnerReason
+            }
         case .runEnd:
             lastRunOpen = false
             lastRunSummary = record.summary
+            // A run that read its whole audience: not stopped, nobody left unread for --limit or a cap.
+            let complete = record.summary?["interrupted", default: 0] == 0 && record.summary?["not_attempted", default: 0] == 0
+            switch record.phase ?? runPhase {
+            case .test?: if complete, abTestFinishedAt == nil { abTestFinishedAt = LogRecord.date(record.time) }
+            case .winner?: if complete { abWinnerFinished = true }
+            case nil: break
+            }
+            runPhase = nil
         case .sending:
             guard let address = record.address else { return }
             // Until its outcome arrives, a message in flight counts as possibly delivered.

@@ -21,6 +21,9 @@ public struct PublishOptions: Sendable {
     public var skipUncertain = false
     /// Continue although the content changed since the log began.
     public var force = false
+    /// `--ab-winner`: the winning subject of an A/B test (`A`…`D`, `1`…`4` or `auto`), which sends the rest;
+    /// nil: the front matter's `ab_winner:`, or else the test phase only.
+    public var abWinner: String?
     /// Overrides `delivery.concurrency`.
     public var concurrency: Int?
     /// Seconds before the first retry of a 4xx within the run (doubling each time); nil: `delivery.retry_delay`.

@@ -16,6 +16,8 @@ final class PublishRun: @unchecked Sendable {
     let suppression: SuppressionList
     let configuration: Configuration
     let retry: RetryPolicy
+    /// The A/B test's split and phase; nil for an issue with one subject.
+    let ab: ABPublishPlan?
     let maxWait: TimeInterval
     private let lock = NSLock()
     private var summary = PublishSummary()
@@ -37,7 +39,8 @@ final class PublishRun: @unchecked Sendable {
     }
 
     init(publisher: Publisher, composer: MessageComposer, chain: DeliveryChain, log: PublishLog?,
-         limiter: SendRateLimiter, suppression: SuppressionList, configuration: Configuration) {
+         limiter: SendRateLimiter, suppression: SuppressionList, configuration: Configuration, ab: ABPublishPlan? = nil) {
+        self.ab = ab
         self.publisher = publisher
         self.composer = composer
         self.chain = chain
@@ -99,13 +102,23 @@ final class PublishRun: @unchecked Sendable {
                 case .recipient(let subscriber):
                     if publisher.isStopping { return }
                     if let admit, !admit(subscriber) { return }
+                    // An arm's recipient gets the arm's subject in either phase; the rest waits for the winner.
+                    let arm = ab.map { ($0.split.arm(of: subscriber.key), $0.winner) }
+                    if let arm, arm.0 == nil, arm.1 == nil {
+                        update { $0.abHeld += 1 }
+                        return
+                    }
                     if let limit = options.limit, queued >= limit {
                         update { $0.notAttempted += 1 }
                         return
                     }
-                    let recipient = Recipient(address: subscriber.email, fields: subscriber.fields,
+                    var recipient = Recipient(address: subscriber.email, fields: subscriber.fields,
                                               source: subscriber.location.description,
                                               list: AudienceSnapshot.listName(of: subscriber.location.path))
+                    if let (testArm, winner) = arm {
+                        recipient.arm = testArm ?? winner
+                        recipient.abPhase = testArm == nil ? .winner : .test
+                    }
                     if scheduler.put(recipient) { queued += 1 }
                 case .duplicate: update { $0.duplicates += 1 }
                 case .suppressed: update { $0.suppressed += 1 }
@@ -205,6 +218,8 @@ final class PublishRun: @unchecked Sendable {
         sending.messageID = message.messageID
         sending.attempt = job.attempts
         sending.via = chain[job.link].label
+        sending.arm = job.recipient.arm.map(SubjectTest.letter(ofArm:))
+        sending.phase = job.recipient.abPhase
         try log?.append(sending)
         let outcome = sender.send(message)
         noteConnection(outcome, link: job.link)
@@ -260,6 +275,8 @@ final class PublishRun: @unchecked Sendable {
         line.server = outcome.server
         line.source = job.recipient.source
         if status != .invalid { line.via = chain[job.link].label }
+        line.arm = job.recipient.arm.map(SubjectTest.letter(ofArm:))
+        line.phase = job.recipient.abPhase
         try log?.append(line)
         if counting { update { $0.count(status) } }
     }

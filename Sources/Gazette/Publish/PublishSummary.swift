@@ -25,6 +25,23 @@ public struct PublishSummary: Sendable, Equatable {
     public var composed = 0
     /// Run was interrupted by SIGINT or SIGTERM.
     public var interrupted = false
+    /// An A/B test: the phase this run sent, the rest it held back (test phase) and the winner (winner phase).
+    public var abPhase: ABPhase?
+    public var abHeld = 0
+    public var abWinner: String?
+    public var abWinnerReason: String?
+
+    /// `--format json`'s `ab` object: phase, held, waiting_for_winner, winner and its reason; nil without a test.
+    public var abJSON: [String: Any]? {
+        guard let abPhase else { return nil }
+        var object: [String: Any] = ["phase": abPhase.rawValue, "held": abHeld, "waiting_for_winner": abWaitingForWinner]
+        if let abWinner { object["winner"] = abWinner }
+        if let abWinnerReason { object["winner_reason"] = abWinnerReason }
+        return object
+    }
+
+    /// The test phase ran and the rest waits for a winner: resumable, nothing wrong.
+    public var abWaitingForWinner: Bool { abPhase == .test }
 
     public init() {}
 
@@ -41,15 +58,21 @@ public struct PublishSummary: Sendable, Equatable {
     public var attempted: Int { sent + deferred + failed + invalid + uncertain }
 
     /// 0 when everyone is in a final state (sent, failed, invalid: failures are reported, not retried),
-    /// 75 (EX_TEMPFAIL) when some are left for a rerun: deferred, uncertain, not attempted, interrupted.
+    /// 75 (EX_TEMPFAIL) when some are left for a rerun: deferred, uncertain, not attempted, interrupted, or an
+    /// A/B test's rest waiting for its winner.
     /// Errors in the content or settings never get this far: they exit 1 before anything is sent.
     public var exitStatus: Int32 {
-        interrupted || deferred > 0 || uncertain > 0 || notAttempted > 0 ? 75 : 0
+        recipientsLeft || abWaitingForWinner ? 75 : 0
     }
 
+    /// Recipients are left for a rerun of this phase: interrupted, deferred, uncertain or not attempted.
+    public var recipientsLeft: Bool { interrupted || deferred > 0 || uncertain > 0 || notAttempted > 0 }
+
     public var dictionary: [String: Int] {
-        ["sent": sent, "deferred": deferred, "failed": failed, "invalid": invalid, "uncertain": uncertain,
+        var counts = ["sent": sent, "deferred": deferred, "failed": failed, "invalid": invalid, "uncertain": uncertain,
          "suppressed": suppressed, "duplicates": duplicates, "already_done": alreadyDone, "other_shard": otherShard, "outside_segment": outsideSegment,
          "row_problems": rowProblems, "not_attempted": notAttempted, "composed": composed]
+        if abPhase != nil { counts["ab_held"] = abHeld }
+        return counts
     }
 }

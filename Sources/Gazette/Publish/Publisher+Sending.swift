@@ -62,12 +62,15 @@ extension Publisher {
     /// then run-start, every outcome, run-end. `log` nil is a dry run. Issues and sequence steps alike.
     func sendLogged(composer: MessageComposer, chain: DeliveryChain, log: PublishLog?, header: LogRecord?,
                     audience: Audience, state: PublishLogState, admit: ((Subscriber) -> Bool)? = nil,
-                    progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
+                    ab: ABPublishPlan? = nil, progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
         let configuration = project.configuration
         if let header { try log?.append(header) }
         var start = LogRecord(event: .runStart)
         start.pid = getpid()
         start.via = chain.description
+        start.phase = ab?.phase
+        start.winner = ab?.winnerLetter
+        start.winnerReason = ab?.winnerReason
         try log?.append(start)
 
         let limiter = SendRateLimiter(perSecond: configuration.delivery.ratePerSecond,
@@ -75,7 +78,7 @@ extension Publisher {
                                       history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
                                           ? [] : Self.sendHistory(in: project.url("logs")))
         let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
-                             suppression: try SuppressionList(project: project), configuration: configuration)
+                             suppression: try SuppressionList(project: project), configuration: configuration, ab: ab)
         var summary = try run.send(audience: audience, state: state, admit: admit, progress: progress)
         summary.interrupted = isStopping
 
@@ -83,6 +86,7 @@ extension Publisher {
         end.summary = summary.dictionary
         // Rows left unread at a stop are not counted; the flag tells `gazette ci ready` the audience was not finished.
         end.summary?["interrupted"] = summary.interrupted ? 1 : 0
+        end.phase = ab?.phase
         try log?.append(end)
         return summary
     }

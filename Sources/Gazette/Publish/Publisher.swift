@@ -97,6 +97,8 @@ public final class Publisher: @unchecked Sendable {
             let audienceErrors = AudienceCheck(project: project).check(issue).findings.filter { $0.severity == .error }
             if !audienceErrors.isEmpty { throw DiagnosticError(audienceErrors) }
         }
+        // An A/B issue: the test arms, or the rest with a winner (ABPublishPlan says which, or why not yet).
+        let ab = try ABPublishPlan.decide(project: project, issue: issue, prepared: prepared, state: state, choice: options.abWinner)
         let frozen = try AudienceSnapshot(project: project, logStem: stem, header: state.header, issueLists: issue.lists)
 
         var audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
@@ -113,9 +115,18 @@ public final class Publisher: @unchecked Sendable {
             header = Self.header(for: prepared)
             header?.lists = try frozen.freeze()
             header?.shard = options.shard?.description
+            if let test = issue.subjectTest {
+                header?.subjects = test.subjects
+                header?.testShare = test.shareDescription
+            }
         }
-        return try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience, state: state,
-                              progress: progress)
+        var summary = try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience, state: state,
+                                     ab: ab, progress: progress)
+        // A dry run sends no phase: it is not waiting for anything (the held count still says who would wait).
+        summary.abPhase = options.dryRun ? nil : ab?.phase
+        summary.abWinner = ab?.winnerLetter
+        summary.abWinnerReason = ab?.winnerReason
+        return summary
     }
 
     /// `--test-to`: one message, subject prefixed [TEST], fields from the first subscriber; no log.

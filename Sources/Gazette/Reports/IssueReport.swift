@@ -24,6 +24,8 @@ public struct IssueReport: Sendable {
     public var counts = OutcomeCounts()
     /// Domains by attempted recipients, largest first; the tail past the limit grouped as `other`.
     public var domains: [DomainRow] = []
+    /// An A/B subject test's arms (sent, opens, clicks, rates) and the rest; nil for an issue with one subject.
+    public var abTest: ABTally?
     /// Logs whose last run never wrote its end (a killed or lost publish): the numbers may still change.
     public var cutOffLogs: [String] = []
 }

@@ -19,6 +19,20 @@ extension Report {
                                          "counts": Self.json(issue.counts)]
             if let started = issue.started { object["started"] = started }
             if let path = issue.issuePath { object["issue_path"] = path }
+            if let ab = issue.abTest {
+                var test: [String: Any] = ["rest_sent": ab.restDelivered, "arms": ab.arms.map { arm -> [String: Any] in
+                    var row: [String: Any] = ["arm": arm.letter, "sent": arm.delivered, "not_sent": arm.notDelivered,
+                                              "opens": arm.humanOpeners, "clicks": arm.clickers, "machine_opens_only": arm.machineOnlyOpeners,
+                                              "rates": ["open": arm.openRate, "click": arm.clickRate]]
+                    if let subject = arm.subject { row["subject"] = subject }
+                    return row
+                }]
+                if let winner = ab.recordedWinner {
+                    test["winner"] = winner.letter
+                    if let reason = winner.reason { test["winner_reason"] = reason }
+                }
+                object["ab_test"] = test
+            }
             object["domains"] = issue.domains.map { row -> [String: Any] in
                 ["domain": row.domain, "domains": row.domainCount, "flagged": row.flagged, "counts": Self.json(row.counts)]
             }

@@ -32,6 +32,9 @@ extension Report {
                 }
                 out += Self.table(header: header, rows: rows, mark: mark)
             }
+            if let ab = issue.abTest, !ab.arms.isEmpty {
+                out += "\n" + Self.abTable(ab, slug: issue.slug)
+            }
             for row in flagged {
                 out += mark("\(issue.slug): \(row.domain) stands out: \(Self.percent(row.counts.notDeliveredRate)) not delivered "
                             + "(\(row.counts.failed) failed, \(row.counts.deferred) deferred of \(row.counts.attempted)) against "
@@ -44,6 +47,25 @@ extension Report {
                 + "\(unattributed.complaints) complaints, \(unattributed.unsubscribes) unsubscribes\n"
         }
         return out
+    }
+
+    /// The per-arm table of an A/B test: sent, unique human opens and clicks with their rates, and the rest.
+    static func abTable(_ ab: ABTally, slug: String) -> String {
+        var out = "\(slug): A/B subject test, \(ab.arms.count) arms"
+        if let winner = ab.recordedWinner {
+            out += "; the rest got \(winner.letter) (\(winner.reason ?? "chosen")), \(number(ab.restDelivered)) sent"
+        } else {
+            out += "; the rest waits for the winner"
+        }
+        out += "\n"
+        let header = ["arm: subject", "sent", "not sent", "opens", "open rate", "clicks", "click rate", "machine opens only"]
+        let rows = ab.arms.map { arm -> ([String], Bool) in
+            let subject = arm.subject.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "—"
+            return ([arm.letter + (ab.recordedWinner?.letter == arm.letter ? "*" : "") + ": " + subject, number(arm.delivered), number(arm.notDelivered),
+                     number(arm.humanOpeners), percent(arm.openRate), number(arm.clickers), percent(arm.clickRate),
+                     number(arm.machineOnlyOpeners)], false)
+        }
+        return out + table(header: header, rows: rows, mark: { $0 })
     }
 
     private static func outcomeCells(_ counts: OutcomeCounts) -> [String] {

@@ -62,6 +62,12 @@ public struct ReportBuilder {
             }
         }
         report.issues = readings.filter { wanted == nil || $0.report.slug == wanted }.map { finish($0, domains: domains) }
+        // A/B issues only: their arms come from the logs again (the table keeps no arm) and the click and open events.
+        for index in report.issues.indices where report.issues[index].abTest != nil {
+            let tally = try ABTally(project: project, slug: report.issues[index].slug)
+            report.issues[index].abTest = tally
+            report.problems += tally.problems.filter { problem in !report.problems.contains { $0.location == problem.location } }
+        }
         return report
     }
 
@@ -83,6 +89,7 @@ public struct ReportBuilder {
                 reading.report.started = time
             }
             if facts.lastRunOpen { reading.report.cutOffLogs.append(path) }
+            if facts.header?.subjects != nil, reading.report.abTest == nil { reading.report.abTest = ABTally() }
             if facts.unreadableCount > 0 {
                 let lines = facts.unreadableLines.map(String.init).joined(separator: ", ")
                 problems.append(.warning("report-log-line-unreadable",

@@ -90,6 +90,7 @@ public enum ReportPage {
             html += "<p class=\"warning flag\" data-domain=\"\(ReportChart.attr(row.domain))\">\(ReportChart.text(row.domain)) stands out: "
                 + "\(Report.percent(row.counts.notDeliveredRate)) not delivered against \(Report.percent(issue.counts.notDeliveredRate)) for the issue — a block by that provider?</p>"
         }
+        if let ab = issue.abTest, !ab.arms.isEmpty { html += abTable(ab) }
         html += "<figure><figcaption>Not delivered (failed + deferred) per domain; the line is the issue's rate</figcaption>\(ReportChart.domainRates(issue))</figure>"
         html += "<div class=\"scroll\"><table class=\"domains\"><thead><tr><th>domain</th><th>attempted</th><th>not delivered</th>" + headings.map { "<th>\($0)</th>" }.joined()
             + "</tr></thead><tbody>"
@@ -99,6 +100,22 @@ public enum ReportPage {
                 + "<td>\(Report.number(row.counts.attempted))</td><td>\(Report.percent(row.counts.notDeliveredRate))</td>" + cells(row.counts) + "</tr>"
         }
         return html + "</tbody></table></div></section>"
+    }
+
+    /// An A/B subject test's arms: the numbers of `Report.abTable`, with the winner marked.
+    private static func abTable(_ ab: ABTally) -> String {
+        let winner = ab.recordedWinner.map { "the rest got \(ReportChart.text($0.letter)) (\(ReportChart.text($0.reason ?? "chosen"))), \(Report.number(ab.restDelivered)) sent" }
+            ?? "the rest waits for the winner"
+        var html = "<div class=\"scroll\"><table class=\"ab-test\"><caption>A/B subject test: \(winner)</caption><thead><tr><th>arm</th><th>subject</th>"
+            + "<th>sent</th><th>not sent</th><th>opens</th><th>clicks</th><th>machine opens only</th></tr></thead><tbody>"
+        for arm in ab.arms {
+            html += "<tr data-arm=\"\(ReportChart.attr(arm.letter))\"\(ab.recordedWinner?.letter == arm.letter ? " class=\"winner\"" : "")>"
+                + "<th>\(ReportChart.text(arm.letter))\(ab.recordedWinner?.letter == arm.letter ? " *" : "")</th><td style=\"text-align:left\">\(ReportChart.text(arm.subject ?? "—"))</td>"
+                + "<td>\(Report.number(arm.delivered))</td><td>\(Report.number(arm.notDelivered))</td>"
+                + "<td>\(Report.number(arm.humanOpeners))<small>\(Report.percent(arm.openRate))</small></td>"
+                + "<td>\(Report.number(arm.clickers))<small>\(Report.percent(arm.clickRate))</small></td><td>\(Report.number(arm.machineOnlyOpeners))</td></tr>"
+        }
+        return html + "</tbody></table></div>"
     }
 
     private static let definitions = """

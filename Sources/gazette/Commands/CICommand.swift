@@ -129,7 +129,7 @@ struct CIReadyCommand: ParsableCommand {
             let width = readiness.issues.map(\.issue.name.count).max() ?? 0
             for item in readiness.issues {
                 let name = item.issue.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                printer.say("\(item.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(name)  \(item.reason)")
+                printer.say("\(item.state.rawValue.padding(toLength: max(9, item.state.rawValue.count), withPad: " ", startingAt: 0)) \(name)  \(item.reason)")
             }
             let due = readiness.due.count
             printer.say(due == 0 ? "Nothing to publish." : "\(due) issue\(due == 1 ? "" : "s") to publish.")

@@ -15,6 +15,11 @@ struct CIPublishCommand: ParsableCommand {
         Secrets come from the environment: GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY,
         GAZETTE_UNSUBSCRIBE_SECRET. Commit logs/ afterwards, also after a failure.
 
+        A/B subject tests: the first run sends the test arms; the rest is sent by a
+        later run once the front matter has `ab_winner: A` (a merge decides), or
+        with the best arm by events once `ab_wait: 24h` is over since the test phase.
+        Until then the issue is `ab-waiting` and the job stays green.
+
         Exit status: 0 every issue done (or nothing ready); 75 deferred, uncertain or
         interrupted (commit logs/; the next run resumes); 1 an issue has errors, a
         file cannot be read, or its publish began with another shard count (the
@@ -79,6 +84,7 @@ struct CIPublishCommand: ParsableCommand {
             var options = PublishOptions(issue: item.issue.path)
             delivery.apply(to: &options)
             options.shard = job
+            options.abWinner = item.abWinner
             let publisher = Publisher(project: project, options: options) { via in
                 try Transports.make(via: via, configuration: project.configuration, caFile: options.caFile,
                                     environment: options.environment, projectRoot: project.root)
@@ -97,13 +103,16 @@ struct CIPublishCommand: ParsableCommand {
                 break
             }
             display.finish()
-            printer.say("[\(position + 1)/\(due.count)] \(item.issue.name): " + ProgressDisplay.summaryLine(summary, dryRun: false))
+            printer.say("[\(position + 1)/\(due.count)] \(item.issue.name): " + ProgressDisplay.summaryLine(summary, dryRun: false, issue: String(item.issue.number)))
             var object: [String: Any] = summary.dictionary
             object["path"] = item.issue.path
-            object["exit_status"] = Int(summary.exitStatus)
+            // An A/B test phase that is through waits for its winner: nothing is wrong, the job stays green.
+            let issueStatus: Int32 = summary.recipientsLeft ? 75 : 0
+            object["exit_status"] = Int(issueStatus)
             object["interrupted"] = summary.interrupted
+            if let ab = summary.abJSON { object["ab"] = ab }
             results.append(object)
-            if summary.exitStatus != 0 { status = summary.exitStatus }
+            if issueStatus != 0 { status = issueStatus }
             if summary.interrupted { break }
         }
         if global.format == .json { printer.printJSON(["issues": results, "exit_status": Int(status)]) }

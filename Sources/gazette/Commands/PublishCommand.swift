@@ -19,6 +19,8 @@ struct PublishCommand: ParsableCommand {
           gazette publish 3 --max-wait 60             # later retries: next run
           gazette publish 3 --via direct:             # to each recipient's MX
           gazette publish 3 --shard 2/4               # one of four CI jobs
+          gazette publish 3 --ab-winner B             # A/B: the rest gets B
+          gazette publish 3 --ab-winner auto          # … the best arm by events
 
         direct: looks up each recipient domain's MX hosts and delivers on port 25
         (settings under direct: in gazette.yml). Without a static IP with reverse
@@ -36,11 +38,19 @@ struct PublishCommand: ParsableCommand {
         recipient tries the next delivery after a transport failure or a 4xx after
         the retries, never after a 5xx; the log's `via` says which one delivered.
 
+        A/B subject test (`subjects: [A, B]` and `test_share: 20%` in the front
+        matter): a plain run sends each test arm its subject, holds the rest back and
+        exits 75. `--ab-winner A|B|C|D|1..4|auto` (or `ab_winner:` in the front matter)
+        then sends the rest the winning subject. auto takes the highest unique click
+        rate, then the highest human open rate, from events/; it refuses without
+        events, on a tie, or with fewer than 10 responders or 20 delivered per arm.
+
         Secrets come from the environment only: GAZETTE_SMTP_PASSWORD,
         GAZETTE_DKIM_KEY or GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET.
 
-        Exit status: 0 everyone done; 75 some deferred, uncertain or interrupted
-        (run again); 1 errors in the issue or settings, nothing sent.
+        Exit status: 0 everyone done; 75 some deferred, uncertain or interrupted, or an
+        A/B test waiting for its winner (run again); 1 errors in the issue or settings,
+        or no A/B winner can be chosen yet; nothing sent.
         """
     )
 
@@ -65,6 +75,10 @@ struct PublishCommand: ParsableCommand {
     @Flag(help: "Continue although the issue changed since its publish began.")
     var force = false
 
+    @Option(help: ArgumentHelp("A/B subject test: send the rest with this subject (A-D, 1-4) or the best one by events (auto).",
+                               valueName: "arm|auto"))
+    var abWinner: String?
+
     @OptionGroup var delivery: DeliveryOptions
 
     @OptionGroup var global: GlobalOptions
@@ -83,6 +97,7 @@ struct PublishCommand: ParsableCommand {
         options.testTo = testTo
         options.skipUncertain = skipUncertain
         options.force = force
+        options.abWinner = abWinner
         do {
             options.shard = try shard.map { try Shard(parsing: $0) }
         } catch let error as DiagnosticError {
@@ -112,9 +127,10 @@ struct PublishCommand: ParsableCommand {
             var object: [String: Any] = summary.dictionary
             object["interrupted"] = summary.interrupted
             object["exit_status"] = Int(summary.exitStatus)
+            if let ab = summary.abJSON { object["ab"] = ab }
             printer.printJSON(object)
         } else {
-            printer.say(ProgressDisplay.summaryLine(summary, dryRun: dryRun))
+            printer.say(ProgressDisplay.summaryLine(summary, dryRun: dryRun, issue: issue))
         }
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }

@@ -65,19 +65,28 @@ final class ProgressDisplay: @unchecked Sendable {
             : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 
-    static func summaryLine(_ summary: PublishSummary, dryRun: Bool) -> String {
+    static func summaryLine(_ summary: PublishSummary, dryRun: Bool, issue: String = "ISSUE") -> String {
         if dryRun {
             return "Dry run: \(summary.composed) messages composed, \(summary.invalid) invalid, "
-                + "\(summary.suppressed) suppressed, \(summary.duplicates) duplicates, \(summary.alreadyDone) already done; nothing sent"
+                + "\(summary.suppressed) suppressed, \(summary.duplicates) duplicates, \(summary.alreadyDone) already done"
+                + (summary.abHeld > 0 ? ", \(summary.abHeld) held for the A/B winner" : "") + "; nothing sent"
         }
         var parts = ["\(summary.sent) sent", "\(summary.deferred) deferred", "\(summary.failed) failed",
                      "\(summary.invalid) invalid", "\(summary.uncertain) uncertain", "\(summary.suppressed) suppressed",
                      "\(summary.duplicates) duplicates", "\(summary.alreadyDone) already done"]
         if summary.rowProblems > 0 { parts.append("\(summary.rowProblems) unreadable rows") }
         if summary.notAttempted > 0 { parts.append("\(summary.notAttempted) not attempted") }
+        if summary.abWaitingForWinner { parts.append("\(summary.abHeld) held for the A/B winner") }
         var line = "Done: " + parts.joined(separator: ", ")
+        let left = summary.deferred > 0 || summary.uncertain > 0 || summary.notAttempted > 0
         if summary.interrupted { line += " (interrupted: run again to continue)" }
-        else if summary.exitStatus == 75 { line += " (run again to retry the rest)" }
+        else if left { line += " (run again to retry the rest)" }
+        if let winner = summary.abWinner {
+            line += "\nA/B winner phase: the rest gets subject \(winner) (\(summary.abWinnerReason ?? "chosen"))"
+        } else if summary.abWaitingForWinner, !summary.interrupted {
+            line += "\nA/B test phase sent; \(summary.abHeld) recipients wait for the winner. When the results are in, send them: "
+                + "gazette publish \(issue) --ab-winner A|B|auto (or set `ab_winner:` in the front matter). `gazette report \(issue)` shows the arms."
+        }
         return line
     }
 }
