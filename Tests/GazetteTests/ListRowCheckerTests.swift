@@ -70,7 +70,7 @@ final class ListRowCheckerTests: XCTestCase {
     }
 
     func testTheTableKeepsKeysWholeThroughGrowth() {
-        var table = ByteKeyTable(capacity: 1)
+        let table = ByteKeyTable(capacity: 1)
         var keys: [[UInt8]] = [[], [0], [0, 0], [0x61], [0x61, 0], [0, 0x61], Array("12345678".utf8), Array("123456789".utf8),
                                Array("12345670".utf8), Array("1234567\u{0}".utf8)]
         keys += (0..<20_000).map { Array("person\($0)@example.org".utf8) }

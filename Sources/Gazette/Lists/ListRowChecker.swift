@@ -21,12 +21,12 @@ struct ListRowChecker {
     }
 
     private var lint = ListAddressLint()
-    private var domainIndex = ByteKeyTable()  // the domain as written → index in `domains`
+    private let domainIndex = ByteKeyTable()  // the domain as written → index in `domains`
     private var domains: [Domain] = []
     private var domainBytes: [UInt8] = []
     // The first row of each address across the lists: its key (AddressKey.normalized's bytes) → list index << 40 |
     // line. Keys are kept whole, so two different addresses are never taken for one (ByteKeyTable).
-    private var firstSeen = ByteKeyTable()
+    private let firstSeen = ByteKeyTable()
     private var paths: [String] = []
     private var listIndex = 0
     private var dateColumn: Int?
@@ -48,7 +48,7 @@ struct ListRowChecker {
         listIndex = index
         paths.append(path)
         self.dateColumn = dateColumn
-        firstSeen.reserveCapacity(firstSeen.count + min(expectedRows, 50_000_000), keyLength: 24)
+        firstSeen.reserveCapacity(firstSeen.count + min(expectedRows, 50_000_000), keyLength: 32)  // pages never touched cost no memory
     }
 
     /// Checks `record` (whose trimmed email field is `email`), adding its findings to `diagnostics`; true when

@@ -190,30 +190,29 @@ public final class CSVReader {
     /// runs past the buffer's end: the state machine reads it then, from the same byte, with the same result.
     private func lendUnquotedRecord(from start: Int) -> LentRecord {
         let buffer = buffer, fieldStarts = fieldStarts, fieldEnds = fieldEnds
-        var cursor = start, fieldBegin = start, count = 0, seen: UInt64 = 0
-        while true {
-            // The 8 bytes from `cursor` (the NULs after the data make this safe at the end); the lowest stop byte
-            // among them, if any, is exact (CSVReader+Bytes).
-            let word = UnsafeRawPointer(buffer + cursor).loadUnaligned(as: UInt64.self)
+        var window = start, fieldBegin = start, count = 0, seen: UInt64 = 0, cursor = start
+        scanning: while true {
+            // The 8 bytes from `window` (the NULs after the data make this safe at the end), and each stop among them.
+            let word = UnsafeRawPointer(buffer + window).loadUnaligned(as: UInt64.self)
             seen |= word
-            let stops = Self.stopBytes(word)
-            if stops == 0 { cursor += 8; continue }
-            cursor += stops.trailingZeroBitCount >> 3
-            let byte = buffer[cursor]
-            if byte == Self.comma {
-                guard count + 1 < Self.fieldCountLimit else { return .notHere }
-                fieldStarts[count] = fieldBegin
-                fieldEnds[count] = cursor
-                count += 1
-                cursor += 1
-                fieldBegin = cursor
-            } else if byte == Self.lineFeed || byte == Self.carriageReturn {
-                break
-            } else if byte == Self.quote || byte == 0 {
-                return .notHere  // a quote, a NUL, or the end of the buffered bytes
-            } else {
-                cursor += 1  // a tab or another control byte: text
+            var stops = Self.stopBytes(word)
+            while stops != 0 {
+                cursor = window + stops.trailingZeroBitCount >> 3
+                stops &= stops &- 1
+                let byte = buffer[cursor]
+                if byte == Self.comma {
+                    guard count + 1 < Self.fieldCountLimit else { return .notHere }
+                    fieldStarts[count] = fieldBegin
+                    fieldEnds[count] = cursor
+                    count += 1
+                    fieldBegin = cursor + 1
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    break scanning
+                } else if byte == Self.quote || byte == 0 {
+                    return .notHere  // a quote, a NUL, or the end of the buffered bytes
+                }  // else a tab or another control byte: text
             }
+            window += 8
         }
         let startLine = line
         line += 1
