@@ -2,7 +2,8 @@ import GazetteTestSupport
 import XCTest
 @testable import Gazette
 
-/// Every case is read whole and in tiny chunks (1–7 bytes): chunk boundaries must change nothing.
+/// Every case is read whole and in tiny chunks (1–7 bytes) and in chunks of 61, where most records lie whole in
+/// the buffer (lent from it) and some are cut (copied by the state machine): chunk boundaries must change nothing.
 final class CSVReaderTests: XCTestCase {
     typealias Row = Result<CSVRecord, CSVRowError>
     var directory: TemporaryDirectory!
@@ -16,7 +17,7 @@ final class CSVReaderTests: XCTestCase {
     func rows(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws -> [Row] {
         let url = try directory.write(Data(bytes), to: "input-\(UUID().uuidString).csv")
         var results: [[Row]] = []
-        for chunkSize in [CSVReader.defaultChunkSize, 1, 2, 3, 4, 5, 7] {
+        for chunkSize in [CSVReader.defaultChunkSize, 1, 2, 3, 4, 5, 7, 61] {
             let reader = try CSVReader(url: url, path: "input.csv", chunkSize: chunkSize)
             var rows: [Row] = []
             while let row = try reader.next() { rows.append(row) }
@@ -129,6 +130,33 @@ final class CSVReaderTests: XCTestCase {
                 previous = line
             }
         }
+    }
+
+    /// Mostly plain records, which the reader lends from its buffer 8 bytes at a time, with now and then a quote, a
+    /// CR, a NUL, a tab, non-ASCII or invalid UTF-8 at every position of a word: read in chunks of 1 byte, every
+    /// record goes through the state machine, and the results must be the same.
+    func testRecordsLentFromTheBufferAgreeWithTheStateMachine() throws {
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func random(_ below: UInt64) -> UInt64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (seed >> 33) % below
+        }
+        let rare: [[UInt8]] = [[0x22], [0x0D], [0x0D, 0x0A], [0x00], [0x09], [0xC3, 0xA9], [0xFF], [0x0A], [0x2C, 0x2C], [0xF0, 0x9F]]
+        for _ in 0..<40 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(random(60)) {
+                for field in 0..<Int(1 + random(6)) {
+                    if field > 0 { bytes.append(0x2C) }
+                    for _ in 0..<Int(random(20)) {
+                        if random(40) == 0 { bytes += rare[Int(random(UInt64(rare.count)))] } else { bytes.append(UInt8(0x61 + random(26))) }
+                    }
+                }
+                bytes.append(0x0A)
+            }
+            let result = try rows(bytes)  // the same for every chunk size
+            XCTAssertLessThanOrEqual(result.count, bytes.filter { $0 == 0x0A || $0 == 0x0D }.count + 1)
+        }
+        XCTAssertEqual(try rows("a,b\tc,d\n\ne,\u{e9}\r\nf\rg,h"), [ok(1, "a", "b\tc", "d"), ok(3, "e", "\u{e9}"), ok(4, "f"), ok(5, "g", "h")])
     }
 
     func testAMissingFileIsADiagnostic() {

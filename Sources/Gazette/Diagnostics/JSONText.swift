@@ -17,14 +17,14 @@ public enum JSONText {
         case let text as String:
             writeString(text, into: &output)
         case let flag as Bool:
-            output += flag ? Array("true".utf8) : Array("false".utf8)
+            output.append(contentsOf: flag ? "true".utf8 : "false".utf8)
         case let number as Int:
-            output += Array(String(number).utf8)
+            output.append(contentsOf: String(number).utf8)
         case let array as [Any]:
             output.append(UInt8(ascii: "["))
             output.append(0x0A)
             for (index, element) in array.enumerated() {
-                if index > 0 { output += [UInt8(ascii: ","), 0x0A] }
+                if index > 0 { output.append(UInt8(ascii: ",")); output.append(0x0A) }
                 pad(indent + 1, &output)
                 guard write(element, indent: indent + 1, into: &output) else { return false }
             }
@@ -38,10 +38,10 @@ public enum JSONText {
             output.append(UInt8(ascii: "{"))
             output.append(0x0A)
             for (index, key) in dictionary.keys.sorted().enumerated() {
-                if index > 0 { output += [UInt8(ascii: ","), 0x0A] }
+                if index > 0 { output.append(UInt8(ascii: ",")); output.append(0x0A) }
                 pad(indent + 1, &output)
                 writeString(key, into: &output)
-                output += Array(" : ".utf8)
+                output.append(contentsOf: " : ".utf8)
                 guard let element = dictionary[key], write(element, indent: indent + 1, into: &output) else { return false }
             }
             output.append(0x0A)
@@ -57,22 +57,36 @@ public enum JSONText {
         output += repeatElement(UInt8(ascii: " "), count: 2 * indent)
     }
 
-    /// JSONSerialization's escapes: quote, backslash and slash, \b \f \n \r \t, other controls as \u00xx.
+    /// JSONSerialization's escapes: quote, backslash and slash, \b \f \n \r \t, other controls as \u00xx. The runs
+    /// between escapes are copied whole: 10,000 diagnostics of a million-row validate go through here.
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output += [UInt8(ascii: "\\"), byte]
-            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                run = index + 1
+                output.append(UInt8(ascii: "\\"))
+                switch byte {
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    output.append(contentsOf: "u00".utf8)
+                    output.append(hexDigit(byte >> 4))
+                    output.append(hexDigit(byte & 0xF))
+                default: output.append(byte)  // quote, backslash, slash
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
         output.append(UInt8(ascii: "\""))
     }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x61 + value - 10 }
 }

@@ -41,20 +41,33 @@ public struct ListAddressLint {
         }
     }
 
+    /// For each lower-case first byte, the lengths of the role names that start with it (bit n: length n).
+    private static let roleLengthsByFirstByte: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 256)
+        for role in roleLocalParts { table[Int(role.utf8.first ?? 0)] |= 1 << UInt64(role.utf8.count) }
+        return table
+    }()
+
     /// The role name (`postmaster`) when `local`, up to a `+` tag and in any case, is one; nil for a person's.
-    /// Bytes and no allocation: validate asks this of every row.
+    /// Bytes and no allocation: validate asks this of every row. A role name of length n that starts with the
+    /// local part's first byte can match only when the local part ends at n or has its `+` there (role names hold
+    /// no `+`): one byte rules out nearly every row, with no search for the `+`.
     static func role(ofLocalPart local: UnsafeBufferPointer<UInt8>) -> String? {
-        let end = local.firstIndex(of: UInt8(ascii: "+")) ?? local.count
-        let table = rolesByLength
-        guard end < table.count else { return nil }
-        // The role names are lower-case ASCII: compare with each byte lower-cased, no copy.
-        for role in table[end] where role.withUnsafeBufferPointer({ name in
-            (0..<end).allSatisfy { index in
-                let byte = local[index]
-                return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == name[index]
+        guard let first = local.first else { return nil }
+        var lengths = roleLengthsByFirstByte[Int(first >= 0x41 && first <= 0x5A ? first | 0x20 : first)]
+        while lengths != 0 {
+            let end = lengths.trailingZeroBitCount
+            lengths &= lengths &- 1
+            guard end == local.count || (end < local.count && local[end] == UInt8(ascii: "+")) else { continue }
+            // The role names are lower-case ASCII: compare with each byte lower-cased, no copy.
+            for role in rolesByLength[end] where role.withUnsafeBufferPointer({ name in
+                (0..<end).allSatisfy { index in
+                    let byte = local[index]
+                    return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == name[index]
+                }
+            }) {
+                return String(decoding: role, as: UTF8.self)
             }
-        }) {
-            return String(decoding: role, as: UTF8.self)
         }
         return nil
     }

@@ -12,7 +12,9 @@ public enum ListDate {
     /// True when `bytes` are an ISO 8601 date or date-time (what `month(of:)` reads).
     static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        for index in [0, 1, 2, 3, 5, 6, 8, 9] where !(bytes[index] >= 0x30 && bytes[index] <= 0x39) { return false }
+        func isDigit(_ index: Int) -> Bool { bytes[index] &- 0x30 < 10 }
+        // Each index spelled out, not a loop over an array literal, which validate would allocate on every row.
+        guard isDigit(0), isDigit(1), isDigit(2), isDigit(3), isDigit(5), isDigit(6), isDigit(8), isDigit(9) else { return false }
         let month = Int(bytes[5] - 0x30) * 10 + Int(bytes[6] - 0x30), day = Int(bytes[8] - 0x30) * 10 + Int(bytes[9] - 0x30)
         guard (1...12).contains(month), (1...31).contains(day) else { return false }
         if bytes.count > 10 {

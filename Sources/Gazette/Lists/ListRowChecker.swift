@@ -1,6 +1,7 @@
 // The checks validate makes on each row of a list, on the row's bytes: the address cleaned (ListAddress's rules),
-// role and typo warnings (ListAddressLint's), the subscribed_at date (ListDate's), and duplicates by AddressKey's
-// hash. A plain ASCII local part takes a path with no allocation; every other address takes ListAddress.clean.
+// role and typo warnings (ListAddressLint's), the subscribed_at date (ListDate's), and duplicates by the address's
+// key (AddressKey's normalised form), kept whole. A plain ASCII local part takes a path with no allocation; every
+// other address takes ListAddress.clean.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,10 +11,9 @@ import Mail
 
 /// Checks rows one at a time and remembers the first row of every address, across lists.
 struct ListRowChecker {
-    /// A domain as written, cleaned once: a list holds few distinct domains and a million rows. Its bytes live in
-    /// `domainBytes`, so that looking one up retains nothing.
+    /// A domain as written, cleaned once: a list holds few distinct domains and a million rows. Its cleaned bytes
+    /// live in `domainBytes`, so that looking one up retains nothing.
     private struct Domain {
-        var written: Range<Int>
         /// Lower-cased, in A-labels; nil when DomainName refuses it (the row then takes the full path for its error).
         var cleaned: Range<Int>?
         /// The cleaned domain as a string and the provider it is probably a typo of.
@@ -21,31 +21,44 @@ struct ListRowChecker {
     }
 
     private var lint = ListAddressLint()
-    private var domainIndex = HashedKeyTable()  // FNV of the written domain → index in `domains`
+    private let domainIndex = ByteKeyTable()  // the domain as written → index in `domains`
     private var domains: [Domain] = []
     private var domainBytes: [UInt8] = []
-    // First row of each address across the lists: key hash → list index << 40 | line, 16 bytes an entry. A 64-bit
-    // collision could only add a false duplicate warning (odds about n²/2⁶⁵).
-    private var firstSeen = HashedKeyTable()
+    // The first row of each address across the lists: its key (AddressKey.normalized's bytes) → list index << 40 |
+    // line. Keys are kept whole, so two different addresses are never taken for one (ByteKeyTable).
+    private let firstSeen = ByteKeyTable()
     private var paths: [String] = []
     private var listIndex = 0
     private var dateColumn: Int?
+    /// The key of the row being checked, on the fast path: local part lower-cased, "@", cleaned domain.
+    private var key = [UInt8](repeating: 0, count: 64 + 1 + 253)
+    private let localPartBytes = ListRowChecker.localPartTable
+
+    /// Each byte as it appears in a key's dot-atom local part: lower-cased; "@" and "." as themselves; 0 for a byte
+    /// that no ASCII dot-atom holds (RFC 5322 atext, the set Mailbox.isASCIIDotAtom accepts).
+    private static let localPartTable: [UInt8] = (0..<256).map { value in
+        let byte = UInt8(value)
+        if byte == UInt8(ascii: "@") || byte == UInt8(ascii: ".") { return byte }
+        guard withUnsafeBytes(of: byte, { Mailbox.isASCIIDotAtom($0.bindMemory(to: UInt8.self)) }) else { return 0 }
+        return byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
 
     /// Starts the list `path`, whose `subscribed_at` column (if any) is `dateColumn`.
     mutating func startList(index: Int, path: String, dateColumn: Int?, expectedRows: Int) {
         listIndex = index
         paths.append(path)
         self.dateColumn = dateColumn
-        firstSeen.reserveCapacity(firstSeen.count + min(expectedRows, 50_000_000))
+        firstSeen.reserveCapacity(firstSeen.count + min(expectedRows, 50_000_000), keyLength: 32)  // pages never touched cost no memory
     }
 
     /// Checks `record` (whose trimmed email field is `email`), adding its findings to `diagnostics`; true when
     /// the row has a usable address not seen before. `location` is called only when there is a finding.
     mutating func check(_ record: CSVRawRecord, email: UnsafeBufferPointer<UInt8>, location: () -> SourceLocation,
                         into diagnostics: inout [Diagnostic]) -> Bool {
-        let key: UInt64
-        if let fast = fastCheck(email, location: location, into: &diagnostics) {
-            key = fast
+        var slowKey: String?
+        let keyLength: Int
+        if let fast = fastKey(email, location: location, into: &diagnostics) {
+            keyLength = fast
         } else {
             let raw = String(decoding: email, as: UTF8.self)
             switch ListAddress.clean(raw) {
@@ -54,7 +67,8 @@ struct ListRowChecker {
                 return false
             case .success(let address):
                 diagnostics += lint.warnings(for: address, at: location())
-                key = AddressKey(address).hash64
+                slowKey = AddressKey(address).normalized
+                keyLength = 0
             }
         }
         if let dateColumn {
@@ -65,7 +79,12 @@ struct ListRowChecker {
             }
         }
         let line = UInt64(listIndex) << 40 | UInt64(record.line)
-        let packed = firstSeen.insertIfAbsent(key, line)
+        let packed: UInt64
+        if var slowKey {
+            packed = slowKey.withUTF8 { firstSeen.insertIfAbsent($0, line) }
+        } else {
+            packed = key.withUnsafeBufferPointer { firstSeen.insertIfAbsent(UnsafeBufferPointer(rebasing: $0[..<keyLength]), line) }
+        }
         if packed != line {
             let first = (list: Int(packed >> 40), line: Int(packed & 0xFF_FFFF_FFFF))
             let address = cleanedAddress(email)
@@ -81,48 +100,60 @@ struct ListRowChecker {
         return true
     }
 
-    /// The key hash of an address whose local part is plain ASCII dot-atom and whose domain cleans, after its role
-    /// and typo warnings; nil for any other address (the caller takes ListAddress.clean).
-    private mutating func fastCheck(_ email: UnsafeBufferPointer<UInt8>, location: () -> SourceLocation,
-                                    into diagnostics: inout [Diagnostic]) -> UInt64? {
-        guard let at = email.lastIndex(of: UInt8(ascii: "@")), at + 1 < email.count, email[at + 1] < 0x80 else { return nil }
-        let local = UnsafeBufferPointer(rebasing: email[..<at])
-        guard ListAddress.isDotAtomLocalPart(local) else { return nil }
+    /// For an address whose local part is plain ASCII dot-atom and whose domain cleans: its role and typo warnings,
+    /// and its key written into `key` (the length returned), the bytes of AddressKey(cleaned address).normalized.
+    /// nil for any other address (the caller takes ListAddress.clean).
+    private mutating func fastKey(_ email: UnsafeBufferPointer<UInt8>, location: () -> SourceLocation,
+                                  into diagnostics: inout [Diagnostic]) -> Int? {
+        // One pass over the local part, up to the first "@": each byte checked and lower-cased into `key` by one
+        // table. A dot-atom of 1 to 64 bytes (RFC 5321 §4.5.3.1.1), no dot first, last or twice in a row. An
+        // address with a second "@" fails later, in its domain.
+        let at: Int? = localPartBytes.withUnsafeBufferPointer { table in
+            key.withUnsafeMutableBufferPointer { output in
+                var previous = UInt8(ascii: ".")
+                for index in 0..<min(email.count, 65) {
+                    let byte = table[Int(email[index])]
+                    if byte == UInt8(ascii: "@") { return index > 0 && previous != UInt8(ascii: ".") ? index : nil }
+                    if byte == 0 || (byte == UInt8(ascii: ".") && previous == byte) { return nil }
+                    output[index] = byte
+                    previous = byte
+                }
+                return nil
+            }
+        }
+        guard let at, at + 1 < email.count, email[at + 1] < 0x80 else { return nil }
         guard let index = domain(UnsafeBufferPointer(rebasing: email[(at + 1)...])), let cleaned = domains[index].cleaned else { return nil }
+        let local = UnsafeBufferPointer(rebasing: email[..<at])
         if let role = ListAddressLint.role(ofLocalPart: local) {
             diagnostics.append(ListAddressLint.roleWarning(cleanedAddress(email), role: role, at: location()))
         }
         if let typo = domains[index].typo {
             diagnostics.append(ListAddressLint.typoWarning(cleanedAddress(email), domain: typo.domain, fix: typo.fix, at: location()))
         }
-        // AddressKey of the cleaned address, in pieces: the local part lower-cased, "@", the cleaned domain.
-        var hash = AddressKey.fnv1a64(local, lowercasing: true)
-        hash = withUnsafeBytes(of: UInt8(ascii: "@")) { AddressKey.fnv1a64($0.bindMemory(to: UInt8.self), lowercasing: false, from: hash) }
-        return domainBytes.withUnsafeBufferPointer { AddressKey.fnv1a64(UnsafeBufferPointer(rebasing: $0[cleaned]), lowercasing: false, from: hash) }
+        // at ≤ 64 and a cleaned domain ≤ 253 bytes: the key fits.
+        return domainBytes.withUnsafeBufferPointer { bytes in
+            key.withUnsafeMutableBufferPointer { output -> Int? in
+                guard let source = bytes.baseAddress, let target = output.baseAddress else { return nil }
+                target[at] = UInt8(ascii: "@")
+                (target + at + 1).update(from: source + cleaned.lowerBound, count: cleaned.count)
+                return at + 1 + cleaned.count
+            }
+        }
     }
 
-    /// The index in `domains` of `written`, cleaned on first sight; nil past 100,000 domains or for the second of
-    /// two domains with one hash (the row then takes ListAddress.clean).
+    /// The index in `domains` of `written`, cleaned on first sight; nil past 100,000 domains (the row then takes
+    /// ListAddress.clean).
     private mutating func domain(_ written: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hash = AddressKey.fnv1a64(written, lowercasing: false)
-        if let known = domainIndex.value(for: hash).map({ Int($0) }) {
-            let range = domains[known].written
-            let same = range.count == written.count && domainBytes.withUnsafeBufferPointer { bytes in
-                memcmp(bytes.baseAddress! + range.lowerBound, written.baseAddress!, range.count) == 0
-            }
-            return same ? known : nil
-        }
+        if let known = domainIndex.value(for: written) { return Int(known) }
         guard domains.count < 100_000 else { return nil }
-        let start = domainBytes.count
-        domainBytes += written
-        var entry = Domain(written: start..<domainBytes.count)
+        var entry = Domain()
         var cleaned: [UInt8]?
         if let upper = ListAddress.asciiDomainHasUpperCase(written) {
             cleaned = upper ? written.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : Array(written)
-        } else if let ascii = try? DomainName.ascii(String(decoding: written, as: UTF8.self)) {
+        } else if !written.contains(UInt8(ascii: "@")), let ascii = try? DomainName.ascii(String(decoding: written, as: UTF8.self)) {
             cleaned = Array(ascii.utf8)
         }
-        if let cleaned {
+        if let cleaned, cleaned.count <= 253 {
             let cleanedStart = domainBytes.count
             domainBytes += cleaned
             entry.cleaned = cleanedStart..<domainBytes.count
@@ -130,7 +161,7 @@ struct ListRowChecker {
             entry.typo = lint.typo(of: name).map { (name, $0) }
         }
         domains.append(entry)
-        _ = domainIndex.insertIfAbsent(hash, UInt64(domains.count - 1))
+        _ = domainIndex.insertIfAbsent(written, UInt64(domains.count - 1))
         return domains.count - 1
     }
 

@@ -69,17 +69,11 @@ public struct AddressKey: Sendable, Hashable, CustomStringConvertible {
         address.trimmingUnicodeSpace().lowercased()
     }
 
-    private static func fnv1a64(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { fnv1a64(bytes, lowercasing: false) }
-
-    /// FNV-1a 64's starting value: `hash64(asciiParts:)` of a key in pieces starts here.
-    static let fnvOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    /// FNV-1a 64 of `bytes` continued from `hash`, ASCII capitals lower-cased when `lowercasing`: the hash of a
-    /// key given in pieces (`local`, `@`, domain) without building the key. The bytes must be ASCII.
-    static func fnv1a64(_ bytes: UnsafeBufferPointer<UInt8>, lowercasing: Bool, from hash: UInt64 = fnvOffsetBasis) -> UInt64 {
-        var hash = hash
+    /// FNV-1a 64 of `bytes`.
+    private static func fnv1a64(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
-            hash ^= UInt64(lowercasing && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return hash

@@ -1,5 +1,5 @@
 // One record as CSVReader holds it, before strings are made: the fields' bytes, unquoted and checked as UTF-8,
-// lent by the reader until its next read. Validate reads a million of these without a string per field.
+// lent by the reader until its next read (most of them straight from its read buffer). Validate reads a million of these without a string per field.
 
 /// A CSV record's fields as bytes in the reader's buffer; valid only until the reader reads again.
 struct CSVRawRecord {
@@ -7,13 +7,13 @@ struct CSVRawRecord {
     let line: Int
     /// How many fields the record has.
     let count: Int
+    /// The reader's record buffer or, for an unquoted record, its read buffer; fields start and end at offsets in it.
     let bytes: UnsafePointer<UInt8>
-    let ends: UnsafePointer<Int>
+    let starts: UnsafePointer<Int>, ends: UnsafePointer<Int>
 
     /// The bytes of field `index` (0-based, below `count`).
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(start: bytes + start, count: ends[index] - start)
+        UnsafeBufferPointer(start: bytes + starts[index], count: ends[index] - starts[index])
     }
 
     /// The record with its fields as strings, the form `CSVReader.next()` returns.

@@ -29,17 +29,20 @@ public final class CSVReader {
 
     private let descriptor: Int32
     private let chunkSize: Int
-    private let buffer: UnsafeMutablePointer<UInt8>  // chunkSize + 1 bytes; a NUL after the data stops strcspn
+    // chunkSize + 8 bytes: 8 NULs after the data stop strcspn and the scan that reads 8 bytes at a time
+    private let buffer: UnsafeMutablePointer<UInt8>
     private let unquotedStops: UnsafeMutablePointer<CChar>, quotedStops: UnsafeMutablePointer<CChar>
     private var position = 0, end = 0, atEndOfFile = false, startedReading = false
 
     private var state = State.fieldStart
     private var line = 1, recordLine = 1
     private var skipLineFeed = false  // after a CR that ended a record: the LF of a CRLF belongs to it
-    // The record being read, its fields one after the other (recordByteLimit bytes at most), and where each
-    // field ends: validate reads them as bytes (CSVRawRecord), `next()` as strings.
+    // A record the state machine reads (one with a quote, or one a chunk boundary cuts): its fields one after
+    // the other, unquoted (recordByteLimit bytes at most). Where each field starts and ends: in `field`, or in
+    // `buffer` for a record lent straight from the read buffer (`lendUnquotedRecord`, nearly every record).
+    // Validate reads them as bytes (CSVRawRecord), `next()` as strings.
     private let field: UnsafeMutablePointer<UInt8>
-    private let fieldEnds: UnsafeMutablePointer<Int>  // fieldCountLimit entries
+    private let fieldStarts: UnsafeMutablePointer<Int>, fieldEnds: UnsafeMutablePointer<Int>  // fieldCountLimit entries
     private var fieldStart = 0, fieldLength = 0
     private var fieldQuoted = false
     private var fieldCount = 0, recordBytes = 0
@@ -56,11 +59,13 @@ public final class CSVReader {
         self.path = path
         descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Self.ioError(path: path, doing: "open") }
-        self.chunkSize = max(chunkSize, 1)
-        buffer = .allocate(capacity: max(self.chunkSize, 3) + 1)
+        self.chunkSize = min(max(chunkSize, 1), Self.recordByteLimit)  // a record lent from the buffer is within the limit
+        buffer = .allocate(capacity: max(self.chunkSize, 3) + 8)
+        buffer.initialize(repeating: 0, count: max(self.chunkSize, 3) + 8)
         unquotedStops = Self.cString(",\r\n")
         quotedStops = Self.cString("\"\n")
         field = .allocate(capacity: Self.recordByteLimit)
+        fieldStarts = .allocate(capacity: Self.fieldCountLimit)
         fieldEnds = .allocate(capacity: Self.fieldCountLimit)
     }
 
@@ -68,6 +73,7 @@ public final class CSVReader {
         close(descriptor)
         buffer.deallocate()
         field.deallocate()
+        fieldStarts.deallocate()
         fieldEnds.deallocate()
         unquotedStops.deallocate()
         quotedStops.deallocate()
@@ -108,6 +114,14 @@ public final class CSVReader {
             if skipLineFeed {
                 skipLineFeed = false
                 if buffer[position] == Self.lineFeed { position += 1; continue }
+            }
+            if state == .fieldStart && fieldCount == 0 && recordBytes == 0 && !fieldQuoted && problem == nil {
+                // At a record's start: nearly every record is unquoted and lies whole in the buffer.
+                switch lendUnquotedRecord(from: position) {
+                case .record(let result, let next): position = next; return result
+                case .blankLine(let next): position = next; continue
+                case .notHere: break  // the state machine below reads it, from the same byte
+                }
             }
             switch state {
             case .fieldStart:
@@ -165,6 +179,60 @@ public final class CSVReader {
         return nil
     }
 
+    private enum LentRecord {
+        case record(Result<CSVRawRecord, CSVRowError>, next: Int)
+        case blankLine(next: Int)
+        case notHere
+    }
+
+    /// The record starting at `start` when it is unquoted and lies whole in the buffer, its fields lent as slices
+    /// of the buffer: nothing is copied. `.notHere` when it has a quote or a NUL, more fields than the limit, or
+    /// runs past the buffer's end: the state machine reads it then, from the same byte, with the same result.
+    private func lendUnquotedRecord(from start: Int) -> LentRecord {
+        let buffer = buffer, fieldStarts = fieldStarts, fieldEnds = fieldEnds
+        var window = start, fieldBegin = start, count = 0, seen: UInt64 = 0, cursor = start
+        scanning: while true {
+            // The 8 bytes from `window` (the NULs after the data make this safe at the end), and each stop among them.
+            let word = UnsafeRawPointer(buffer + window).loadUnaligned(as: UInt64.self)
+            seen |= word
+            var stops = Self.stopBytes(word)
+            while stops != 0 {
+                cursor = window + stops.trailingZeroBitCount >> 3
+                stops &= stops &- 1
+                let byte = buffer[cursor]
+                if byte == Self.comma {
+                    guard count + 1 < Self.fieldCountLimit else { return .notHere }
+                    fieldStarts[count] = fieldBegin
+                    fieldEnds[count] = cursor
+                    count += 1
+                    fieldBegin = cursor + 1
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    break scanning
+                } else if byte == Self.quote || byte == 0 {
+                    return .notHere  // a quote, a NUL, or the end of the buffered bytes
+                }  // else a tab or another control byte: text
+            }
+            window += 8
+        }
+        let startLine = line
+        line += 1
+        recordLine = line
+        skipLineFeed = buffer[cursor] == Self.carriageReturn
+        guard count > 0 || cursor > start else { return .blankLine(next: cursor + 1) }
+        fieldStarts[count] = fieldBegin
+        fieldEnds[count] = cursor
+        count += 1
+        // The words read may reach past the line break: a non-ASCII byte there only costs the exact check.
+        if seen & 0x8080_8080_8080_8080 != 0 {
+            for index in 0..<count
+            where !Self.isUTF8(UnsafeBufferPointer(start: buffer + fieldStarts[index], count: fieldEnds[index] - fieldStarts[index])) {
+                return .record(.failure(CSVRowError(line: startLine, reason: .invalidUTF8(field: index + 1))), next: cursor + 1)
+            }
+        }
+        return .record(.success(CSVRawRecord(line: startLine, count: count, bytes: UnsafePointer(buffer), starts: UnsafePointer(fieldStarts),
+                                             ends: UnsafePointer(fieldEnds))), next: cursor + 1)
+    }
+
     /// Appends `length` bytes to the field, up to the record limit.
     private func append(_ bytes: UnsafeMutablePointer<UInt8>, _ length: Int) {
         guard length > 0 else { return }
@@ -188,6 +256,7 @@ public final class CSVReader {
         if fieldCount > Self.fieldCountLimit {
             noteProblem(.tooManyFields(limit: Self.fieldCountLimit), fieldsFinished: fieldCount - 1)
         } else {
+            fieldStarts[fieldCount - 1] = fieldStart
             fieldEnds[fieldCount - 1] = fieldStart + fieldLength  // checked as UTF-8 with the whole record
         }
     }
@@ -225,7 +294,8 @@ public final class CSVReader {
             problem = .invalidUTF8(field: bad)
         }
         if let problem { return .failure(CSVRowError(line: start, reason: problem)) }
-        return .success(CSVRawRecord(line: start, count: fieldCount, bytes: UnsafePointer(field), ends: UnsafePointer(fieldEnds)))
+        return .success(CSVRawRecord(line: start, count: fieldCount, bytes: UnsafePointer(field), starts: UnsafePointer(fieldStarts),
+                                     ends: UnsafePointer(fieldEnds)))
     }
 
     private func finishAtEndOfFile() -> Result<CSVRawRecord, CSVRowError>? {
@@ -260,7 +330,7 @@ public final class CSVReader {
             end += count
             if startedReading || end >= 3 { break }
         }
-        buffer[end] = 0
+        (buffer + end).update(repeating: 0, count: 8)
         if !startedReading {
             startedReading = true
             if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { position = 3 }
