@@ -24,6 +24,8 @@ public struct IssueReport: Sendable {
     public var counts = OutcomeCounts()
     /// Domains by attempted recipients, largest first; the tail past the limit grouped as `other`.
     public var domains: [DomainRow] = []
+    /// Opens and clicks, when the events files hold any for this issue; nil: tracking was off (or nobody engaged).
+    public var engagement: EngagementCounts?
     /// Logs whose last run never wrote its end (a killed or lost publish): the numbers may still change.
     public var cutOffLogs: [String] = []
 }
