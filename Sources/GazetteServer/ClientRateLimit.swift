@@ -41,11 +41,7 @@ struct ClientRateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !exempt.contains(request.uri.path) else { return try await next(request, context) }
-        var client = context.remoteAddress?.ipAddress ?? "unknown"
-        if trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            client = last
-        }
+        let client = context.clientAddress(of: request, trustForwardedFor: trustForwardedFor) ?? "unknown"
         guard limiter.allow(client) else {
             var response = HTTPResponses.text("Too many requests; try again in a minute.\n", status: .tooManyRequests)
             response.headers[.retryAfter] = String(Int(limiter.window))

@@ -5,7 +5,7 @@ import Gazette
 import Hummingbird
 import NIOCore
 
-/// Serves the unsubscribe routes of a project until stopped.
+/// Serves the unsubscribe, subscribe and tracking routes of a project until stopped.
 public final class SubscriberServer: @unchecked Sendable {  // `task` is set by start/stop only
     public struct Options: Sendable {
         public var host: String
@@ -36,18 +36,22 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
     public let unsubscriber: Unsubscriber
     /// Double opt-in (POST /subscribe, /confirm/<token>); nil: those routes answer 404.
     public let optIn: DoubleOptIn?
+    /// Click redirects and the open pixel (/c/<token>, /o/<token>.gif); nil: they answer 400 and an empty pixel.
+    public let tracking: EngagementRecorder?
     public let options: Options
     let pages: UnsubscribePages
     private var task: Task<Void, Never>?
 
-    public convenience init(project: Project, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, options: Options = Options()) {
-        self.init(pages: UnsubscribePages(project: project), unsubscriber: unsubscriber, optIn: optIn, options: options)
+    public convenience init(project: Project, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, tracking: EngagementRecorder? = nil,
+                            options: Options = Options()) {
+        self.init(pages: UnsubscribePages(project: project), unsubscriber: unsubscriber, optIn: optIn, tracking: tracking, options: options)
     }
 
-    init(pages: UnsubscribePages, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, options: Options) {
+    init(pages: UnsubscribePages, unsubscriber: Unsubscriber, optIn: DoubleOptIn? = nil, tracking: EngagementRecorder? = nil, options: Options) {
         self.pages = pages
         self.unsubscriber = unsubscriber
         self.optIn = optIn
+        self.tracking = tracking
         self.options = options
     }
 
@@ -64,6 +68,7 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
         router.get(RouterPath(Self.healthPath)) { _, _ in HTTPResponses.text("ok\n") }
         UnsubscribeRoutes(unsubscriber: unsubscriber, pages: pages, path: options.path).add(to: router)
         SubscribeRoutes(optIn: optIn, pages: pages).add(to: router)
+        TrackingRoutes(recorder: tracking, pages: pages, trustForwardedFor: options.trustForwardedFor).add(to: router)
         let pages = self.pages
         router.get("**") { _, _ in UnsubscribeRoutes.page(pages.message(title: "Not found", text: "Nothing is served here."), status: .notFound) }
         return router

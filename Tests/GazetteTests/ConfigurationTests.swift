@@ -32,6 +32,32 @@ final class ConfigurationTests: XCTestCase {
         assertDiagnostic(minimal + "\nbounces:\n  soft_limt: 2\n", code: "setting-unknown", line: 7, hint: "soft_limit, soft_window_days")
     }
 
+    func testTrackingIsOffByDefaultAndItsSettingsAreCheckedWithTheirLine() throws {
+        let plain = try Configuration(yaml: minimal)
+        XCTAssertFalse(plain.tracking.isOn)
+        XCTAssertEqual(ProjectChecker(configuration: plain).check().filter { $0.code.hasPrefix("tracking") }, [])
+        let on = try Configuration(yaml: minimal + "\ntracking: { clicks: true, opens: false }\n")
+        XCTAssertEqual(on.trackingBase, "https://example.org", "the origin of unsubscribe.url")
+        let explicit = try Configuration(yaml: minimal + "\ntracking: { opens: true, url: \"https://t.example.net:8443/\" }\n")
+        XCTAssertEqual(explicit.trackingBase, "https://t.example.net:8443")
+        assertDiagnostic(minimal + "\ntracking:\n  clicks: yes please\n", code: "setting-type", line: 7, message: "true or false")
+        assertDiagnostic(minimal + "\ntracking:\n  clicks: true\n  url: \"https://t.example.net/track\"\n", code: "setting-invalid", line: 8,
+                         message: "not an http(s) origin")
+        assertDiagnostic(minimal + "\ntracking:\n  click: true\n", code: "setting-unknown", line: 7, hint: "clicks, opens")
+    }
+
+    func testCheckRefusesTrackingWithoutABaseAndRemindsOfConsent() throws {
+        let noUnsubscribeURL = minimal.replacingOccurrences(of: "unsubscribe: { url: \"https://example.org/unsubscribe\" }", with: "")
+        let findings = ProjectChecker(configuration: try Configuration(yaml: noUnsubscribeURL + "\n\ntracking:\n  clicks: true\n")).check()
+        let error = try XCTUnwrap(findings.first { $0.code == "tracking-url" })
+        XCTAssertEqual(error.severity, .error)
+        XCTAssertEqual(error.location?.path, "gazette.yml")
+        XCTAssertEqual(error.location?.line, 8, "the tracking block")
+        XCTAssertEqual(findings.first { $0.code == "tracking-consent" }?.severity, .warning)
+        let consented = try Configuration(yaml: minimal + "\ntracking: { opens: true, consent: \"sign-up form checkbox\" }\n")
+        XCTAssertEqual(ProjectChecker(configuration: consented).check().filter { $0.code.hasPrefix("tracking") }, [])
+    }
+
     func testSyntaxErrorNamesFileAndLine() {
         assertDiagnostic(minimal + "\nchecks:\n  max_html_bytes: [1, 2\n", code: "yaml-syntax", line: 8, message: "starts on line 7")
     }

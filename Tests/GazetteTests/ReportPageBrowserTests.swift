@@ -22,6 +22,17 @@ final class ReportPageBrowserTests: XCTestCase {
             }
             try directory.write(log + "{\"event\":\"run-end\",\"time\":\"\(day)T08:01:00.000Z\"}\n", to: "logs/\(slug).jsonl")
         }
+        // Tracking was on for the summer issue only: 30 openers (10 of them only Apple's proxy), 12 clickers.
+        let events = EventsFile(directory: directory.url.appendingPathComponent("events"))
+        let time = Date(timeIntervalSince1970: 1_780_390_800)  // 2026-06-02
+        for index in 0..<30 {
+            let open = TrackedOpen(issue: "summer", address: "r\(index * 3)@gmail.com", sent: time)
+            try events.append(EngagementEvent(open: open, machine: index < 10, time: time))
+        }
+        for index in 0..<12 {
+            let click = TrackedClick(issue: "summer", address: "r\(index * 3)@gmail.com", url: "https://fixture.example.org/" + (index < 8 ? "a" : "b"))
+            try events.append(EngagementEvent(click: click, time: time))
+        }
         let report = try ReportBuilder(project: try Project(root: directory.url)).build()
         let page = directory.url.appendingPathComponent(ReportPage.defaultPath)
         try ReportPage.write(report, name: "Fixture Weekly", to: page)
@@ -34,7 +45,11 @@ final class ReportPageBrowserTests: XCTestCase {
         try browser.open(page)
         try browser.wait(until: "document.readyState === 'complete'", timeout: 15)
         let charts = try XCTUnwrap(browser.evaluate("Array.from(document.querySelectorAll('svg.chart')).map(function (s) { return s.dataset.chart; })") as? [String])
-        XCTAssertEqual(charts, ["issues", "shares", "domains-summer", "domains-spring"])
+        XCTAssertEqual(charts, ["issues", "shares", "engagement", "domains-summer", "domains-spring"])
+        XCTAssertEqual(try browser.evaluate("document.querySelector('svg[data-chart=engagement] rect[data-issue=summer][data-kind=machine]').dataset.value") as? String, "10")
+        XCTAssertEqual(try browser.evaluate("document.querySelector('#engagement-table tr[data-issue=spring] td').innerText") as? String, "tracking off")
+        XCTAssertEqual(try browser.evaluate("document.querySelector('#issue-summer table.links th + td').innerText") as? String, "8",
+                       "the top link's clickers")
         // Each chart is drawn: its marks have a size on the page.
         let drawn = try XCTUnwrap(browser.evaluate("""
             Array.from(document.querySelectorAll('svg.chart')).map(function (s) {

@@ -93,7 +93,7 @@ public struct ABTally: Sendable {
         guard readingEvents else { return }
         // Each delivered recipient counts once per kind, however often they clicked or opened.
         var clicked = Set<UInt64>(), opened = Set<UInt64>(), machineOpened = Set<UInt64>()
-        let reading = EngagementEvent.forEach(in: project, issue: slug) { event in
+        let reading = ABEngagementLine.forEach(in: project, issue: slug) { event in
             issueEvents += 1
             let key = AddressKey(event.email).hash64
             guard let recipient = recipients[key], recipient.sent else { return }

@@ -20,6 +20,8 @@ enum ContentHash {
             }
             [UInt8(0xFF)].withUnsafeBytes { hasher.update($0) }
         }
+        // Tracked links left the HTML for slots: a changed link must still change the hash. None: as before.
+        for link in prepared.trackedLinks ?? [] { Array((link + "\u{0}").utf8).withUnsafeBytes { hasher.update($0) } }
         // OpenSSL does not fail on a plain SHA-256; should it, the hash is empty rather than the build stopping.
         return (try? hasher.finalizeHex()) ?? ""
     }

@@ -110,6 +110,11 @@ public struct IssueRenderer {
         textContext["subscriber"] = SubscriberSlots(table: slots)
         textContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
         let text = Self.tidyText(try templates.render("email.txt", textContext, slots: slots))
+        // 7. Tracking, when on: links and the pixel become per-recipient slots (after the text part, which keeps
+        // the real URLs, and after the checks, which look at the real links).
+        let trackedLinks = configuration.tracking.isOn
+            ? TrackingSlots.apply(to: document, settings: configuration.tracking, unsubscribeURL: configuration.unsubscribeURL,
+                                  base: configuration.trackingBase, slots: slots) : []
         // Kept as bytes: slot splitting and the size check read bytes, and a String would validate them first.
         let html = HTMLSerializer.serializedBytes(document)
 
@@ -129,13 +134,13 @@ public struct IssueRenderer {
             subject: subjectTemplate(issue.subject), subjectTest: subjectTest,
             html: PersonalizationTemplate(splittingBytes: html, escaping: .html),
             text: PersonalizationTemplate(splitting: text, escaping: .none),
-            webURL: context.webURL(of: issue))
+            webURL: context.webURL(of: issue), trackedLinks: configuration.tracking.clicks ? trackedLinks : nil)
 
         var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, contentText: contentText,
                                               htmlBytes: html.count, slots: slots, retainedStyleBytes: report.retainedCSSBytes)
         measurements.personalizedHTMLBytes = samplePersonalizedSize(prepared)
 
-        // 7. The web versions of the body are made by SiteWriter from cmark's HTML, only when it writes pages:
+        // 8. The web versions of the body are made by SiteWriter from cmark's HTML, only when it writes pages:
         // check and publish never need them, and each costs a parse and a serialization.
         return RenderedIssue(source: issue, prepared: prepared, markdownHTML: markdownHTML,
                              diagnostics: diagnostics, measurements: measurements)
@@ -165,10 +170,14 @@ public struct IssueRenderer {
     /// The email's HTML size with long sample values in the slots, as the biggest recipient would get it.
     /// Counted, not rendered: the literal bytes plus each slot's escaped sample value.
     func samplePersonalizedSize(_ prepared: PreparedIssue) -> Int {
+        // A tracked URL: the base, /c/ and a token about 1.4 times the link plus 60 characters (docs/tracking.md).
+        let base = configuration.trackingBase ?? configuration.baseURL
+        let tracking = TrackingValues(clicks: (prepared.trackedLinks ?? []).map { base + "/c/" + String(repeating: "x", count: $0.utf8.count * 14 / 10 + 80) },
+                                      open: base + "/o/" + String(repeating: "x", count: 120) + ".gif")
         let sample = prepared.slotValues(
             fields: [:], unsubscribeURL: (configuration.unsubscribeURL ?? configuration.baseURL)
                 + "?token=" + String(repeating: "x", count: 120),
-            defaults: configuration.personalizationDefaults
+            defaults: configuration.personalizationDefaults, tracking: tracking
         ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
         return prepared.html.renderedByteCount(sample)
     }

@@ -33,6 +33,7 @@ public struct ProjectChecker {
                                          hint: "remove it and set GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY or GAZETTE_UNSUBSCRIBE_SECRET in the environment (CI secrets) instead; rotate it if it was pushed"))
             }
         }
+        findings += TrackingCheck.findings(configuration)
         return findings
     }
 

@@ -66,13 +66,7 @@ public final class DoubleOptIn: @unchecked Sendable {  // `confirmed` is guarded
     /// Where confirmation links point: `subscribe.confirm_url`, else the origin of `unsubscribe.url` + `/confirm`.
     static func configuredBase(_ configuration: Configuration) -> String? {
         if let url = configuration.confirmURL { return url }
-        if let unsubscribe = configuration.unsubscribeURL, var components = URLComponents(string: unsubscribe), components.host != nil {
-            components.path = "/confirm"
-            components.query = nil
-            components.fragment = nil
-            if let url = components.string { return url }
-        }
-        return nil
+        return configuration.servedOrigin.map { $0 + "/confirm" }
     }
 
     /// Checks the form's fields and sends the confirmation. Blocks on the transport: call it off the event loop.

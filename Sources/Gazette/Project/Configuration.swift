@@ -41,6 +41,8 @@ public struct Configuration: Sendable {
     public var direct: DirectSettings
     /// The soft-bounce rule of `bounces import` (`bounces:`).
     public var bounces: BounceSettings
+    /// Opt-in engagement tracking (`tracking:`), off unless asked for.
+    public var tracking: TrackingSettings
     /// The first delivery of the chain as a URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
@@ -49,7 +51,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "subscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces"]
+                            "unsubscribe", "subscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces", "tracking"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -113,6 +115,7 @@ public struct Configuration: Sendable {
         delivery = try DeliverySettings(delivery: reader.mapping("delivery"), dkim: reader.mapping("dkim"))
         direct = try DirectSettings(direct: reader.mapping("direct"), deliveryHelo: delivery.helo)
         bounces = try BounceSettings(reading: reader.mapping("bounces"))
+        tracking = try TrackingSettings(reading: reader.mapping("tracking"), at: reader.location(ofKey: "tracking"))
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }

@@ -484,6 +484,13 @@ unsubscribe:
 subscribe:                                # double opt-in through `gazette serve` (docs/serve.md)
   confirm_expires: 7d                     # how long a confirmation link works: 30m, 2h, 3d, 1w
 
+# Engagement tracking is off unless you turn it on, and then needs your readers' consent (docs/tracking.md):
+# clicks go through <origin of unsubscribe.url>/c/…, opens load a pixel from …/o/…, both served by `gazette serve`.
+# tracking:
+#   clicks: true
+#   opens: true
+#   consent: "the subscribe form's tracking checkbox; privacy policy of 2026-11"
+
 personalization:
   defaults:                               # used when a subscriber's field is empty, and on web pages and the feed
     name: "there"                         # so "Hi {{subscriber.name}}," reads "Hi there,"
@@ -539,6 +546,20 @@ old-address@example.com,Former Reader,2026-09-15
         "subscribers/suppressed.csv": #"""
 email,reason,date,detail
 old-address@example.com,unsubscribed,2026-10-30,
+"""# + "\n",
+        "tracking/machine-ranges.txt": #"""
+# Opens from these networks are recorded as machine opens ("machine": true) by `gazette serve`
+# when tracking.opens is on (docs/tracking.md). One IPv4 or IPv6 range a line in CIDR form
+# (17.0.0.0/8, 2620:149::/32) or a single address; `#` starts a comment. Update it yourself:
+# gazette serve reads it at start (tracking.machine_ranges in gazette.yml names another file).
+#
+# Apple Mail Privacy Protection fetches every image of every message through Apple's proxies as
+# the message arrives, whether or not anyone reads it. Those fetches have been observed from
+# Apple's own address block, below. Apple also publishes the egress ranges of iCloud Private
+# Relay, which the MPP proxies share, at https://mask-api.icloud.com/egress-ip-ranges.csv
+# (tens of thousands of lines; Safari users browsing through Private Relay come from them too,
+# so adding them flags some human opens as machine opens). Append the ranges you decide to trust.
+17.0.0.0/8
 """# + "\n",
         "content/issues/001-lighthouse-2-0.md": #"""
 ---

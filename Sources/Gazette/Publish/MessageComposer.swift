@@ -55,6 +55,9 @@ public struct MessageComposer: Sendable {
     let htmlBody: QuotedPrintableTemplate
     let textBody: QuotedPrintableTemplate
     let subjectPrefix: String
+    /// The tracked URLs of each recipient, when the issue has tracking slots.
+    let tracking: TrackedLinkMaker?
+    let clock: @Sendable () -> Date
 
     public init(configuration: Configuration, prepared: PreparedIssue, signer: DKIMSigner?,
                 unsubscribe: UnsubscribeLink, subjectPrefix: String = "",
@@ -64,6 +67,8 @@ public struct MessageComposer: Sendable {
         self.unsubscribe = unsubscribe
         self.defaults = configuration.personalizationDefaults
         self.subjectPrefix = subjectPrefix
+        self.clock = clock
+        tracking = try TrackedLinkMaker.make(for: prepared, configuration: configuration, secret: unsubscribe.secret)
         let from = try Mailbox(configuration.sender.address, displayName: configuration.sender.name)
         senderDomain = from.domain
         returnPath = configuration.delivery.returnPath ?? from.address
@@ -98,7 +103,9 @@ public struct MessageComposer: Sendable {
         let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let mailbox = try Mailbox(recipient.address, displayName: displayName)
         let links = try unsubscribe.links(address: mailbox.address, list: recipient.list)
-        let slots = prepared.slotValues(fields: recipient.fields, unsubscribeURL: links.url ?? "", defaults: defaults)
+        // The send time in the open token, whole seconds: the prefetch rule of machine opens reads it.
+        let tracked = try tracking?.values(for: prepared, address: mailbox.address, sent: clock())
+        let slots = prepared.slotValues(fields: recipient.fields, unsubscribeURL: links.url ?? "", defaults: defaults, tracking: tracked)
         return RecipientValues(mailbox: mailbox, unsubscribeURL: links.url, unsubscribeMailto: links.mailto,
                                slots: slots.map { Array($0.utf8) })
     }

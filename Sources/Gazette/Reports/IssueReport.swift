@@ -26,6 +26,8 @@ public struct IssueReport: Sendable {
     public var domains: [DomainRow] = []
     /// An A/B subject test's arms (sent, opens, clicks, rates) and the rest; nil for an issue with one subject.
     public var abTest: ABTally?
+    /// Opens and clicks, when the events files hold any for this issue; nil: tracking was off (or nobody engaged).
+    public var engagement: EngagementCounts?
     /// Logs whose last run never wrote its end (a killed or lost publish): the numbers may still change.
     public var cutOffLogs: [String] = []
 }

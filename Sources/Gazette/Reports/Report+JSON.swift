@@ -12,6 +12,17 @@ extension Report {
         return object
     }
 
+    /// Counts, rates and top links of an issue's engagement.
+    static func json(_ engagement: EngagementCounts) -> [String: Any] {
+        var object: [String: Any] = [:]
+        for field in engagement.fields { object[field.name] = field.value }
+        var rates: [String: Any] = [:]
+        for rate in engagement.rates { rates[rate.name] = rate.value }
+        object["rates"] = rates
+        object["links"] = engagement.links.map { ["url": $0.url, "clicks": $0.clicks, "clickers": $0.clickers] as [String: Any] }
+        return object
+    }
+
     /// Everything but the problems, which the caller prints as diagnostics (DiagnosticPrinter's JSON fields).
     public func jsonObject() -> [String: Any] {
         let issues: [[String: Any]] = issues.map { issue in
@@ -33,12 +44,15 @@ extension Report {
                 }
                 object["ab_test"] = test
             }
+            object["tracking"] = issue.engagement == nil ? "off" : "on"
+            if let engagement = issue.engagement { object["engagement"] = Self.json(engagement) }
             object["domains"] = issue.domains.map { row -> [String: Any] in
                 ["domain": row.domain, "domains": row.domainCount, "flagged": row.flagged, "counts": Self.json(row.counts)]
             }
             return object
         }
         return ["issues": issues, "unattributed": Self.json(unattributed), "bounce_records": bounceRecords,
-                "unsubscribe_events": unsubscribeEvents]
+                "unsubscribe_events": unsubscribeEvents, "engagement_events": engagementEvents,
+                "unmatched_engagement_events": unmatchedEngagementEvents]
     }
 }

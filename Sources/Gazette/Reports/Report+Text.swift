@@ -20,6 +20,7 @@ extension Report {
             }
             out += Self.table(header: header, rows: rows.map { ($0, false) }, mark: mark)
         }
+        if !issues.isEmpty { out += engagementText(detailed: detailed) }
         for issue in issues {
             let flagged = issue.domains.filter(\.flagged)
             if detailed {
@@ -66,6 +67,28 @@ extension Report {
                      number(arm.machineOnlyOpeners)], false)
         }
         return out + table(header: header, rows: rows, mark: { $0 })
+    }
+
+    /// Opens and clicks per issue, or "tracking off"; with `detailed`, each issue's top links.
+    func engagementText(detailed: Bool) -> String {
+        guard hasEngagement else { return "\nEngagement: tracking off (no click or open events in events/)\n" }
+        var out = "\nEngagement (opens are a heuristic: docs/tracking.md; rates of delivered = sent - hard bounces)\n"
+        let header = ["issue", "delivered", "opened", "human", "machine only", "open rate", "human open rate", "clicked", "click rate", "clicks"]
+        let rows = issues.map { issue -> ([String], Bool) in
+            guard let e = issue.engagement else { return ([issue.slug, "tracking off", "", "", "", "", "", "", "", ""], false) }
+            return ([issue.slug, Self.number(e.delivered), Self.number(e.openers), Self.number(e.humanOpeners), Self.number(e.machineOnlyOpeners),
+                     Self.percent(e.openRate), Self.percent(e.humanOpenRate), Self.number(e.clickers), Self.percent(e.clickRate),
+                     Self.number(e.clicks)], false)
+        }
+        out += Self.table(header: header, rows: rows, mark: { $0 })
+        guard detailed else { return out }
+        for issue in issues {
+            guard let links = issue.engagement?.links, !links.isEmpty else { continue }
+            out += "\n\(issue.slug): top links\n"
+            out += Self.table(header: ["link", "clicked", "clicks"],
+                              rows: links.map { ([$0.url, Self.number($0.clickers), Self.number($0.clicks)], false) }, mark: { $0 })
+        }
+        return out
     }
 
     private static func outcomeCells(_ counts: OutcomeCounts) -> [String] {

@@ -14,6 +14,11 @@ public struct Report: Sendable {
     /// Bounce ledger records and unsubscribe events read.
     public var bounceRecords = 0
     public var unsubscribeEvents = 0
+    /// Click and open events read, and those naming an issue that has no publish log here.
+    public var engagementEvents = 0
+    public var unmatchedEngagementEvents = 0
+    /// Whether any issue has engagement numbers (tracking was on for at least one).
+    public var hasEngagement: Bool { issues.contains { $0.engagement != nil } }
 
     public init() {}
 }

@@ -1,6 +1,7 @@
 // Builds a Report from files alone: logs/<slug>.jsonl and logs/<slug>.shard-K-of-N.jsonl (summed per issue),
 // logs/bounces.jsonl, and events/*.jsonl. A bounce, complaint or unsubscribe counts for the latest issue that
-// began at or before its date and was sent (or possibly sent: uncertain) to that address.
+// began at or before its date and was sent (or possibly sent: uncertain) to that address; a click or open names
+// its issue itself.
 import Foundation
 
 /// Reads a project's logs into a report.
@@ -8,6 +9,8 @@ public struct ReportBuilder {
     public let project: Project
     /// Domains shown per issue before the rest are grouped as `other` (flagged ones are always shown).
     public var domainLimit: Int
+    /// Links shown per issue, most clickers first.
+    public var linkLimit = 10
 
     public init(project: Project, domainLimit: Int = 10) {
         self.project = project
@@ -22,6 +25,8 @@ public struct ReportBuilder {
         /// Domain index → what came back; address keys already counted, per kind.
         var returned: [UInt32: OutcomeCounts] = [:]
         var seen: [Kind: Set<UInt64>] = [:]
+        /// Clicks and opens naming this issue; nil until the first.
+        var engagement: EngagementTally?
     }
 
     private enum Kind { case hard, soft, complaint, unsubscribe }
@@ -48,9 +53,22 @@ public struct ReportBuilder {
             }
             attribute(entry.email, at: entry.date, kind: kind, to: &readings, unattributed: &report.unattributed)
         }
+        let bySlug = Dictionary(readings.enumerated().map { ($0.element.report.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for file in SuppressionSync.files(in: project.url(EventsFile.directoryName), extension: "jsonl") {
-            let events = try EventsReader(url: file, path: project.relativePath(file))
+            let events = try EventsReader(url: file, path: project.relativePath(file), engagement: true)
             report.problems += events.problems
+            for entry in events.engagements {
+                report.engagementEvents += 1
+                // Only the issue's recipients count: not a `publish --test-to` message, not a link followed in the preview.
+                guard let index = bySlug[entry.event.issue],
+                      let recipient = readings[index].table.recipient(AddressKey(entry.event.email).hash64),
+                      recipient.status == .sent || recipient.status == .uncertain else {
+                    report.unmatchedEngagementEvents += 1
+                    continue
+                }
+                readings[index].engagement = readings[index].engagement ?? EngagementTally()
+                readings[index].engagement?.add(entry.event)
+            }
             for entry in events.entries {
                 report.unsubscribeEvents += 1
                 guard let date = LogRecord.date(entry.event.time) else {
@@ -163,6 +181,7 @@ public struct ReportBuilder {
             }
         }
         report.domains = shown + (other.domainCount > 0 ? [other] : [])
+        report.engagement = reading.engagement?.counts(delivered: max(0, report.counts.sent - report.counts.hardBounces), linkLimit: linkLimit)
         return report
     }
 }

@@ -96,6 +96,42 @@ enum ReportChart {
         return svg + "</svg>"
     }
 
+    /// Per issue with engagement: a bar of human openers and machine-only openers (stacked), and a bar of clickers,
+    /// as shares of the delivered recipients.
+    static func engagementRates(_ issues: [IssueReport]) -> String {
+        let tracked = issues.filter { $0.engagement != nil }
+        let width = 720.0, left = 140.0, rowHeight = 40.0, top = 8.0
+        let height = top + rowHeight * Double(max(1, tracked.count)) + 30
+        let plotWidth = width - left - 70
+        let maximum = tracked.compactMap(\.engagement).map { max($0.openRate, $0.clickRate) }.max() ?? 0
+        let scale = min(1, niceCeiling(max(0.05, maximum) * 100) / 100)
+        var svg = open("engagement", width: width, height: height, label: "Opens and clicks per issue")
+        for (index, issue) in tracked.enumerated() {
+            guard let e = issue.engagement else { continue }
+            let y = top + rowHeight * Double(index)
+            svg += "<text class=\"label\" x=\"\(f(left - 8))\" y=\"\(f(y + 20))\" text-anchor=\"end\">\(text(short(issue.slug)))</text>"
+            var x = left
+            for (key, label, count) in [("human", "human openers", e.humanOpeners), ("machine", "machine-only openers", e.machineOnlyOpeners)] {
+                let rate = OutcomeCounts.rate(count, of: e.delivered), w = plotWidth * rate / scale
+                svg += "<rect class=\"e-\(key)\" x=\"\(f(x))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"15\" data-issue=\"\(attr(issue.slug))\""
+                    + " data-kind=\"\(key)\" data-value=\"\(count)\"><title>\(text(issue.slug)): \(Report.number(count)) \(label), \(Report.percent(rate))</title></rect>"
+                x += w
+            }
+            svg += "<text class=\"axis\" x=\"\(f(x + 6))\" y=\"\(f(y + 14))\">opened \(Report.percent(e.openRate))</text>"
+            let w = plotWidth * e.clickRate / scale
+            svg += "<rect class=\"e-click\" x=\"\(f(left))\" y=\"\(f(y + 19))\" width=\"\(f(w))\" height=\"15\" data-issue=\"\(attr(issue.slug))\""
+                + " data-kind=\"click\" data-value=\"\(e.clickers)\"><title>\(text(issue.slug)): \(Report.number(e.clickers)) clicked, \(Report.percent(e.clickRate))</title></rect>"
+            svg += "<text class=\"axis\" x=\"\(f(left + w + 6))\" y=\"\(f(y + 31))\">clicked \(Report.percent(e.clickRate))</text>"
+        }
+        var position = left
+        for (key, label) in [("human", "human opens"), ("machine", "machine-only opens"), ("click", "clicks")] {
+            svg += "<rect class=\"e-\(key)\" x=\"\(f(position))\" y=\"\(f(height - 23))\" width=\"10\" height=\"10\"/>"
+            svg += "<text class=\"axis\" x=\"\(f(position + 14))\" y=\"\(f(height - 14))\">\(label)</text>"
+            position += 150
+        }
+        return svg + "</svg>"
+    }
+
     private static func legend(y: Double, x: Double) -> String {
         var svg = "", position = x
         for outcome in outcomes {

@@ -12,13 +12,15 @@ public enum ReportPage {
         let issues = report.issues
         var body = "<header><h1>Delivery report — \(ReportChart.text(name))</h1>"
         body += "<p class=\"meta\">Made \(LogRecord.timestamp(generated).prefix(16).replacingOccurrences(of: "T", with: " ")) UTC by <code>gazette report</code> "
-            + "from the publish logs, logs/bounces.jsonl (\(report.bounceRecords) records) and events/ (\(report.unsubscribeEvents) unsubscribes).</p></header>"
+            + "from the publish logs, logs/bounces.jsonl (\(report.bounceRecords) records) and events/ (\(report.unsubscribeEvents) unsubscribes, "
+            + "\(report.engagementEvents) clicks and opens).</p></header>"
         if issues.isEmpty {
             body += "<p id=\"empty\">No publish logs in logs/ yet.</p>"
         } else {
             body += "<section><h2>Issues</h2>" + trendTable(issues)
             body += "<figure><figcaption>Recipients per issue, by outcome</figcaption>\(ReportChart.recipientsPerIssue(issues))</figure>"
             body += "<figure><figcaption>Outcome shares per issue</figcaption>\(ReportChart.outcomeShares(issues))</figure></section>"
+            body += engagementSection(report)
             for issue in issues.reversed() { body += section(issue) }
         }
         let lost = report.unattributed
@@ -91,6 +93,13 @@ public enum ReportPage {
                 + "\(Report.percent(row.counts.notDeliveredRate)) not delivered against \(Report.percent(issue.counts.notDeliveredRate)) for the issue — a block by that provider?</p>"
         }
         if let ab = issue.abTest, !ab.arms.isEmpty { html += abTable(ab) }
+        if let links = issue.engagement?.links, !links.isEmpty {
+            html += "<div class=\"scroll\"><table class=\"links\"><thead><tr><th>top links</th><th>clicked</th><th>clicks</th></tr></thead><tbody>"
+            for link in links {
+                html += "<tr><th>\(ReportChart.text(link.url))</th><td>\(Report.number(link.clickers))</td><td>\(Report.number(link.clicks))</td></tr>"
+            }
+            html += "</tbody></table></div>"
+        }
         html += "<figure><figcaption>Not delivered (failed + deferred) per domain; the line is the issue's rate</figcaption>\(ReportChart.domainRates(issue))</figure>"
         html += "<div class=\"scroll\"><table class=\"domains\"><thead><tr><th>domain</th><th>attempted</th><th>not delivered</th>" + headings.map { "<th>\($0)</th>" }.joined()
             + "</tr></thead><tbody>"
@@ -118,11 +127,37 @@ public enum ReportPage {
         return html + "</tbody></table></div>"
     }
 
+    /// Opens and clicks per issue with their chart, or a line saying tracking is off.
+    private static func engagementSection(_ report: Report) -> String {
+        guard report.hasEngagement else {
+            return "<section id=\"engagement\"><h2>Engagement</h2><p class=\"meta\">Tracking off: no click or open events in events/ (docs/tracking.md).</p></section>"
+        }
+        var html = "<section id=\"engagement\"><h2>Engagement</h2><p class=\"meta\">Opens are a heuristic: Apple Mail Privacy Protection and scanners fetch "
+            + "images unread, and clients that block images never do (docs/tracking.md). Rates are shares of the delivered recipients (sent minus hard bounces).</p>"
+        html += "<div class=\"scroll\"><table id=\"engagement-table\"><thead><tr><th>issue</th><th>delivered</th><th>opened</th><th>human</th>"
+            + "<th>machine only</th><th>open rate</th><th>human open rate</th><th>clicked</th><th>click rate</th><th>clicks</th></tr></thead><tbody>"
+        for issue in report.issues {
+            html += "<tr data-issue=\"\(ReportChart.attr(issue.slug))\"><th>\(ReportChart.text(issue.slug))</th>"
+            guard let e = issue.engagement else {
+                html += "<td colspan=\"9\" class=\"off\">tracking off</td></tr>"
+                continue
+            }
+            let cells = [Report.number(e.delivered), Report.number(e.openers), Report.number(e.humanOpeners), Report.number(e.machineOnlyOpeners),
+                         Report.percent(e.openRate), Report.percent(e.humanOpenRate), Report.number(e.clickers), Report.percent(e.clickRate),
+                         Report.number(e.clicks)]
+            html += cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table></div>"
+        html += "<figure><figcaption>Opens (human, machine only) and clicks per issue, of delivered</figcaption>\(ReportChart.engagementRates(report.issues))</figure>"
+        return html + "</section>"
+    }
+
     private static let definitions = """
         <section id="definitions"><h2>What the numbers mean</h2><ul>
         <li><b>sent, deferred, failed, uncertain</b>: shares of the <i>attempted</i> recipients (all but invalid, to whom nothing was sent). A recipient's state is the last outcome in the issue's logs (a rerun's); shard logs are summed.</li>
         <li><b>invalid</b>: share of all recipients.</li>
         <li><b>hard and soft bounces, complaints, unsubscribes</b>: shares of the <i>sent</i> recipients, each recipient counted once per issue, matched to the latest issue sent to the address before the bounce, complaint or unsubscribe.</li>
+        <li><b>opened, clicked</b>: recipients with at least one open or click event of <code>gazette serve</code>, each counted once; <b>human</b> have an open not flagged as a machine's, <b>machine only</b> only flagged ones. Rates are shares of <i>delivered</i>: sent minus hard bounces.</li>
         <li><b>not delivered</b>: failed plus deferred, of attempted. A domain with at least \(DomainFlag.minimumAttempted) attempted stands out when its rate is at least \(Int(DomainFlag.margin * 100)) points above the issue's and at least \(Int(DomainFlag.factor)) times it.</li>
         </ul></section>
         """
@@ -138,6 +173,6 @@ public enum ReportPage {
         .scroll{overflow-x:auto}figure{margin:1em 0}figcaption{color:var(--muted);font-size:.9em}svg.chart{max-width:760px;display:block}
         svg text{fill:currentColor;font-size:12px}svg .axis{fill:var(--muted);font-size:11px}svg .grid{stroke:var(--line)}
         svg .mean{stroke:var(--fg);stroke-dasharray:4 3}.o-sent{fill:var(--sent)}.o-deferred{fill:var(--deferred)}.o-failed{fill:var(--failed)}
-        .o-uncertain{fill:var(--uncertain)}.o-invalid{fill:var(--invalid)}.rate{fill:var(--rate)}.flagged{fill:var(--flag)}
+        .o-uncertain{fill:var(--uncertain)}.e-human{fill:var(--sent)}.e-machine{fill:var(--invalid)}.e-click{fill:var(--rate)}td.off{color:var(--muted);text-align:left}.o-invalid{fill:var(--invalid)}.rate{fill:var(--rate)}.flagged{fill:var(--flag)}
         """
 }

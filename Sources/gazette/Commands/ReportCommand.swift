@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Report sends, deferrals, failures, bounces, complaints and unsubscribes per issue and per domain.",
+        abstract: "Report sends, deferrals, failures, bounces, complaints, unsubscribes, and opens and clicks when tracked, per issue and per domain.",
         discussion: """
         Examples:
           gazette report            # every issue, oldest first; flagged domains
@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
           gazette report --format csv > report.csv
           gazette report --format json | jq '.issues[-1].counts.rates'
           gazette report --html site/report.html
-        Reads the publish logs (logs/<issue>.jsonl; the logs of a sharded publish are summed), the bounce ledger (logs/bounces.jsonl, written by `gazette bounces import`) and the events files of `gazette serve` (events/*.jsonl). A recipient's state is the last outcome in the logs. Sent, deferred, failed and uncertain are shares of the attempted recipients; invalid of all recipients; bounces, complaints and unsubscribes of the sent ones, each matched to the latest issue sent to that address before it. A domain stands out when its failed-plus-deferred rate is far above the issue's (a provider's block). Also writes an HTML page with SVG charts, public/report/index.html unless told otherwise. Lines that cannot be read (a log cut off by a killed publish, garbage in an events file) are skipped and counted on standard error. Exit status: 0 done, 1 an issue with no log or a file that cannot be read, 2 bad usage. See docs/report.md.
+        Reads the publish logs (logs/<issue>.jsonl; the logs of a sharded publish are summed), the bounce ledger (logs/bounces.jsonl, written by `gazette bounces import`) and the events files of `gazette serve` (events/*.jsonl). A recipient's state is the last outcome in the logs. Sent, deferred, failed and uncertain are shares of the attempted recipients; invalid of all recipients; bounces, complaints and unsubscribes of the sent ones, each matched to the latest issue sent to that address before it. A domain stands out when its failed-plus-deferred rate is far above the issue's (a provider's block). With tracking on (docs/tracking.md), the click and open events give each issue its openers (human and machine-only apart), clickers, open and click rates of the delivered recipients (sent minus hard bounces) and top links; an issue without such events says "tracking off". Also writes an HTML page with SVG charts, public/report/index.html unless told otherwise. Lines that cannot be read (a log cut off by a killed publish, garbage in an events file) are skipped and counted on standard error. Exit status: 0 done, 1 an issue with no log or a file that cannot be read, 2 bad usage. See docs/report.md.
         """
     )
 

@@ -8,9 +8,9 @@ import GazetteServer
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve unsubscribe links, one-click unsubscribes and double opt-in subscribing, recording them in events/<date>.jsonl.",
+        abstract: "Serve unsubscribe links, one-click unsubscribes, double opt-in subscribing and tracked links, recording them in events/<date>.jsonl.",
         discussion: """
-        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml. POST /subscribe (form fields email, name, list; `website` is a honeypot) sends a confirmation message (templates/confirm.txt) through the delivery chain of gazette.yml; GET /confirm/<token> shows a button whose POST records a subscribe-confirmed event, which sync adds to the list (docs/serve.md). GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
+        GET <path>?token=… shows a confirmation page in the newsletter's style; POST with List-Unsubscribe=One-Click (RFC 8058) unsubscribes at once. Each accepted unsubscribe is fsync'd to events/<date>.jsonl before the 200; `gazette subscribers sync` folds the events into subscribers/suppressed.csv. <path> is the path of unsubscribe.url in gazette.yml. POST /subscribe (form fields email, name, list; `website` is a honeypot) sends a confirmation message (templates/confirm.txt) through the delivery chain of gazette.yml; GET /confirm/<token> shows a button whose POST records a subscribe-confirmed event, which sync adds to the list (docs/serve.md). GET /c/<token> records a click and redirects to the link the token seals; GET /o/<token>.gif records an open and answers a transparent GIF, flagging opens from tracking/machine-ranges.txt (Apple Mail Privacy Protection), with the bare User-Agent "Mozilla/5.0", or within seconds of the send as machine opens (docs/tracking.md). GET /_gazette/health answers "ok". Needs GAZETTE_UNSUBSCRIBE_SECRET, the secret the issues were sent with. Serve it behind a reverse proxy for TLS (docs/serve.md).
 
         Examples:
           gazette serve                                  # http://127.0.0.1:8080/unsubscribe
@@ -31,7 +31,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Requests per client address and minute; 0 turns the limit off.")
     var rateLimit = 60
 
-    @Flag(help: "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it).")
+    @Flag(help: "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it): for the rate limit and for flagging machine opens.")
     var trustForwardedFor = false
 
     @OptionGroup var global: GlobalOptions
@@ -50,7 +50,11 @@ struct ServeCommand: ParsableCommand {
         let unsubscriber = Unsubscriber(secret: secret, events: EventsFile(directory: folder))
         let path = SubscriberServer.path(ofUnsubscribeURL: project.configuration.unsubscribeURL)
         let optIn = makeOptIn(project: project, secret: secret, events: unsubscriber.events, printer: printer)
-        let server = SubscriberServer(project: project, unsubscriber: unsubscriber, optIn: optIn,
+        // Always on: links of issues sent with tracking keep working after gazette.yml turns it off.
+        let machineRules = MachineOpenRules(project: project)
+        printer.print(machineRules.problems)
+        let tracking = try EngagementRecorder(secret: secret, events: unsubscriber.events, machineRules: machineRules)
+        let server = SubscriberServer(project: project, unsubscriber: unsubscriber, optIn: optIn, tracking: tracking,
                                       options: .init(host: host, port: port, path: path, requestsPerMinute: rateLimit,
                                                      trustForwardedFor: trustForwardedFor))
         let base = try ServerLifecycle.start(host: host, port: port, printer: printer,

@@ -4,7 +4,7 @@
 import Foundation
 
 /// A click or an open of an issue by a recipient.
-public struct EngagementEvent: Sendable, Decodable, Equatable {
+public struct ABEngagementLine: Sendable, Decodable, Equatable {
     public enum Kind: String, Sendable, Decodable { case click, open }
 
     public var email: String
@@ -38,7 +38,7 @@ public struct EngagementEvent: Sendable, Decodable, Equatable {
     /// Calls `body` with every click and open of `issue` (its slug) in `events/*.jsonl` of `project`, file by
     /// file in name (date) order. A torn last line of a file is ignored.
     @discardableResult
-    public static func forEach(in project: Project, issue: String, _ body: (EngagementEvent) -> Void) -> Reading {
+    public static func forEach(in project: Project, issue: String, _ body: (ABEngagementLine) -> Void) -> Reading {
         var reading = Reading()
         let folder = project.url(EventsFile.directoryName)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
@@ -66,11 +66,11 @@ public struct EngagementEvent: Sendable, Decodable, Equatable {
                 }
                 // `gazette serve` writes flat lines with sorted keys: read by byte scans, decoded only when that fails.
                 let scanned = LogLineReader.stringValue(matching: emailPattern, in: line).map { email in
-                    EngagementEvent(email: email, event: type == "click" ? .click : .open,
+                    ABEngagementLine(email: email, event: type == "click" ? .click : .open,
                                     issue: LogLineReader.stringValue(matching: issuePattern, in: line) ?? "",
                                     machine: LogLineReader.find(machineTrue, in: line) != nil)
                 }
-                guard let event = scanned.flatMap({ $0.issue.isEmpty ? nil : $0 }) ?? (try? decoder.decode(EngagementEvent.self, from: Data(line))),
+                guard let event = scanned.flatMap({ $0.issue.isEmpty ? nil : $0 }) ?? (try? decoder.decode(ABEngagementLine.self, from: Data(line))),
                       !event.email.isEmpty else {
                     skippedHere.append(number)
                     return
