@@ -101,6 +101,27 @@ final class PublishRelayTests: RelayProjectTestCase {
         XCTAssertEqual(try deliveries(server).values.max(), 1, "nobody got two")
     }
 
+    func testAHardBounceThatCannotBeSuppressedIsSaidAndSyncSuppressesItLater() throws {
+        let server = try startServer { $0.rejectRecipients = ["nobody@example.org"] }
+        _ = try subscribers(2, extra: ["nobody@example.org"])
+        // suppressed.csv a link to /dev/null: it reads as empty, and every append fails at its fsync (as on a full
+        // disk), for root too.
+        try? FileManager.default.removeItem(at: directory.url.appendingPathComponent("subscribers/suppressed.csv"))
+        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("subscribers/suppressed.csv").path,
+                                                   withDestinationPath: "/dev/null")
+        let run = try publish(["--via", "smtp://127.0.0.1:\(server.port)?tls=none"])
+        XCTAssertEqual(run.status, 0, "the send itself finished: \(run.stderr)\(run.stdout)")
+        XCTAssertTrue(run.stdout.contains("2 sent, 0 deferred, 1 failed"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("1 hard bounces could not be added to subscribers/suppressed.csv"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("gazette subscribers sync"), run.stdout)
+
+        try FileManager.default.removeItem(at: directory.url.appendingPathComponent("subscribers/suppressed.csv"))
+        let sync = try GazetteBinary.run(["subscribers", "sync"], in: directory.url)
+        XCTAssertEqual(sync.status, 0, sync.stderr)
+        XCTAssertTrue(try directory.read("subscribers/suppressed.csv").contains("nobody@example.org"),
+                      "the publish log kept the failure, so sync suppresses it")
+    }
+
     func testConnectionDroppedAfterDataIsUncertainAndResentOnce() throws {
         let server = try startServer { $0.dropAfterData = 1 }
         _ = try subscribers(3)

@@ -296,8 +296,13 @@ final class PublishRun: @unchecked Sendable {
     func feedSuppression(_ recipient: Recipient, _ outcome: DeliveryOutcome) {
         guard !options.dryRun else { return }
         guard HardBounce.isHard(code: outcome.code, enhancedCode: outcome.enhancedCode) else { return }
-        try? suppression.append(address: recipient.address, reason: HardBounce.reason, date: IssueDate.today().description,
-                                detail: HardBounce.detail(code: outcome.code, enhancedCode: outcome.enhancedCode))
+        do {
+            try suppression.append(address: recipient.address, reason: HardBounce.reason, date: IssueDate.today().description,
+                                   detail: HardBounce.detail(code: outcome.code, enhancedCode: outcome.enhancedCode))
+        } catch {
+            // The send goes on: the failure is in the publish log, from which `subscribers sync` suppresses it later.
+            update { $0.suppressionNotRecorded += 1 }
+        }
     }
 }
 

@@ -23,6 +23,9 @@ public struct PublishSummary: Sendable, Equatable {
     public var notAttempted = 0
     /// Messages composed and validated by a --dry-run (nothing sent).
     public var composed = 0
+    /// Hard bounces whose append to suppressed.csv failed (disk full, permissions). The publish log keeps their
+    /// failure, so `gazette subscribers sync` can still fold them in; the summary says so.
+    public var suppressionNotRecorded = 0
     /// Run was interrupted by SIGINT or SIGTERM.
     public var interrupted = false
     /// An A/B test: the phase this run sent, the rest it held back (test phase) and the winner (winner phase).
@@ -71,7 +74,8 @@ public struct PublishSummary: Sendable, Equatable {
     public var dictionary: [String: Int] {
         var counts = ["sent": sent, "deferred": deferred, "failed": failed, "invalid": invalid, "uncertain": uncertain,
          "suppressed": suppressed, "duplicates": duplicates, "already_done": alreadyDone, "other_shard": otherShard, "outside_segment": outsideSegment,
-         "row_problems": rowProblems, "not_attempted": notAttempted, "composed": composed]
+         "row_problems": rowProblems, "not_attempted": notAttempted, "composed": composed,
+         "suppression_not_recorded": suppressionNotRecorded]
         if abPhase != nil { counts["ab_held"] = abHeld }
         return counts
     }

@@ -43,7 +43,8 @@ public final class SuppressionList: @unchecked Sendable {  // `keys` and the fil
         self.path = path
         self.projectRoot = projectRoot
         var problems: [Diagnostic] = []
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+        // The size of what a symbolic link points to (a list shared between projects), not of the link.
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.size] as? NSNumber)?.intValue
         if let size, size > 0 {
             let reader = try SubscriberList(url: url, path: path).open()
             while let row = try reader.next() {

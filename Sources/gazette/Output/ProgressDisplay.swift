@@ -81,6 +81,10 @@ final class ProgressDisplay: @unchecked Sendable {
         let left = summary.deferred > 0 || summary.uncertain > 0 || summary.notAttempted > 0
         if summary.interrupted { line += " (interrupted: run again to continue)" }
         else if left { line += " (run again to retry the rest)" }
+        if summary.suppressionNotRecorded > 0 {
+            line += "\nwarning: \(summary.suppressionNotRecorded) hard bounces could not be added to subscribers/suppressed.csv "
+                + "(is it writable?); their failures are in the publish log: run `gazette subscribers sync` to suppress them"
+        }
         if let winner = summary.abWinner {
             line += "\nA/B winner phase: the rest gets subject \(winner) (\(summary.abWinnerReason ?? "chosen"))"
         } else if summary.abWaitingForWinner, !summary.interrupted {
