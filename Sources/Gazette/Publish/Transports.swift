@@ -4,6 +4,15 @@
 import Foundation
 
 public enum Transports {
+    /// What a run's `Publisher` (or `SequenceRunner`) calls for each delivery: the project's settings and the run's
+    /// --ca-file and environment.
+    public static func factory(project: Project, options: PublishOptions) -> (String) throws -> Transport {
+        { via in
+            try make(via: via, configuration: project.configuration, caFile: options.caFile, environment: options.environment,
+                     projectRoot: project.root)
+        }
+    }
+
     /// `via`: one entry of the chain, a transport name or a URL. `caFile` (--ca-file) wins over the settings'.
     public static func make(via: String, configuration: Configuration, caFile: String?, environment: [String: String],
                             projectRoot: URL) throws -> Transport {

@@ -71,8 +71,7 @@ struct CIPublishCommand: ParsableCommand {
         }
 
         let current = CurrentPublisher()
-        let signals = SignalHandling.install {
-            printer.writeError("stopping: finishing the messages in flight (press Ctrl-C again to abort at once)")
+        let signals = SignalHandling.installStop(printer: printer) {
             current.stop()
         }
         defer { signals.cancel() }
@@ -85,10 +84,8 @@ struct CIPublishCommand: ParsableCommand {
             delivery.apply(to: &options)
             options.shard = job
             options.abWinner = item.abWinner
-            let publisher = Publisher(project: project, options: options) { via in
-                try Transports.make(via: via, configuration: project.configuration, caFile: options.caFile,
-                                    environment: options.environment, projectRoot: project.root)
-            }
+            let publisher = Publisher(project: project, options: options,
+                                      makeTransport: Transports.factory(project: project, options: options))
             current.set(publisher)
             let display = ProgressDisplay(printer: printer)
             let summary: PublishSummary

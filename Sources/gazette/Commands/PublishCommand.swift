@@ -104,13 +104,10 @@ struct PublishCommand: ParsableCommand {
             printer.print(error.diagnostics)
             throw ExitCode(2)
         }
-        let publisher = Publisher(project: project, options: options) { via in
-            try Transports.make(via: via, configuration: project.configuration, caFile: options.caFile,
-                                environment: options.environment, projectRoot: project.root)
-        }
+        let publisher = Publisher(project: project, options: options,
+                                  makeTransport: Transports.factory(project: project, options: options))
         let display = ProgressDisplay(printer: printer)
-        let signals = SignalHandling.install {
-            printer.writeError("stopping: finishing the messages in flight (press Ctrl-C again to abort at once)")
+        let signals = SignalHandling.installStop(printer: printer) {
             publisher.requestStop()
         }
         defer { signals.cancel() }

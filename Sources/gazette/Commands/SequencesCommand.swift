@@ -83,12 +83,9 @@ struct SequencesRunCommand: ParsableCommand {
         delivery.apply(to: &options)
         options.dryRun = dryRun
         options.skipUncertain = skipUncertain
-        let runner = SequenceRunner(project: project, name: name, now: moment, options: options) { via in
-            try Transports.make(via: via, configuration: project.configuration, caFile: options.caFile,
-                                environment: options.environment, projectRoot: project.root)
-        }
-        let signals = SignalHandling.install {
-            printer.writeError("stopping: finishing the messages in flight (press Ctrl-C again to abort at once)")
+        let runner = SequenceRunner(project: project, name: name, now: moment, options: options,
+                                    makeTransport: Transports.factory(project: project, options: options))
+        let signals = SignalHandling.installStop(printer: printer) {
             runner.requestStop()
         }
         defer { signals.cancel() }

@@ -4,6 +4,14 @@ import Dispatch
 import Foundation
 
 enum SignalHandling {
+    /// The handlers of a sending command: the first signal says so and asks `stop` for a clean stop.
+    static func installStop(printer: DiagnosticPrinter, _ stop: @escaping @Sendable () -> Void) -> SignalSources {
+        install {
+            printer.writeError("stopping: finishing the messages in flight (press Ctrl-C again to abort at once)")
+            stop()
+        }
+    }
+
     /// Installs the handlers; cancel the returned sources to restore the defaults.
     static func install(onFirst: @escaping @Sendable () -> Void) -> SignalSources {
         let count = SignalCount()
