@@ -50,6 +50,11 @@ final class TrackingServerTests: XCTestCase {
         let events = EventsFile(directory: directory.url.appendingPathComponent("events"))
         let rules = MachineOpenRules(text: "# test ranges\n198.51.100.0/24\n2001:db8:17::/48\n", path: "ranges.txt")
         XCTAssertEqual(rules.problems, [])
+        // A ranges file saved with Windows line ends reads the same ("\r\n" is one Character in Swift).
+        let crlf = MachineOpenRules(text: "# test ranges\r\n198.51.100.0/24\r\n2001:db8:17::/48\r\n", path: "ranges.txt")
+        XCTAssertEqual(crlf.problems, [])
+        XCTAssertTrue(crlf.isMachine(client: "198.51.100.9", userAgent: "Thunderbird", sent: .distantPast, now: Self.now))
+        XCTAssertTrue(crlf.isMachine(client: "2001:db8:17::1", userAgent: "Thunderbird", sent: .distantPast, now: Self.now))
         let recorder = try EngagementRecorder(secret: secret, events: events, machineRules: rules, clock: { Self.now })
         let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: events), tracking: recorder,
                                       options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: 0, trustForwardedFor: trustForwardedFor))

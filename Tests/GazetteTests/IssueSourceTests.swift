@@ -85,6 +85,12 @@ final class IssueSourceTests: XCTestCase {
         XCTAssertEqual(IssueSource.slugify("!!!"), "issue")
     }
 
+    func testTextLinesSplitAtLFAndCRLF() {
+        XCTAssertEqual("a\r\nb\nc\r\n".textLines(), ["a", "b", "c", ""])
+        XCTAssertEqual("a\rb".textLines(), ["a\rb"], "a lone CR is not a line end")
+        XCTAssertEqual("".textLines(), [""])
+    }
+
     func testCRLFFrontMatter() throws {
         let source = try issue("---\r\ntitle: x\r\ndate: 2026-01-01\r\n---\r\nbody\r\n")
         XCTAssertEqual(source.title, "x")

@@ -154,7 +154,7 @@ enum FreeTextBounce {
 
     /// The header block of a returned message pasted into the text.
     static func inlineHeaders(_ text: String) -> [MIMEHeader]? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.textLines()
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].allSatisfy({ $0.isLetter || $0 == "-" }),

@@ -212,7 +212,7 @@ public struct IssueRenderer {
 
     /// The Markdown line on which a marker first appears.
     func line(ofMarker name: String, in issue: IssueSource) -> Int {
-        for (offset, line) in issue.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        for (offset, line) in issue.body.textLines().enumerated()
         where line.contains(name) {
             return issue.bodyStartLine + offset
         }

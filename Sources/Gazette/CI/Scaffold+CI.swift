@@ -47,8 +47,8 @@ extension Scaffold {
 
         let attributes = directory.appendingPathComponent(".gitattributes")
         let existing = (try? String(contentsOf: attributes, encoding: .utf8)) ?? ""
-        if !existing.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == unionMergeLine }) {
-            let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
+        if !existing.textLines().contains(where: { $0.trimmingCharacters(in: .whitespaces) == unionMergeLine }) {
+            let separator = existing.isEmpty || existing.last == "\n" || existing.last == "\r\n" ? "" : "\n"
             try Data((existing + separator + unionMergeLine + "\n").utf8).write(to: attributes, options: .atomic)
             written.append(".gitattributes")
         }

@@ -143,8 +143,7 @@ public struct IssueSource: Sendable {
 
     /// Splits `---` front matter from the body; returns the body's first line number.
     static func split(_ text: String, path: String) throws -> (frontMatter: String?, body: String, bodyLine: Int) {
-        // "\r\n" is one Character in Swift: split on both forms so CRLF files read like LF files.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        var lines = text.textLines()
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (nil, text, 1) }
         lines.removeFirst()
         guard let end = lines.firstIndex(where: { $0 == "---" || $0 == "..." }) else {

@@ -109,3 +109,11 @@ public struct TextFile: Sendable, Hashable {
         return nil
     }
 }
+
+extension StringProtocol {
+    /// The lines of a text, split at LF and at CRLF: "\r\n" is one Character in Swift, so `split(separator: "\n")`
+    /// leaves a file with Windows line ends in one piece.
+    public func textLines() -> [SubSequence] {
+        split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+}

@@ -22,7 +22,7 @@ public struct MachineOpenRules: Sendable {
     /// Lines that are none of these come back as warnings naming `path` and the line.
     public init(text: String, path: String) {
         var ranges: [Range] = [], problems: [Diagnostic] = []
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, raw) in text.textLines().enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             guard !line.isEmpty else { continue }

@@ -52,8 +52,7 @@ public enum MaildirUnsubscribes {
     static func subject(inHeaderOf text: String) -> String? {
         var subject: String?
         var inSubject = false
-        // "\r\n" is one Character in Swift: split on either form of line end.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for line in text.textLines() {
             if line.isEmpty { break }  // end of the header section
             if line.first == " " || line.first == "\t" {
                 if inSubject { subject? += " " + line.trimmingCharacters(in: .whitespaces) }
