@@ -122,6 +122,47 @@ final class PublishRelayTests: RelayProjectTestCase {
                       "the publish log kept the failure, so sync suppresses it")
     }
 
+    func testARelayThatDiesMidRunIsGivenUpWithinSecondsAndTheRerunFinishes() throws {
+        let server = try startServer { $0.delayData = 0.02 }
+        let addresses = try subscribers(300)
+        let via = "smtp://127.0.0.1:\(server.port)?tls=none"
+        let output = directory.url.appendingPathComponent("publish.out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = TestPaths.gazetteBinary
+        process.arguments = ["publish", "1", "--via", via, "--concurrency", "2"]
+        process.currentDirectoryURL = directory.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while try server.receivedMessages().count < 10, process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        server.stop()  // the relay goes away for good: every connection is refused from now on
+        let stopped = Date()
+        XCTAssertTrue(waitForExit(process, seconds: 120), "the run must give up on a dead relay")
+        let seconds = Date().timeIntervalSince(stopped)
+        try handle.close()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        XCTAssertEqual(process.terminationStatus, 75, text)
+        // 3 attempts over 30 s at the least, paced 1, 2, 4, 8, 16 s apart: about 31 s (it was 9 minutes).
+        XCTAssertLessThan(seconds, 60, "a dead relay is given up on in about 30 s: \(text)")
+        XCTAssertTrue(text.contains("stopped: smtp://127.0.0.1:\(server.port)?tls=none stopped answering"), text)
+
+        let first = try logState()
+        let sentFirst = addresses.filter { first.status(ofKey: AddressKey($0).hash64) == .sent }
+        XCTAssertGreaterThan(sentFirst.count, 0, "some were sent before the relay died (the last few may be uncertain)")
+        XCTAssertLessThan(sentFirst.count, addresses.count)
+        let revived = try startServer()
+        let rerun = try publish(["--via", "smtp://127.0.0.1:\(revived.port)?tls=none"])
+        XCTAssertEqual(rerun.status, 0, rerun.stdout + rerun.stderr)
+        let second = try deliveries(revived)
+        XCTAssertTrue(sentFirst.allSatisfy { second[$0] == nil }, "nobody sent before the relay died is sent again")
+        XCTAssertEqual(second.values.max(), 1)
+        XCTAssertEqual(try logState().counts[.sent], addresses.count, "everyone ends sent, in one of the two runs")
+    }
+
     func testConnectionDroppedAfterDataIsUncertainAndResentOnce() throws {
         let server = try startServer { $0.dropAfterData = 1 }
         _ = try subscribers(3)

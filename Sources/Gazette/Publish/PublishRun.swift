@@ -22,6 +22,12 @@ final class PublishRun: @unchecked Sendable {
     private let lock = NSLock()
     private var summary = PublishSummary()
     private var consecutiveConnectionFailures = 0
+    /// When the current run of connection failures on the last delivery began.
+    private var connectionFailingSince: Date?
+    /// A relay that has not answered once for this long (and at least `deadRelayAttempts` times) is down: the
+    /// paced retries would otherwise stretch 3 × concurrency failures over minutes (1, 2, 4 … 60 s apart).
+    static let deadRelayWindow: TimeInterval = 30
+    static let deadRelayAttempts = 3
     private var failure: Error?
 
     /// The first error that stopped the run (a worker that could not start, a log that cannot be written).
@@ -283,11 +289,19 @@ final class PublishRun: @unchecked Sendable {
 
     /// Stops the run when the last delivery of the chain keeps failing before any reply (relay down): the
     /// rest is left for later. Direct delivery reaches many servers: one dead domain stops nothing.
-    func noteConnection(_ outcome: DeliveryOutcome, link: Int) {
+    func noteConnection(_ outcome: DeliveryOutcome, link: Int, now: Date = Date()) {
         guard link == chain.count - 1, chain[link].transport.hasSingleDestination else { return }
         lock.lock()
-        consecutiveConnectionFailures = outcome.code == nil && outcome.status == .deferred ? consecutiveConnectionFailures + 1 : 0
+        let failed = outcome.code == nil && outcome.status == .deferred
+        consecutiveConnectionFailures = failed ? consecutiveConnectionFailures + 1 : 0
+        connectionFailingSince = failed ? connectionFailingSince ?? now : nil
+        let failingFor = connectionFailingSince.map { now.timeIntervalSince($0) } ?? 0
         let giveUp = consecutiveConnectionFailures >= 3 * max(1, options.concurrency ?? configuration.delivery.concurrency)
+            || (consecutiveConnectionFailures >= Self.deadRelayAttempts && failingFor >= Self.deadRelayWindow)
+        if giveUp && summary.stopReason == nil {
+            summary.stopReason = "\(chain[link].label) stopped answering: \(consecutiveConnectionFailures) attempts in a row over "
+                + "\(Int(failingFor.rounded())) s failed before any reply (last: \(outcome.reply)); the rest waits for the next run"
+        }
         lock.unlock()
         if giveUp { publisher.requestStop() }
     }

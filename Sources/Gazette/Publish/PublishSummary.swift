@@ -26,8 +26,10 @@ public struct PublishSummary: Sendable, Equatable {
     /// Hard bounces whose append to suppressed.csv failed (disk full, permissions). The publish log keeps their
     /// failure, so `gazette subscribers sync` can still fold them in; the summary says so.
     public var suppressionNotRecorded = 0
-    /// Run was interrupted by SIGINT or SIGTERM.
+    /// Run was interrupted by SIGINT or SIGTERM, or stopped by the run itself (`stopReason`).
     public var interrupted = false
+    /// Why the run stopped itself before the end: the relay stopped answering.
+    public var stopReason: String?
     /// An A/B test: the phase this run sent, the rest it held back (test phase) and the winner (winner phase).
     public var abPhase: ABPhase?
     public var abHeld = 0

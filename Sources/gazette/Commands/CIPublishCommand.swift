@@ -107,6 +107,7 @@ struct CIPublishCommand: ParsableCommand {
             let issueStatus: Int32 = summary.recipientsLeft ? 75 : 0
             object["exit_status"] = Int(issueStatus)
             object["interrupted"] = summary.interrupted
+            if let reason = summary.stopReason { object["stop_reason"] = reason }
             if let ab = summary.abJSON { object["ab"] = ab }
             results.append(object)
             if issueStatus != 0 { status = issueStatus }

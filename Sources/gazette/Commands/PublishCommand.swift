@@ -123,6 +123,7 @@ struct PublishCommand: ParsableCommand {
         if global.format == .json {
             var object: [String: Any] = summary.dictionary
             object["interrupted"] = summary.interrupted
+            if let reason = summary.stopReason { object["stop_reason"] = reason }
             object["exit_status"] = Int(summary.exitStatus)
             if let ab = summary.abJSON { object["ab"] = ab }
             printer.printJSON(object)

@@ -79,7 +79,8 @@ final class ProgressDisplay: @unchecked Sendable {
         if summary.abWaitingForWinner { parts.append("\(summary.abHeld) held for the A/B winner") }
         var line = "Done: " + parts.joined(separator: ", ")
         let left = summary.deferred > 0 || summary.uncertain > 0 || summary.notAttempted > 0
-        if summary.interrupted { line += " (interrupted: run again to continue)" }
+        if let reason = summary.stopReason { line += " (stopped: run again to continue)\nstopped: \(reason)" }
+        else if summary.interrupted { line += " (interrupted: run again to continue)" }
         else if left { line += " (run again to retry the rest)" }
         if summary.suppressionNotRecorded > 0 {
             line += "\nwarning: \(summary.suppressionNotRecorded) hard bounces could not be added to subscribers/suppressed.csv "
