@@ -312,8 +312,9 @@ final class ABTestTests: XCTestCase {
         var lines = armA.prefix(60).map { event("open", $0, machine: true) } + armA.prefix(4).map { event("click", $0) }
         lines += armB.prefix(12).map { event("click", $0) } + [event("click", armB[0]), event("click", armB[0])]
         // Written by another tool, with spaces and keys in another order: decoded instead of scanned, counted the same.
-        lines.append("{ \"event\": \"click\", \"issue\": \"hello\", \"email\": \"\(armB[12])\" }")
-        lines += rest.prefix(50).map { event("click", $0) } + ["not json at all", "{\"event\":\"unsubscribe\",\"email\":\"x@example.org\",\"time\":\"2026-12-02T01:00:00Z\"}"]
+        lines.append("{ \"url\": \"https://fixture.example.org/\", \"event\": \"click\", \"issue\": \"hello\", \"email\": \"\(armB[12])\", \"time\": \"2026-12-02T01:30:00Z\" }")
+        lines += rest.prefix(50).map { event("click", $0) } + ["not json at all", "{\"event\":\"unsubscribe\",\"email\":\"x@example.org\",\"list\":\"main\",\"time\":\"2026-12-02T01:00:00Z\",\"via\":\"page\"}",
+                  "{\"event\":\"click\",\"issue\":\"hello\",\"email\":\"\(armB[13])\"}"]
         try directory.write(lines.joined(separator: "\n") + "\n{\"email\":\"torn", to: "events/2026-12-02.jsonl")
 
         let project = try Project(root: directory.url)
@@ -322,7 +323,8 @@ final class ABTestTests: XCTestCase {
         XCTAssertEqual(tally.arms.map(\.humanOpeners), [0, 0], "machine opens are not human opens")
         XCTAssertEqual(tally.arms[0].machineOnlyOpeners, 60)
         XCTAssertEqual(tally.arms.map(\.delivered), [armA.count, armB.count])
-        XCTAssertEqual(tally.problems.count, 1, "the garbage line is counted, not fatal: \(tally.problems)")
+        XCTAssertEqual(tally.problems.map { $0.location?.description }, ["events/2026-12-02.jsonl:\(lines.count - 2)", "events/2026-12-02.jsonl:\(lines.count)"],
+                       "the garbage line and the click without its url and time are counted with file:line, not fatal: \(tally.problems)")
 
         let winner = try publish { $0.abWinner = "auto" }
         XCTAssertEqual(winner.abWinner, "B")

@@ -55,20 +55,22 @@ public struct ReportBuilder {
         }
         let bySlug = Dictionary(readings.enumerated().map { ($0.element.report.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for file in SuppressionSync.files(in: project.url(EventsFile.directoryName), extension: "jsonl") {
-            let events = try EventsReader(url: file, path: project.relativePath(file), engagement: true)
-            report.problems += events.problems
-            for entry in events.engagements {
-                report.engagementEvents += 1
+            var engagementEvents = 0, unmatched = 0
+            let events = try EventsReader(url: file, path: project.relativePath(file)) { entry in
+                engagementEvents += 1
                 // Only the issue's recipients count: not a `publish --test-to` message, not a link followed in the preview.
                 guard let index = bySlug[entry.event.issue],
                       let recipient = readings[index].table.recipient(AddressKey(entry.event.email).hash64),
                       recipient.status == .sent || recipient.status == .uncertain else {
-                    report.unmatchedEngagementEvents += 1
-                    continue
+                    unmatched += 1
+                    return
                 }
                 readings[index].engagement = readings[index].engagement ?? EngagementTally()
                 readings[index].engagement?.add(entry.event)
             }
+            report.engagementEvents += engagementEvents
+            report.unmatchedEngagementEvents += unmatched
+            report.problems += events.problems
             for entry in events.entries {
                 report.unsubscribeEvents += 1
                 guard let date = LogRecord.date(entry.event.time) else {
