@@ -1,6 +1,7 @@
 // The report as one CSV table (RFC 4180): a row per issue (domain `*`) and a row per domain row of it, counts
 // and rates side by side, then the issue's engagement (empty cells: tracking off, and on domain rows); cells
-// that a spreadsheet would run as a formula are neutralised.
+// that a spreadsheet would run as a formula are neutralised. `kind` says whether the row's `issue` is an issue or
+// a sequence step (`welcome/hello`).
 
 extension Report {
     /// The CSV text, header first, CRLF line ends.
@@ -10,6 +11,7 @@ extension Report {
         header += template.rates.map { "\($0.name)_rate" }
         let engagementTemplate = EngagementCounts()
         header += engagementTemplate.fields.map(\.name) + engagementTemplate.rates.map { "\($0.name)_rate" }
+        header.append("kind")
         let noEngagement = Array(repeating: "", count: engagementTemplate.fields.count + engagementTemplate.rates.count)
         var lines = [header.joined(separator: ",")]
         func row(_ issue: IssueReport, domain: String, domainCount: Int, flagged: Bool, counts: OutcomeCounts,
@@ -20,6 +22,7 @@ extension Report {
             cells += counts.fields.map { String($0.value) }
             cells += counts.rates.map { String(format: "%.6f", $0.value) }
             cells += engagement.map { $0.fields.map { String($0.value) } + $0.rates.map { String(format: "%.6f", $0.value) } } ?? noEngagement
+            cells.append(issue.sequenceStep == nil ? "issue" : "sequence-step")
             return cells.joined(separator: ",")
         }
         for issue in issues {

@@ -30,6 +30,11 @@ extension Report {
                                          "counts": Self.json(issue.counts)]
             if let started = issue.started { object["started"] = started }
             if let path = issue.issuePath { object["issue_path"] = path }
+            object["kind"] = issue.sequenceStep == nil ? "issue" : "sequence_step"
+            if let step = issue.sequenceStep {
+                object["sequence"] = step.sequence
+                object["step"] = step.step
+            }
             if let ab = issue.abTest {
                 var test: [String: Any] = ["rest_sent": ab.restDelivered, "arms": ab.arms.map { arm -> [String: Any] in
                     var row: [String: Any] = ["arm": arm.letter, "sent": arm.delivered, "not_sent": arm.notDelivered,

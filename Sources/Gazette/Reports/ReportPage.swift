@@ -82,7 +82,8 @@ public enum ReportPage {
 
     private static func section(_ issue: IssueReport) -> String {
         var html = "<section class=\"issue\" id=\"issue-\(ReportChart.attr(issue.slug))\"><h2>\(ReportChart.text(issue.slug))</h2>"
-        html += "<p class=\"meta\">\(issue.issuePath.map { ReportChart.text($0) + " · " } ?? "")started \(ReportChart.text(issue.started ?? "—")) · "
+        html += "<p class=\"meta\">\(issue.sequenceStep.map { "step \(ReportChart.text($0.step)) of the sequence \(ReportChart.text($0.sequence)) · " } ?? "")"
+            + "\(issue.issuePath.map { ReportChart.text($0) + " · " } ?? "")started \(ReportChart.text(issue.started ?? "—")) · "
             + "\(Report.number(issue.counts.attempted)) attempted, \(Report.percent(issue.counts.notDeliveredRate)) not delivered · "
             + "logs: \(ReportChart.text(issue.logs.joined(separator: ", ")))</p>"
         if !issue.cutOffLogs.isEmpty {
