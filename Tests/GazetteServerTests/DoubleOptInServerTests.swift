@@ -158,4 +158,56 @@ final class DoubleOptInServerTests: XCTestCase {
         XCTAssertEqual(try RawHTTPClient.get(SubscriberServer.healthPath, port: fixture.port).status, 200)
         XCTAssertEqual(fixture.confirmations().count, 0)
     }
+
+    /// The confirmation's templates are loaded once per server, not per request, and loaded again when
+    /// templates/ changes (checked at most once per `templateRecheckInterval`).
+    func testConfirmationTemplatesAreLoadedOnceAndReloadedWhenEdited() async throws {
+        try PythonTools.require(["aiosmtpd"])
+        let smtp = try TestSMTPServer.start()
+        let directory = try TemporaryDirectory("optin-templates")
+        addTeardownBlock {
+            smtp.stop()
+            directory.remove()
+        }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+        func writeTemplate(_ marker: String) throws {
+            try directory.write("{{% CONTENT_TYPE: TEXT}}\n\(marker) {{subscriber.email}}: {{confirm_url}}\n", to: "templates/confirm.txt")
+        }
+        try writeTemplate("FIRST-TEMPLATE")
+        let project = try Project(root: directory.url)
+        let transport = try Transports.make(via: "smtp://127.0.0.1:\(smtp.port)?tls=none", configuration: project.configuration,
+                                            caFile: nil, environment: [:], projectRoot: project.root)
+        let optIn = try DoubleOptIn(project: project, secret: secret, events: EventsFile(directory: directory.url.appendingPathComponent("events")),
+                                    transports: [transport], signer: nil)
+        optIn.templateRecheckInterval = 3600  // no look at templates/ during the first requests
+        let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: optIn.events), optIn: optIn,
+                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: 0))
+        let base = try await server.start()
+        addTeardownBlock { await server.stop() }
+        let fixture = Fixture(directory: directory, project: project, port: base.port ?? 0, smtp: smtp)
+
+        for index in 0..<4 {
+            XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader\(index)%40example.org").status, 200)
+        }
+        XCTAssertEqual(optIn.templateLoads, 1, "four requests, one load")
+        try writeTemplate("SECOND-TEMPLATE")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader4%40example.org").status, 200)
+        XCTAssertEqual(optIn.templateLoads, 1, "not looked at again within the interval")
+
+        optIn.templateRecheckInterval = 0
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader5%40example.org").status, 200)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader6%40example.org").status, 200)
+        XCTAssertEqual(optIn.templateLoads, 2, "the edit is seen once; an unchanged folder is not loaded again")
+        let texts = try smtp.receivedMessages().map { String(decoding: $0.content, as: UTF8.self) }
+        XCTAssertEqual(texts.count, 7)
+        XCTAssertEqual(texts.map { $0.contains("FIRST-TEMPLATE") }, [true, true, true, true, true, false, false])
+        XCTAssertTrue(texts[5].contains("SECOND-TEMPLATE reader5@example.org"), texts[5])
+
+        // A template broken by an edit: the form says "try again later", nothing crashes, the fix is picked up.
+        try directory.write("{{% CONTENT_TYPE: TEXT}}\n{{#unclosed}} {{confirm_url}}\n", to: "templates/confirm.txt")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader7%40example.org").status, 503)
+        try writeTemplate("THIRD-TEMPLATE")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader8%40example.org").status, 200)
+        XCTAssertTrue(try smtp.receivedMessages().last.map { String(decoding: $0.content, as: UTF8.self).contains("THIRD-TEMPLATE") } ?? false)
+    }
 }
