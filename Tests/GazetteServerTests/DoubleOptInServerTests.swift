@@ -26,8 +26,8 @@ final class DoubleOptInServerTests: XCTestCase {
             }
         }
 
-        func post(_ target: String, body: String) throws -> RawHTTPClient.Response {
-            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        func post(_ target: String, body: String, headers: String = "") throws -> RawHTTPClient.Response {
+            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n" + headers
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             return try RawHTTPClient.send(Data(request.utf8), port: port)
         }
@@ -45,7 +45,7 @@ final class DoubleOptInServerTests: XCTestCase {
         }
     }
 
-    func start(requestsPerMinute: Int = 0) async throws -> Fixture {
+    func start(requestsPerMinute: Int = 0, trustedProxies: [String] = []) async throws -> Fixture {
         try PythonTools.require(["aiosmtpd"])
         let smtp = try TestSMTPServer.start()
         let directory = try TemporaryDirectory("optin")
@@ -56,7 +56,8 @@ final class DoubleOptInServerTests: XCTestCase {
                                             caFile: nil, environment: [:], projectRoot: project.root)
         let optIn = try DoubleOptIn(project: project, secret: secret, events: events, transports: [transport], signer: nil)
         let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: events), optIn: optIn,
-                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: requestsPerMinute))
+                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: requestsPerMinute,
+                                                     trustedProxies: trustedProxies.compactMap(IPRange.init)))
         let base = try await server.start()
         addTeardownBlock {
             await server.stop()
@@ -209,5 +210,33 @@ final class DoubleOptInServerTests: XCTestCase {
         try writeTemplate("THIRD-TEMPLATE")
         XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader8%40example.org").status, 200)
         XCTAssertTrue(try smtp.receivedMessages().last.map { String(decoding: $0.content, as: UTF8.self).contains("THIRD-TEMPLATE") } ?? false)
+    }
+
+    /// The consent record's client: forged Forwarded / X-Forwarded-For headers from a peer that is not a trusted
+    /// proxy change nothing; from a trusted one (`serve.trusted_proxies`), the address it names is recorded.
+    func testConsentSourceTakesTheForwardedClientOnlyFromATrustedProxy() async throws {
+        let forged = "X-Forwarded-For: 198.51.100.66\r\nForwarded: for=198.51.100.67\r\n"
+        let untrusted = try await start(trustedProxies: ["10.0.0.0/8"])
+        XCTAssertEqual(try untrusted.post("/subscribe", body: "email=ada%40example.org").status, 200)
+        XCTAssertEqual(try untrusted.post("/confirm/\(try untrusted.token(inMessage: 0))", body: "confirm=yes", headers: forged).status, 200)
+        XCTAssertEqual(untrusted.confirmations().map { String($0.source.split(separator: " ").last ?? "") }, ["127.0.0.1"],
+                       "the peer (loopback, not listed) is the client, whatever it claims")
+
+        let behindProxy = try await start(trustedProxies: ["127.0.0.1"])
+        XCTAssertEqual(try behindProxy.post("/subscribe", body: "email=bob%40example.org").status, 200)
+        let proxied = "Forwarded: for=6.6.6.6, for=\"[2001:db8::7]:443\";proto=https\r\nX-Forwarded-For: 198.51.100.66\r\n"
+        XCTAssertEqual(try behindProxy.post("/confirm/\(try behindProxy.token(inMessage: 0))", body: "confirm=yes", headers: proxied).status, 200)
+        XCTAssertEqual(behindProxy.confirmations().map { String($0.source.split(separator: " ").last ?? "") }, ["2001:db8::7"],
+                       "the entry the trusted proxy appended, not the one the client wrote first")
+    }
+
+    /// The per-client limit counts the peer when forged headers come from an untrusted one: a flood cannot spread
+    /// itself over made-up addresses.
+    func testForgedForwardedForFromAnUntrustedPeerDoesNotEscapeTheRateLimit() async throws {
+        let fixture = try await start(requestsPerMinute: 3)
+        let statuses = try (0..<5).map { index in
+            try fixture.post("/subscribe", body: "email=flood\(index)%40example.org", headers: "X-Forwarded-For: 198.51.100.\(index)\r\n").status
+        }
+        XCTAssertEqual(statuses, [200, 200, 200, 429, 429])
     }
 }
