@@ -205,10 +205,7 @@ final class CIWorkflowTests: XCTestCase {
 
     /// The publish job's script steps from the parsed GitHub workflow.
     func gitHubPublishSteps(_ workflow: Node) throws -> [(name: String, script: String, always: Bool)] {
-        let publish = try XCTUnwrap(workflow["jobs"]?["publish"])
-        return (publish["steps"]?.array() ?? []).compactMap { step in
-            step["run"]?.string.map { (step["name"]?.string ?? "", $0, step["if"]?.string == "always()") }
-        }
+        try gitHubSteps(workflow, job: "publish")
     }
 
     /// The script steps of a GitHub job, by id, from the parsed workflow.
@@ -367,6 +364,19 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(try PublishReadiness(project: Project(root: project), job: Shard(index: 1, count: 2)).due.count, 0)
     }
 
+    /// A GitLab job's environment as the runner makes it: the job's `variables:` with GitLab's own expanded
+    /// (pipeline `number` in CI_PIPELINE_URL), the secret, and the relay `server`.
+    func gitLabEnvironment(_ job: Node, pipeline number: Int, server: TestSMTPServer) -> [String: String] {
+        let variables = ["CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_URL": "https://gitlab.example.org/p/-/pipelines/\(number)"]
+        var environment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
+        for (key, value) in job["variables"]?.mapping ?? [:] {
+            guard let name = key.string, var text = value.string else { continue }
+            for (variable, replacement) in variables { text = text.replacingOccurrences(of: "$" + variable, with: replacement) }
+            environment[name] = text
+        }
+        return environment
+    }
+
     func testGitLabPublishJobRunTwiceSendsOnce() throws {
         let server = try TestSMTPServer.start()
         addTeardownBlock { server.stop() }
@@ -377,13 +387,7 @@ final class CIWorkflowTests: XCTestCase {
         // GitLab runs the script items in one shell, then after_script in another, whatever the script's status.
         let script = (job["script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
         let afterScript = (job["after_script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
-        let variables = ["CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_URL": "https://gitlab.example.org/p/-/pipelines/7"]
-        var ciEnvironment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
-        for (key, value) in job["variables"]?.mapping ?? [:] {
-            guard let name = key.string, var text = value.string else { continue }
-            for (variable, replacement) in variables { text = text.replacingOccurrences(of: "$" + variable, with: replacement) }
-            ciEnvironment[name] = text
-        }
+        let ciEnvironment = gitLabEnvironment(job, pipeline: 7, server: server)
         XCTAssertEqual(ciEnvironment["GAZETTE_BRANCH"], "main")
         for (run, folder) in [(1, checkout), (2, try clone(remote, as: "runner-2"))] {
             let steps = try runSteps([("script", script, false), ("after_script", afterScript, true)], in: folder, environment: ciEnvironment)
@@ -510,13 +514,7 @@ final class CIWorkflowTests: XCTestCase {
         let job = try XCTUnwrap(try ciFile(.gitlab, in: try clone(remote, as: "look"))["sequences"])
         let script = (job["script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
         let afterScript = (job["after_script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
-        let variables = ["CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_URL": "https://gitlab.example.org/p/-/pipelines/9"]
-        var ciEnvironment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
-        for (key, value) in job["variables"]?.mapping ?? [:] {
-            guard let name = key.string, var text = value.string else { continue }
-            for (variable, replacement) in variables { text = text.replacingOccurrences(of: "$" + variable, with: replacement) }
-            ciEnvironment[name] = text
-        }
+        let ciEnvironment = gitLabEnvironment(job, pipeline: 9, server: server)
         for run in 1...2 {
             let steps = try runSteps([("script", script, false), ("after_script", afterScript, true)], in: try clone(remote, as: "runner-\(run)"),
                                      environment: ciEnvironment)

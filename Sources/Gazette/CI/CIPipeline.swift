@@ -111,35 +111,35 @@ public struct CIPipeline: Sendable {
         let publish = CIJob(
             id: "publish", name: "Publish ready issues", trigger: .defaultBranch, timeoutMinutes: settings.jobMinutes,
             shards: settings.shards, pushes: true, serialized: true, resumableStatus: 75, environment: environment,
-            steps: [
-                CIStep(name: "Check out", kind: .checkout),
-                install,
-                CIStep(name: "Start from the newest commit of the default branch", kind: .script(Self.syncScript)),
-                CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
-                CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(Self.suppressionScript), always: true),
-                CIStep(name: "Commit the publish logs back", kind: .script(Self.commitScript(settings)), always: true),
-                CIStep(name: "Keep the publish logs", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]),
-                       always: true),
-            ])
+            steps: Self.sendingSteps(install: install, send: CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
+                                     logs: "publish logs", commitMessage: "Publish log", settings: settings))
         // The same secrets, sync and commit-back as the publish job; its commit touches only logs/ (and
         // suppressed.csv), so, like the publish's, it starts no publish (README, "Publishing from CI").
         let sequences = CIJob(
             id: "sequences", name: "Send due sequence steps", trigger: .schedule, timeoutMinutes: settings.jobMinutes,
             pushes: true, serialized: true, resumableStatus: 75, environment: sequencesEnvironment,
-            steps: [
-                CIStep(name: "Check out", kind: .checkout),
-                install,
-                CIStep(name: "Start from the newest commit of the default branch", kind: .script(Self.syncScript)),
-                CIStep(name: "Send due sequence steps", kind: .script(Self.sequencesScript(settings))),
-                CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(Self.suppressionScript), always: true),
-                CIStep(name: "Commit the sequence logs back", kind: .script(Self.commitScript(settings, message: "Sequence logs")), always: true),
-                CIStep(name: "Keep the sequence logs", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]), always: true),
-            ])
+            steps: Self.sendingSteps(install: install, send: CIStep(name: "Send due sequence steps", kind: .script(Self.sequencesScript(settings))),
+                                     logs: "sequence logs", commitMessage: "Sequence logs", settings: settings))
         jobs = [check, publish, sequences]
     }
 
     /// The job with this id.
     public func job(_ id: String) -> CIJob? { jobs.first { $0.id == id } }
+
+    /// The steps of a job that sends and commits its logs back: check out, install, move to the newest commit,
+    /// `send`, then — also after a failure, a cancel or a timeout — fold suppressions, commit `logs` back with
+    /// `commitMessage`, and keep them as artifacts.
+    static func sendingSteps(install: CIStep, send: CIStep, logs: String, commitMessage: String, settings: CISettings) -> [CIStep] {
+        [
+            CIStep(name: "Check out", kind: .checkout),
+            install,
+            CIStep(name: "Start from the newest commit of the default branch", kind: .script(syncScript)),
+            send,
+            CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(suppressionScript), always: true),
+            CIStep(name: "Commit the \(logs) back", kind: .script(commitScript(settings, message: commitMessage)), always: true),
+            CIStep(name: "Keep the \(logs)", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]), always: true),
+        ]
+    }
 
     // The scripts are plain bash without `exit`: GitLab runs a job's script lines in one shell, so an `exit`
     // would end the job's script there.
@@ -208,7 +208,7 @@ public struct CIPipeline: Sendable {
 
     /// Commits logs/ and suppressed.csv with a message CI skips, then pushes; another merge may have landed, so
     /// a refused push fetches, rebases and tries again, at most five times. Lock files stay out of git.
-    static func commitScript(_ settings: CISettings, message: String = "Publish log") -> String {
+    static func commitScript(_ settings: CISettings, message: String) -> String {
         """
         git config user.name "\(settings.botName)"
         git config user.email "\(settings.botEmail)"
