@@ -1,6 +1,6 @@
 // Requests per client address and minute for `gazette serve`: a fixed window per address, answered with 429
-// and Retry-After beyond the limit. Behind a reverse proxy the client is the last X-Forwarded-For entry (the
-// one the proxy itself appended), and only when told to trust it.
+// and Retry-After beyond the limit. Behind a trusted reverse proxy the client is the one its Forwarded or
+// X-Forwarded-For header names (ClientAddress); from any other peer, the peer.
 import Foundation
 import Hummingbird
 
@@ -36,12 +36,12 @@ final class ClientRateLimit: @unchecked Sendable {  // `windows` is guarded by `
 struct ClientRateLimitMiddleware: RouterMiddleware {
     typealias Context = ServeRequestContext
     let limiter: ClientRateLimit
-    let trustForwardedFor: Bool
+    let clients: ClientAddress
     let exempt: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !exempt.contains(request.uri.path) else { return try await next(request, context) }
-        let client = context.clientAddress(of: request, trustForwardedFor: trustForwardedFor) ?? "unknown"
+        let client = context.clientAddress(of: request, clients) ?? "unknown"
         guard limiter.allow(client) else {
             var response = HTTPResponses.text("Too many requests; try again in a minute.\n", status: .tooManyRequests)
             response.headers[.retryAfter] = String(Int(limiter.window))

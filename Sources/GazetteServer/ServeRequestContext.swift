@@ -14,13 +14,8 @@ struct ServeRequestContext: RequestContext, RemoteAddressRequestContext {
 
     var maxUploadSize: Int { 4 * 1024 }
 
-    /// The client's address: the peer's, or behind a trusted proxy the last X-Forwarded-For entry (the one the
-    /// proxy itself appended).
-    func clientAddress(of request: Request, trustForwardedFor: Bool) -> String? {
-        if trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            return last
-        }
-        return remoteAddress?.ipAddress
+    /// The client's address: the peer's, or, when the peer is a trusted proxy, the one its headers name (ClientAddress).
+    func clientAddress(of request: Request, _ clients: ClientAddress) -> String? {
+        clients.client(peer: remoteAddress?.ipAddress, headers: request.headers)
     }
 }

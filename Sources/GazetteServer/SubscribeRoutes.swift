@@ -14,14 +14,17 @@ struct SubscribeRoutes: Sendable {
     let pages: UnsubscribePages
     /// Form requests per address and hour: a flood cannot fill one inbox with confirmations.
     let perAddress: ClientRateLimit
+    /// Who confirmed: the consent record's client address (behind a trusted proxy, the one it names).
+    let clients: ClientAddress
     /// The hidden field a person never fills; a bot that fills it gets the usual answer and no message.
     static let honeypotField = "website"
     static let subscribePath = "/subscribe"
     static let confirmPath = "/confirm"
 
-    init(optIn: DoubleOptIn?, pages: UnsubscribePages, requestsPerAddressAndHour: Int = 3) {
+    init(optIn: DoubleOptIn?, pages: UnsubscribePages, clients: ClientAddress, requestsPerAddressAndHour: Int = 3) {
         self.optIn = optIn
         self.pages = pages
+        self.clients = clients
         self.perAddress = ClientRateLimit(requestsPerMinute: requestsPerAddressAndHour, window: 3600)
     }
 
@@ -89,7 +92,7 @@ struct SubscribeRoutes: Sendable {
         case .expired: return UnsubscribeRoutes.page(pages.expiredConfirmation(), status: .gone)
         case .invalid: return UnsubscribeRoutes.page(pages.invalidConfirmation(), status: .badRequest)
         }
-        let client = context.remoteAddress?.ipAddress ?? "form"
+        let client = context.clientAddress(of: request, clients) ?? "form"
         do {
             _ = try await UnsubscribeRoutes.offTheEventLoop { try optIn.confirm(pending, client: client) }
         } catch {

@@ -15,18 +15,21 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
         public var path: String
         /// Requests per client address and minute (0: no limit).
         public var requestsPerMinute: Int
-        /// Take the client from X-Forwarded-For (set it only behind a proxy that sets the header itself).
+        /// Trust a proxy on this host (loopback peers) to name the client (`--trust-forwarded-for`).
         public var trustForwardedFor: Bool
+        /// Peers trusted to name the client in Forwarded / X-Forwarded-For (`serve.trusted_proxies`).
+        public var trustedProxies: [IPRange]
         /// A connection that sends nothing for this long is closed (slow or stuck clients).
         public var idleTimeout: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, path: String = "/unsubscribe", requestsPerMinute: Int = 60,
-                    trustForwardedFor: Bool = false, idleTimeout: Int = 15) {
+                    trustForwardedFor: Bool = false, trustedProxies: [IPRange] = [], idleTimeout: Int = 15) {
             self.host = host
             self.port = port
             self.path = path
             self.requestsPerMinute = requestsPerMinute
             self.trustForwardedFor = trustForwardedFor
+            self.trustedProxies = trustedProxies
             self.idleTimeout = idleTimeout
         }
     }
@@ -63,12 +66,13 @@ public final class SubscriberServer: @unchecked Sendable {  // `task` is set by 
 
     func makeRouter() -> Router<ServeRequestContext> {
         let router = Router(context: ServeRequestContext.self)
+        let clients = ClientAddress(trusted: options.trustedProxies + (options.trustForwardedFor ? ClientAddress.loopback : []))
         router.add(middleware: ClientRateLimitMiddleware(limiter: ClientRateLimit(requestsPerMinute: options.requestsPerMinute),
-                                                         trustForwardedFor: options.trustForwardedFor, exempt: [Self.healthPath]))
+                                                         clients: clients, exempt: [Self.healthPath]))
         router.get(RouterPath(Self.healthPath)) { _, _ in HTTPResponses.text("ok\n") }
         UnsubscribeRoutes(unsubscriber: unsubscriber, pages: pages, path: options.path).add(to: router)
-        SubscribeRoutes(optIn: optIn, pages: pages).add(to: router)
-        TrackingRoutes(recorder: tracking, pages: pages, trustForwardedFor: options.trustForwardedFor).add(to: router)
+        SubscribeRoutes(optIn: optIn, pages: pages, clients: clients).add(to: router)
+        TrackingRoutes(recorder: tracking, pages: pages, clients: clients).add(to: router)
         let pages = self.pages
         router.get("**") { _, _ in UnsubscribeRoutes.page(pages.message(title: "Not found", text: "Nothing is served here."), status: .notFound) }
         return router

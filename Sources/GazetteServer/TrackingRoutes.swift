@@ -8,7 +8,7 @@ import Hummingbird
 struct TrackingRoutes: Sendable {
     let recorder: EngagementRecorder?
     let pages: UnsubscribePages
-    let trustForwardedFor: Bool
+    let clients: ClientAddress
     static let clickPath = "/c"
     static let openPath = "/o"
 
@@ -44,7 +44,7 @@ struct TrackingRoutes: Sendable {
         let file = context.parameters.get("file") ?? ""
         // Always the pixel: a forged token or a failed write shows nothing different to the mail client.
         if let recorder, file.hasSuffix(".gif"), let open = recorder.open(token: String(file.dropLast(4))) {
-            let client = context.clientAddress(of: request, trustForwardedFor: trustForwardedFor)
+            let client = context.clientAddress(of: request, clients)
             let userAgent = request.headers[.userAgent]
             _ = try? await UnsubscribeRoutes.offTheEventLoop { try recorder.record(open, client: client, userAgent: userAgent) }
         }

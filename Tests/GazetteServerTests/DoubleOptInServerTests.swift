@@ -26,8 +26,8 @@ final class DoubleOptInServerTests: XCTestCase {
             }
         }
 
-        func post(_ target: String, body: String) throws -> RawHTTPClient.Response {
-            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        func post(_ target: String, body: String, headers: String = "") throws -> RawHTTPClient.Response {
+            let request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n" + headers
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             return try RawHTTPClient.send(Data(request.utf8), port: port)
         }
@@ -45,7 +45,7 @@ final class DoubleOptInServerTests: XCTestCase {
         }
     }
 
-    func start(requestsPerMinute: Int = 0) async throws -> Fixture {
+    func start(requestsPerMinute: Int = 0, trustedProxies: [String] = []) async throws -> Fixture {
         try PythonTools.require(["aiosmtpd"])
         let smtp = try TestSMTPServer.start()
         let directory = try TemporaryDirectory("optin")
@@ -56,7 +56,8 @@ final class DoubleOptInServerTests: XCTestCase {
                                             caFile: nil, environment: [:], projectRoot: project.root)
         let optIn = try DoubleOptIn(project: project, secret: secret, events: events, transports: [transport], signer: nil)
         let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: events), optIn: optIn,
-                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: requestsPerMinute))
+                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: requestsPerMinute,
+                                                     trustedProxies: trustedProxies.compactMap(IPRange.init)))
         let base = try await server.start()
         addTeardownBlock {
             await server.stop()
@@ -157,5 +158,85 @@ final class DoubleOptInServerTests: XCTestCase {
         XCTAssertTrue(statuses.contains(429))
         XCTAssertEqual(try RawHTTPClient.get(SubscriberServer.healthPath, port: fixture.port).status, 200)
         XCTAssertEqual(fixture.confirmations().count, 0)
+    }
+
+    /// The confirmation's templates are loaded once per server, not per request, and loaded again when
+    /// templates/ changes (checked at most once per `templateRecheckInterval`).
+    func testConfirmationTemplatesAreLoadedOnceAndReloadedWhenEdited() async throws {
+        try PythonTools.require(["aiosmtpd"])
+        let smtp = try TestSMTPServer.start()
+        let directory = try TemporaryDirectory("optin-templates")
+        addTeardownBlock {
+            smtp.stop()
+            directory.remove()
+        }
+        try directory.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))
+        func writeTemplate(_ marker: String) throws {
+            try directory.write("{{% CONTENT_TYPE: TEXT}}\n\(marker) {{subscriber.email}}: {{confirm_url}}\n", to: "templates/confirm.txt")
+        }
+        try writeTemplate("FIRST-TEMPLATE")
+        let project = try Project(root: directory.url)
+        let transport = try Transports.make(via: "smtp://127.0.0.1:\(smtp.port)?tls=none", configuration: project.configuration,
+                                            caFile: nil, environment: [:], projectRoot: project.root)
+        let optIn = try DoubleOptIn(project: project, secret: secret, events: EventsFile(directory: directory.url.appendingPathComponent("events")),
+                                    transports: [transport], signer: nil)
+        optIn.templateRecheckInterval = 3600  // no look at templates/ during the first requests
+        let server = SubscriberServer(project: project, unsubscriber: Unsubscriber(secret: secret, events: optIn.events), optIn: optIn,
+                                      options: .init(host: "127.0.0.1", port: 0, requestsPerMinute: 0))
+        let base = try await server.start()
+        addTeardownBlock { await server.stop() }
+        let fixture = Fixture(directory: directory, project: project, port: base.port ?? 0, smtp: smtp)
+
+        for index in 0..<4 {
+            XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader\(index)%40example.org").status, 200)
+        }
+        XCTAssertEqual(optIn.templateLoads, 1, "four requests, one load")
+        try writeTemplate("SECOND-TEMPLATE")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader4%40example.org").status, 200)
+        XCTAssertEqual(optIn.templateLoads, 1, "not looked at again within the interval")
+
+        optIn.templateRecheckInterval = 0
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader5%40example.org").status, 200)
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader6%40example.org").status, 200)
+        XCTAssertEqual(optIn.templateLoads, 2, "the edit is seen once; an unchanged folder is not loaded again")
+        let texts = try smtp.receivedMessages().map { String(decoding: $0.content, as: UTF8.self) }
+        XCTAssertEqual(texts.count, 7)
+        XCTAssertEqual(texts.map { $0.contains("FIRST-TEMPLATE") }, [true, true, true, true, true, false, false])
+        XCTAssertTrue(texts[5].contains("SECOND-TEMPLATE reader5@example.org"), texts[5])
+
+        // A template broken by an edit: the form says "try again later", nothing crashes, the fix is picked up.
+        try directory.write("{{% CONTENT_TYPE: TEXT}}\n{{#unclosed}} {{confirm_url}}\n", to: "templates/confirm.txt")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader7%40example.org").status, 503)
+        try writeTemplate("THIRD-TEMPLATE")
+        XCTAssertEqual(try fixture.post("/subscribe", body: "email=reader8%40example.org").status, 200)
+        XCTAssertTrue(try smtp.receivedMessages().last.map { String(decoding: $0.content, as: UTF8.self).contains("THIRD-TEMPLATE") } ?? false)
+    }
+
+    /// The consent record's client: forged Forwarded / X-Forwarded-For headers from a peer that is not a trusted
+    /// proxy change nothing; from a trusted one (`serve.trusted_proxies`), the address it names is recorded.
+    func testConsentSourceTakesTheForwardedClientOnlyFromATrustedProxy() async throws {
+        let forged = "X-Forwarded-For: 198.51.100.66\r\nForwarded: for=198.51.100.67\r\n"
+        let untrusted = try await start(trustedProxies: ["10.0.0.0/8"])
+        XCTAssertEqual(try untrusted.post("/subscribe", body: "email=ada%40example.org").status, 200)
+        XCTAssertEqual(try untrusted.post("/confirm/\(try untrusted.token(inMessage: 0))", body: "confirm=yes", headers: forged).status, 200)
+        XCTAssertEqual(untrusted.confirmations().map { String($0.source.split(separator: " ").last ?? "") }, ["127.0.0.1"],
+                       "the peer (loopback, not listed) is the client, whatever it claims")
+
+        let behindProxy = try await start(trustedProxies: ["127.0.0.1"])
+        XCTAssertEqual(try behindProxy.post("/subscribe", body: "email=bob%40example.org").status, 200)
+        let proxied = "Forwarded: for=6.6.6.6, for=\"[2001:db8::7]:443\";proto=https\r\nX-Forwarded-For: 198.51.100.66\r\n"
+        XCTAssertEqual(try behindProxy.post("/confirm/\(try behindProxy.token(inMessage: 0))", body: "confirm=yes", headers: proxied).status, 200)
+        XCTAssertEqual(behindProxy.confirmations().map { String($0.source.split(separator: " ").last ?? "") }, ["2001:db8::7"],
+                       "the entry the trusted proxy appended, not the one the client wrote first")
+    }
+
+    /// The per-client limit counts the peer when forged headers come from an untrusted one: a flood cannot spread
+    /// itself over made-up addresses.
+    func testForgedForwardedForFromAnUntrustedPeerDoesNotEscapeTheRateLimit() async throws {
+        let fixture = try await start(requestsPerMinute: 3)
+        let statuses = try (0..<5).map { index in
+            try fixture.post("/subscribe", body: "email=flood\(index)%40example.org", headers: "X-Forwarded-For: 198.51.100.\(index)\r\n").status
+        }
+        XCTAssertEqual(statuses, [200, 200, 200, 429, 429])
     }
 }

@@ -312,8 +312,9 @@ final class ABTestTests: XCTestCase {
         var lines = armA.prefix(60).map { event("open", $0, machine: true) } + armA.prefix(4).map { event("click", $0) }
         lines += armB.prefix(12).map { event("click", $0) } + [event("click", armB[0]), event("click", armB[0])]
         // Written by another tool, with spaces and keys in another order: decoded instead of scanned, counted the same.
-        lines.append("{ \"event\": \"click\", \"issue\": \"hello\", \"email\": \"\(armB[12])\" }")
-        lines += rest.prefix(50).map { event("click", $0) } + ["not json at all", "{\"event\":\"unsubscribe\",\"email\":\"x@example.org\",\"time\":\"2026-12-02T01:00:00Z\"}"]
+        lines.append("{ \"url\": \"https://fixture.example.org/\", \"event\": \"click\", \"issue\": \"hello\", \"email\": \"\(armB[12])\", \"time\": \"2026-12-02T01:30:00Z\" }")
+        lines += rest.prefix(50).map { event("click", $0) } + ["not json at all", "{\"event\":\"unsubscribe\",\"email\":\"x@example.org\",\"list\":\"main\",\"time\":\"2026-12-02T01:00:00Z\",\"via\":\"page\"}",
+                  "{\"event\":\"click\",\"issue\":\"hello\",\"email\":\"\(armB[13])\"}"]
         try directory.write(lines.joined(separator: "\n") + "\n{\"email\":\"torn", to: "events/2026-12-02.jsonl")
 
         let project = try Project(root: directory.url)
@@ -322,7 +323,20 @@ final class ABTestTests: XCTestCase {
         XCTAssertEqual(tally.arms.map(\.humanOpeners), [0, 0], "machine opens are not human opens")
         XCTAssertEqual(tally.arms[0].machineOnlyOpeners, 60)
         XCTAssertEqual(tally.arms.map(\.delivered), [armA.count, armB.count])
-        XCTAssertEqual(tally.problems.count, 1, "the garbage line is counted, not fatal: \(tally.problems)")
+        XCTAssertEqual(tally.problems.map { $0.location?.description }, ["events/2026-12-02.jsonl:\(lines.count - 2)", "events/2026-12-02.jsonl:\(lines.count)"],
+                       "the garbage line and the click without its url and time are counted with file:line, not fatal: \(tally.problems)")
+
+        // Before the winner phase, the report says which arm `auto` would choose and why, in every output.
+        let before = try ReportBuilder(project: project).build(issue: "hello")
+        let standing = try XCTUnwrap(before.issues.first?.abTest?.standing)
+        XCTAssertEqual(standing.name, "leading")
+        XCTAssertEqual(standing.letter, "B")
+        XCTAssertTrue(standing.reason.contains("click rate"), standing.reason)
+        XCTAssertTrue(before.text(detailed: true).contains("`auto` would choose B now"), before.text(detailed: true))
+        XCTAssertTrue(before.text(detailed: true).contains("B+: Bravo subject for you"), before.text(detailed: true))
+        let leadingTest = try XCTUnwrap((before.jsonObject()["issues"] as? [[String: Any]])?.first?["ab_test"] as? [String: Any])
+        XCTAssertEqual(leadingTest["standing"] as? String, "leading")
+        XCTAssertEqual((leadingTest["arms"] as? [[String: Any]])?.map { $0["leading"] as? Bool }, [false, true])
 
         let winner = try publish { $0.abWinner = "auto" }
         XCTAssertEqual(winner.abWinner, "B")
@@ -342,7 +356,35 @@ final class ABTestTests: XCTestCase {
         XCTAssertTrue(page.contains("<tr data-arm=\"B\" class=\"winner\">"), "the page has the arms too")
         let json = report.jsonObject()
         let issues = json["issues"] as? [[String: Any]]
-        XCTAssertNotNil(issues?.first?["ab_test"])
+        let test = try XCTUnwrap(issues?.first?["ab_test"] as? [String: Any])
+        XCTAssertEqual(test["standing"] as? String, "won")
+        XCTAssertEqual(test["standing_arm"] as? String, "B")
+        XCTAssertTrue((test["standing_reason"] as? String)?.hasPrefix("auto: highest unique click rate") ?? false, "\(test)")
+        let arms = try XCTUnwrap(test["arms"] as? [[String: Any]])
+        XCTAssertEqual(arms.map { $0["arm"] as? String }, ["A", "B"])
+        XCTAssertEqual(arms.map { $0["clicks"] as? Int }, [4, 13])
+        XCTAssertEqual(arms.map { $0["won"] as? Bool }, [false, true])
+        XCTAssertEqual(arms.map { $0["subject"] as? String }, ["Alpha subject for you", "Bravo subject for you"])
+
+        // The CSV has a row per arm, named by kind, with the same numbers and the winner's reason.
+        let csv = report.csv().components(separatedBy: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = csv[0]
+        let kind = try XCTUnwrap(header.firstIndex(of: "kind"))
+        // ab_reason is the last column and quoted (it has commas): a naive split leaves the columns before it in place.
+        let armRows = csv.filter { $0.count >= header.count && $0[kind] == "ab-arm" }
+        func column(_ name: String) throws -> [String] {
+            let index = try XCTUnwrap(header.firstIndex(of: name), name)
+            return armRows.map { $0[index] }
+        }
+        XCTAssertEqual(try column("issue"), ["hello", "hello"])
+        XCTAssertEqual(try column("arm"), ["A", "B"])
+        XCTAssertEqual(try column("arm_sent"), [String(armA.count), String(armB.count)])
+        XCTAssertEqual(try column("arm_clicks"), ["4", "13"])
+        XCTAssertEqual(try column("arm_machine_opens_only"), ["60", "0"])
+        XCTAssertEqual(try column("ab_standing"), ["", "won"])
+        let reasons = try column("ab_reason")
+        XCTAssertTrue(reasons[1].hasPrefix("\"auto: highest unique click rate"), "\(reasons)")
+        XCTAssertEqual(try column("sent"), ["", ""], "the issue's columns are left empty on arm rows")
     }
 
     func testPickerRulesTieTooFewAndOpensWhenClicksCannotDecide() throws {

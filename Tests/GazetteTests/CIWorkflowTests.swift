@@ -112,7 +112,8 @@ final class CIWorkflowTests: XCTestCase {
     }
 
     /// A newsletter repository pushed to a bare remote on disk, with the CI file of `platform` committed.
-    func makeRepository(_ platform: CIPlatform, shards: Int = 1, subscribers: Int = 6) throws -> URL {
+    func makeRepository(_ platform: CIPlatform, shards: Int = 1, subscribers: Int = 6,
+                        prepare: (URL) throws -> Void = { _ in }) throws -> URL {
         let work = directory.url.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let project = try TemporaryDirectory("ci-project")
@@ -127,6 +128,7 @@ final class CIWorkflowTests: XCTestCase {
         let rows = (0..<subscribers).map { "reader\($0)@example.org,Reader \($0)" }
         try ("email,name\n" + rows.joined(separator: "\n") + "\n").write(to: work.appendingPathComponent("subscribers/main.csv"),
                                                                          atomically: true, encoding: .utf8)
+        try prepare(work)
         let written = try GazetteBinary.run(["init", "--ci", platform.rawValue, "--shards", String(shards)], in: work)
         XCTAssertEqual(written.status, 0, written.stderr)
         try git(["init", "--quiet", "--bare", "--initial-branch=main", directory.url.appendingPathComponent("remote.git").path], in: directory.url)
@@ -203,8 +205,13 @@ final class CIWorkflowTests: XCTestCase {
 
     /// The publish job's script steps from the parsed GitHub workflow.
     func gitHubPublishSteps(_ workflow: Node) throws -> [(name: String, script: String, always: Bool)] {
-        let publish = try XCTUnwrap(workflow["jobs"]?["publish"])
-        return (publish["steps"]?.array() ?? []).compactMap { step in
+        try gitHubSteps(workflow, job: "publish")
+    }
+
+    /// The script steps of a GitHub job, by id, from the parsed workflow.
+    func gitHubSteps(_ workflow: Node, job: String) throws -> [(name: String, script: String, always: Bool)] {
+        let job = try XCTUnwrap(workflow["jobs"]?[job])
+        return (job["steps"]?.array() ?? []).compactMap { step in
             step["run"]?.string.map { (step["name"]?.string ?? "", $0, step["if"]?.string == "always()") }
         }
     }
@@ -357,6 +364,19 @@ final class CIWorkflowTests: XCTestCase {
         XCTAssertEqual(try PublishReadiness(project: Project(root: project), job: Shard(index: 1, count: 2)).due.count, 0)
     }
 
+    /// A GitLab job's environment as the runner makes it: the job's `variables:` with GitLab's own expanded
+    /// (pipeline `number` in CI_PIPELINE_URL), the secret, and the relay `server`.
+    func gitLabEnvironment(_ job: Node, pipeline number: Int, server: TestSMTPServer) -> [String: String] {
+        let variables = ["CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_URL": "https://gitlab.example.org/p/-/pipelines/\(number)"]
+        var environment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
+        for (key, value) in job["variables"]?.mapping ?? [:] {
+            guard let name = key.string, var text = value.string else { continue }
+            for (variable, replacement) in variables { text = text.replacingOccurrences(of: "$" + variable, with: replacement) }
+            environment[name] = text
+        }
+        return environment
+    }
+
     func testGitLabPublishJobRunTwiceSendsOnce() throws {
         let server = try TestSMTPServer.start()
         addTeardownBlock { server.stop() }
@@ -367,13 +387,7 @@ final class CIWorkflowTests: XCTestCase {
         // GitLab runs the script items in one shell, then after_script in another, whatever the script's status.
         let script = (job["script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
         let afterScript = (job["after_script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
-        let variables = ["CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_URL": "https://gitlab.example.org/p/-/pipelines/7"]
-        var ciEnvironment = ["GAZETTE_UNSUBSCRIBE_SECRET": "test-secret", "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none"]
-        for (key, value) in job["variables"]?.mapping ?? [:] {
-            guard let name = key.string, var text = value.string else { continue }
-            for (variable, replacement) in variables { text = text.replacingOccurrences(of: "$" + variable, with: replacement) }
-            ciEnvironment[name] = text
-        }
+        let ciEnvironment = gitLabEnvironment(job, pipeline: 7, server: server)
         XCTAssertEqual(ciEnvironment["GAZETTE_BRANCH"], "main")
         for (run, folder) in [(1, checkout), (2, try clone(remote, as: "runner-2"))] {
             let steps = try runSteps([("script", script, false), ("after_script", afterScript, true)], in: folder, environment: ciEnvironment)
@@ -408,5 +422,106 @@ final class CIWorkflowTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("gazette-check.json"))) as? [String: Any]
         XCTAssertEqual(report?["ok"] as? Bool, false)
         XCTAssertEqual(report?["errors"] as? Int, 1)
+    }
+
+    // MARK: - The scheduled sequences job
+
+    func testSequencesJobIsScheduledWithTheSecretsAndAPublishNeverRunsOnTheSchedule() throws {
+        let settings = CISettings()
+        let github = try XCTUnwrap(try Yams.compose(yaml: CIPlatform.github.text(settings)))
+        XCTAssertEqual(github["on"]?["schedule"]?.array().compactMap { $0["cron"]?.string }, ["17 * * * *"])
+        let sequences = try XCTUnwrap(github["jobs"]?["sequences"])
+        let condition = try XCTUnwrap(sequences["if"]?.string)
+        XCTAssertTrue(condition.contains("github.event_name == 'schedule'") && condition.contains("default_branch"), condition)
+        XCTAssertTrue(github["jobs"]?["publish"]?["if"]?.string?.contains("github.event_name != 'schedule'") ?? false, "a schedule sends no issue")
+        XCTAssertEqual(sequences["permissions"]?["contents"]?.string, "write")
+        for secret in CIPipeline.secrets {
+            XCTAssertEqual(sequences["env"]?[secret]?.string, "${{ secrets.\(secret) }}")
+        }
+        XCTAssertNil(sequences["env"]?["GAZETTE_SHARD"])
+        let scripts = runScripts(sequences)
+        XCTAssertTrue(scripts.contains { $0.contains("gazette sequences run ${GAZETTE_VIA:+--via \"$GAZETTE_VIA\"}") }, "\(scripts)")
+        let commit = try XCTUnwrap(sequences["steps"]?.array().first { $0["name"]?.string == "Commit the sequence logs back" })
+        XCTAssertEqual(commit["if"]?.string, "always()")
+        XCTAssertTrue(commit["run"]?.string?.contains("Sequence logs${GAZETTE_SHARD:+ of shard $GAZETTE_SHARD} from $GAZETTE_RUN [skip ci]") ?? false)
+
+        let gitlab = try XCTUnwrap(try Yams.compose(yaml: CIPlatform.gitlab.text(settings)))
+        let job = try XCTUnwrap(gitlab["sequences"])
+        XCTAssertEqual(job["rules"]?.array().compactMap { $0["if"]?.string },
+                       ["$CI_PIPELINE_SOURCE == \"schedule\" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"])
+        XCTAssertEqual(job["resource_group"]?.string, "gazette-publish", "never beside a publish")
+        XCTAssertEqual(job["allow_failure"]?["exit_codes"]?.array().compactMap(\.int), [75])
+        let publishRules = gitlab["publish"]?["rules"]?.array() ?? []
+        XCTAssertTrue(publishRules.contains { $0["if"]?.string == "$CI_PIPELINE_SOURCE == \"schedule\"" && $0["when"]?.string == "never" },
+                      "a scheduled pipeline publishes nothing")
+        XCTAssertTrue((job["after_script"]?.array() ?? []).compactMap(\.string).joined().contains("[skip ci]"))
+    }
+
+    /// A newsletter with a one-step welcome sequence due to all six readers now.
+    func writeWelcomeSequence(in work: URL) throws {
+        let prose = String(repeating: "This sentence is here so the message reads like a real welcome note. ", count: 8)
+        let folder = work.appendingPathComponent("content/sequences/welcome")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "---\ntitle: \"Welcome aboard\"\nafter: 0d\n---\n\nHi {{subscriber.name}}, MARKER-WELCOME.\n\n\(prose)\n"
+            .write(to: folder.appendingPathComponent("01-welcome.md"), atomically: true, encoding: .utf8)
+        let today = String(LogRecord.timestamp(Date().addingTimeInterval(-3600)).prefix(19)) + "Z"
+        let rows = (0..<6).map { "reader\($0)@example.org,Reader \($0),\(today)" }
+        try ("email,name,subscribed_at\n" + rows.joined(separator: "\n") + "\n")
+            .write(to: work.appendingPathComponent("subscribers/main.csv"), atomically: true, encoding: .utf8)
+    }
+
+    /// The bot commit's files: all under what a push that starts no publish may change (`paths-ignore`).
+    func assertOnlyIgnoredPaths(_ remote: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let changed = try git(["show", "--name-only", "--format=", "main"], in: remote).split(separator: "\n").map(String.init)
+        XCTAssertFalse(changed.isEmpty, file: file, line: line)
+        for path in changed {
+            XCTAssertTrue(path.hasPrefix("logs/") || path == "subscribers/suppressed.csv", "\(path) would start a publish", file: file, line: line)
+        }
+    }
+
+    func testGitHubSequencesJobRunTwiceSendsEachStepOnceAndCommitsTheLogBack() throws {
+        let server = try TestSMTPServer.start()
+        addTeardownBlock { server.stop() }
+        let remote = try makeRepository(.github, prepare: writeWelcomeSequence)
+        let workflow = try ciFile(.github, in: try clone(remote, as: "look"))
+        let steps = try gitHubSteps(workflow, job: "sequences")
+        XCTAssertEqual(steps.map(\.name), ["Install gazette", "Start from the newest commit of the default branch", "Send due sequence steps",
+                                           "Fold unsubscribes and bounces into suppressed.csv", "Commit the sequence logs back"])
+        let ciEnvironment = ["GAZETTE_BRANCH": "main", "GAZETTE_RUN": "schedule 1", "GAZETTE_UNSUBSCRIBE_SECRET": "test-secret",
+                             "GAZETTE_VIA": "smtp://127.0.0.1:\(server.port)?tls=none", "GAZETTE_SMTP_PASSWORD": "", "GAZETTE_DKIM_KEY": ""]
+
+        let first = try runSteps(steps, in: try clone(remote, as: "runner-1"), environment: ciEnvironment)
+        XCTAssertEqual(first.map(\.status), [0, 0, 0, 0, 0], first.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(try server.receivedMessages().flatMap(\.rcptTos).sorted(), (0..<6).map { "reader\($0)@example.org" }.sorted())
+        XCTAssertTrue(try server.receivedMessages().allSatisfy { String(decoding: $0.content, as: UTF8.self).contains("MARKER-WELCOME") },
+                      "the step, not the issue that is ready: a schedule publishes no issue")
+        XCTAssertEqual(try remoteLog(remote).first, "gazette-bot|Sequence logs from schedule 1 [skip ci]")
+        XCTAssertTrue(try remoteFiles(remote).contains("logs/sequences/welcome/welcome.jsonl"))
+        try assertOnlyIgnoredPaths(remote)
+
+        // The next hour's run, on a fresh runner: the committed log says everyone has the step.
+        let second = try runSteps(steps, in: try clone(remote, as: "runner-2"), environment: ciEnvironment.merging(["GAZETTE_RUN": "schedule 2"]) { $1 })
+        XCTAssertEqual(second.map(\.status), [0, 0, 0, 0, 0], second.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+        XCTAssertEqual(try server.receivedMessages().count, 6, "the second run sends nothing: \(second[2].output)")
+        XCTAssertTrue(second[4].output.contains("nothing to commit"), second[4].output)
+        XCTAssertEqual(try remoteLog(remote).count, 2, "one writer commit, one bot commit")
+    }
+
+    func testGitLabSequencesJobRunTwiceSendsEachStepOnce() throws {
+        let server = try TestSMTPServer.start()
+        addTeardownBlock { server.stop() }
+        let remote = try makeRepository(.gitlab, prepare: writeWelcomeSequence)
+        let job = try XCTUnwrap(try ciFile(.gitlab, in: try clone(remote, as: "look"))["sequences"])
+        let script = (job["script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
+        let afterScript = (job["after_script"]?.array() ?? []).compactMap(\.string).joined(separator: "\n")
+        let ciEnvironment = gitLabEnvironment(job, pipeline: 9, server: server)
+        for run in 1...2 {
+            let steps = try runSteps([("script", script, false), ("after_script", afterScript, true)], in: try clone(remote, as: "runner-\(run)"),
+                                     environment: ciEnvironment)
+            XCTAssertEqual(steps.map(\.status), [0, 0], steps.map { "\($0.name): \($0.output)" }.joined(separator: "\n"))
+            XCTAssertEqual(try server.receivedMessages().count, 6, "run \(run)")
+        }
+        XCTAssertEqual(try remoteLog(remote), ["gazette-bot|Sequence logs from https://gitlab.example.org/p/-/pipelines/9 [skip ci]", "Writer|A newsletter with CI"])
+        try assertOnlyIgnoredPaths(remote)
     }
 }

@@ -58,6 +58,18 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(ProjectChecker(configuration: consented).check().filter { $0.code.hasPrefix("tracking") }, [])
     }
 
+    func testTrustedProxiesAreAddressesOrRangesCheckedWithTheirLine() throws {
+        XCTAssertEqual(try Configuration(yaml: minimal).serve.trustedProxies, [], "no proxy is trusted unless listed")
+        let set = try Configuration(yaml: minimal + "\nserve:\n  trusted_proxies: [127.0.0.1, \"::1\", 10.0.0.0/8]\n")
+        XCTAssertEqual(set.serve.trustedProxies.count, 3)
+        XCTAssertTrue(set.serve.trustedProxies[2].contains("10.1.2.3"))
+        XCTAssertFalse(set.serve.trustedProxies[2].contains("11.0.0.1"))
+        assertDiagnostic(minimal + "\nserve:\n  trusted_proxies: [127.0.0.1, nginx.local]\n", code: "setting-invalid", line: 7,
+                         message: "\"nginx.local\", which is not an IP address or range")
+        assertDiagnostic(minimal + "\nserve:\n  trusted_proxies: [10.0.0.0/33]\n", code: "setting-invalid", line: 7, message: "10.0.0.0/33")
+        assertDiagnostic(minimal + "\nserve:\n  trusted_proxy: [127.0.0.1]\n", code: "setting-unknown", line: 7, hint: "trusted_proxies")
+    }
+
     func testSyntaxErrorNamesFileAndLine() {
         assertDiagnostic(minimal + "\nchecks:\n  max_html_bytes: [1, 2\n", code: "yaml-syntax", line: 8, message: "starts on line 7")
     }

@@ -247,4 +247,54 @@ final class SequenceRunTests: RelayProjectTestCase {
         XCTAssertEqual(again.status, 0)
         XCTAssertEqual(try server.receivedMessages().count, counts.values.reduce(0, +), "and nothing more afterwards")
     }
+
+    // MARK: report
+
+    /// `gazette report` shows each step of a sequence like an issue, labelled `sequence/step`, from the logs a real
+    /// run wrote: one recipient sent, one deferred (450), one failed (550), a hard bounce imported for the sent one.
+    func testReportShowsEachSequenceStepFromItsLog() throws {
+        let server = try startServer {
+            $0.tempfailRecipients = ["bob@example.org"]
+            $0.rejectRecipients = ["cy@example.org"]
+        }
+        try writeWelcome()
+        try members([("ada@example.org", "2026-12-01"), ("bob@example.org", "2026-12-01"), ("cy@example.org", "2026-12-01")])
+        let run = try sequences(["run", "--now", "2026-12-01T12:00:00Z"], via: server)
+        XCTAssertEqual(run.status, 75, "a deferred recipient: resumable: " + run.stdout + run.stderr)
+        try directory.write("{\"id\":\"1\",\"email\":\"ada@example.org\",\"class\":\"hard\",\"reason\":\"gone\",\"date\":\"2099-01-01T00:00:00Z\",\"source\":\"m\"}\n",
+                            to: "logs/bounces.jsonl")
+
+        let json = try GazetteBinary.run(["report", "--format", "json", "--no-html"], in: directory.url, timeout: 60)
+        XCTAssertEqual(json.status, 0, json.stdout + json.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout)
+        let issues = try XCTUnwrap(object["issues"] as? [[String: Any]])
+        let step = try XCTUnwrap(issues.first { $0["issue"] as? String == "welcome/welcome" }, "\(issues.map { $0["issue"] ?? "" })")
+        XCTAssertEqual(step["kind"] as? String, "sequence_step")
+        XCTAssertEqual(step["sequence"] as? String, "welcome")
+        XCTAssertEqual(step["step"] as? String, "welcome")
+        XCTAssertEqual(step["logs"] as? [String], ["logs/sequences/welcome/welcome.jsonl"])
+        let counts = try XCTUnwrap(step["counts"] as? [String: Any])
+        XCTAssertEqual([counts["sent"], counts["deferred"], counts["failed"], counts["hard_bounces"]].map { $0 as? Int }, [1, 1, 1, 1], "\(counts)")
+        XCTAssertNil(issues.first { $0["issue"] as? String == "welcome/tips" }, "a step due to nobody has no log, so no row")
+
+        let text = try GazetteBinary.run(["report", "--no-html"], in: directory.url, timeout: 60)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let row = try XCTUnwrap(text.stdout.split(separator: "\n").first { $0.hasPrefix("welcome/welcome ") }, text.stdout)
+        let cells = row.split(separator: " ").filter { !$0.isEmpty }
+        XCTAssertEqual([cells[0], cells[2]], ["welcome/welcome", "3"], "the step, its recipients: \(row)")
+
+        let csv = try GazetteBinary.run(["report", "--format", "csv", "--no-html"], in: directory.url, timeout: 60)
+        let lines = csv.stdout.components(separatedBy: "\r\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let stepRow = try XCTUnwrap(lines.first { $0.hasPrefix("welcome/welcome,") && $0.contains(",*,") }, csv.stdout)
+            .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(stepRow[try XCTUnwrap(header.firstIndex(of: "kind"))], "sequence-step")
+        XCTAssertEqual(stepRow[try XCTUnwrap(header.firstIndex(of: "deferred"))], "1")
+
+        let page = try GazetteBinary.run(["report"], in: directory.url, timeout: 60)
+        XCTAssertEqual(page.status, 0, page.stderr)
+        let html = try directory.read("public/report/index.html")
+        XCTAssertTrue(html.contains("<tr data-issue=\"welcome/welcome\">"), "the trend table has the step")
+        XCTAssertTrue(html.contains("step welcome of the sequence welcome"), "its section says what it is")
+    }
 }

@@ -1,5 +1,5 @@
 // Per arm of an issue's A/B subject test: who was delivered the test subject (from every log of the issue,
-// shards summed) and who of them clicked or opened (from the events files). The `auto` winner and the
+// shards summed) and who of them clicked or opened (from the events files, through EventsReader). The `auto` winner and the
 // report's per-arm section both read it, so they always agree.
 import Foundation
 
@@ -93,7 +93,8 @@ public struct ABTally: Sendable {
         guard readingEvents else { return }
         // Each delivered recipient counts once per kind, however often they clicked or opened.
         var clicked = Set<UInt64>(), opened = Set<UInt64>(), machineOpened = Set<UInt64>()
-        let reading = ABEngagementLine.forEach(in: project, issue: slug) { event in
+        let reading = EventsReader.forEachEngagement(in: project) { event, _, _ in
+            guard event.issue == slug else { return }
             issueEvents += 1
             let key = AddressKey(event.email).hash64
             guard let recipient = recipients[key], recipient.sent else { return }
@@ -109,6 +110,6 @@ public struct ABTally: Sendable {
         for key in machineOpened.subtracting(opened) {
             if let recipient = recipients[key] { arms[Int(recipient.arm)].machineOnlyOpeners += 1 }
         }
-        problems = reading.problems
+        problems = reading
     }
 }

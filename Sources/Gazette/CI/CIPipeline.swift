@@ -1,5 +1,6 @@
-// The CI recipe, described once: the check job for pull requests and the publish job for the default branch,
-// their steps and scripts. GitHubWorkflow and GitLabPipeline only translate it, so the two cannot drift.
+// The CI recipe, described once: the check job for pull requests, the publish job for the default branch and
+// the scheduled sequences job (`gazette sequences run`), their steps and scripts. GitHubWorkflow and
+// GitLabPipeline only translate it, so the two cannot drift.
 
 /// A value a step's environment takes from the CI system.
 public enum CIValue: Sendable, Equatable {
@@ -36,7 +37,9 @@ public struct CIStep: Sendable {
 
 /// One job of the pipeline.
 public struct CIJob: Sendable {
-    public enum Trigger: Sendable { case pullRequest, defaultBranch }
+    /// `schedule`: a timed run on the default branch (GitHub `on.schedule`, a GitLab pipeline schedule), and a
+    /// publish never runs on it.
+    public enum Trigger: Sendable { case pullRequest, defaultBranch, schedule }
 
     /// The job's key in the YAML file.
     public var id: String
@@ -66,6 +69,9 @@ public struct CISettings: Sendable {
     /// Who the bot commit is by.
     public var botName = "gazette-bot"
     public var botEmail = "gazette-bot@users.noreply.github.com"
+    /// When the sequences job runs (cron, UTC; GitHub's `on.schedule`): hourly, off the full hour that every
+    /// other scheduled workflow picks. GitLab takes the time from a pipeline schedule made in its settings.
+    public var sequencesCron = "17 * * * *"
 
     public init() {}
 
@@ -100,25 +106,40 @@ public struct CIPipeline: Sendable {
                         ("GAZETTE_RUN", .runName), ("GAZETTE_PUBLISH_MINUTES", .variable("GAZETTE_PUBLISH_MINUTES")),
                         ("GAZETTE_BOUNCES", .variable("GAZETTE_BOUNCES")),
                         ("GAZETTE_UNSUBSCRIBE_MAILDIR", .variable("GAZETTE_UNSUBSCRIBE_MAILDIR"))]
+        let sequencesEnvironment = environment
         if settings.shards > 1 { environment.append(("GAZETTE_SHARD", .shard)) }
         let publish = CIJob(
             id: "publish", name: "Publish ready issues", trigger: .defaultBranch, timeoutMinutes: settings.jobMinutes,
             shards: settings.shards, pushes: true, serialized: true, resumableStatus: 75, environment: environment,
-            steps: [
-                CIStep(name: "Check out", kind: .checkout),
-                install,
-                CIStep(name: "Start from the newest commit of the default branch", kind: .script(Self.syncScript)),
-                CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
-                CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(Self.suppressionScript), always: true),
-                CIStep(name: "Commit the publish logs back", kind: .script(Self.commitScript(settings)), always: true),
-                CIStep(name: "Keep the publish logs", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]),
-                       always: true),
-            ])
-        jobs = [check, publish]
+            steps: Self.sendingSteps(install: install, send: CIStep(name: "Publish ready issues", kind: .script(Self.publishScript(settings))),
+                                     logs: "publish logs", commitMessage: "Publish log", settings: settings))
+        // The same secrets, sync and commit-back as the publish job; its commit touches only logs/ (and
+        // suppressed.csv), so, like the publish's, it starts no publish (README, "Publishing from CI").
+        let sequences = CIJob(
+            id: "sequences", name: "Send due sequence steps", trigger: .schedule, timeoutMinutes: settings.jobMinutes,
+            pushes: true, serialized: true, resumableStatus: 75, environment: sequencesEnvironment,
+            steps: Self.sendingSteps(install: install, send: CIStep(name: "Send due sequence steps", kind: .script(Self.sequencesScript(settings))),
+                                     logs: "sequence logs", commitMessage: "Sequence logs", settings: settings))
+        jobs = [check, publish, sequences]
     }
 
     /// The job with this id.
     public func job(_ id: String) -> CIJob? { jobs.first { $0.id == id } }
+
+    /// The steps of a job that sends and commits its logs back: check out, install, move to the newest commit,
+    /// `send`, then — also after a failure, a cancel or a timeout — fold suppressions, commit `logs` back with
+    /// `commitMessage`, and keep them as artifacts.
+    static func sendingSteps(install: CIStep, send: CIStep, logs: String, commitMessage: String, settings: CISettings) -> [CIStep] {
+        [
+            CIStep(name: "Check out", kind: .checkout),
+            install,
+            CIStep(name: "Start from the newest commit of the default branch", kind: .script(syncScript)),
+            send,
+            CIStep(name: "Fold unsubscribes and bounces into suppressed.csv", kind: .script(suppressionScript), always: true),
+            CIStep(name: "Commit the \(logs) back", kind: .script(commitScript(settings, message: commitMessage)), always: true),
+            CIStep(name: "Keep the \(logs)", kind: .keepArtifacts(["logs/", "subscribers/suppressed.csv"]), always: true),
+        ]
+    }
 
     // The scripts are plain bash without `exit`: GitLab runs a job's script lines in one shell, so an `exit`
     // would end the job's script there.
@@ -158,6 +179,16 @@ public struct CIPipeline: Sendable {
         """
     }
 
+    /// `gazette sequences run` under the same time limit as a publish (see publishScript): each step's log says
+    /// who has it, so the next scheduled run sends nobody a step twice.
+    static func sequencesScript(_ settings: CISettings) -> String {
+        """
+        timeout --foreground --preserve-status --signal=TERM --kill-after=60 "${GAZETTE_PUBLISH_MINUTES:-\(settings.publishMinutes)}m" \\
+          gazette sequences run ${GAZETTE_VIA:+--via "$GAZETTE_VIA"}
+
+        """
+    }
+
     /// Before the commit-back, also after a failed or stopped publish: bounces from the Maildir GAZETTE_BOUNCES (if
     /// set) through `bounces import`, then `subscribers sync` of events/ (the unsubscribes `gazette serve` wrote),
     /// the Maildir GAZETTE_UNSUBSCRIBE_MAILDIR (mailto: unsubscribes, if set) and the permanent failures in logs/.
@@ -177,7 +208,7 @@ public struct CIPipeline: Sendable {
 
     /// Commits logs/ and suppressed.csv with a message CI skips, then pushes; another merge may have landed, so
     /// a refused push fetches, rebases and tries again, at most five times. Lock files stay out of git.
-    static func commitScript(_ settings: CISettings) -> String {
+    static func commitScript(_ settings: CISettings, message: String) -> String {
         """
         git config user.name "\(settings.botName)"
         git config user.email "\(settings.botEmail)"
@@ -186,7 +217,7 @@ public struct CIPipeline: Sendable {
         if git diff --cached --quiet; then
           echo "No publish log changed; nothing to commit."
         else
-          git commit --quiet --author="\(settings.botName) <\(settings.botEmail)>" -m "Publish log${GAZETTE_SHARD:+ of shard $GAZETTE_SHARD} from $GAZETTE_RUN \(skipMarker)"
+          git commit --quiet --author="\(settings.botName) <\(settings.botEmail)>" -m "\(message)${GAZETTE_SHARD:+ of shard $GAZETTE_SHARD} from $GAZETTE_RUN \(skipMarker)"
           pushed=no
           for attempt in 1 2 3 4 5; do
             if git push --quiet origin "HEAD:$GAZETTE_BRANCH"; then pushed=yes; break; fi

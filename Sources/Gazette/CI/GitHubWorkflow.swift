@@ -17,6 +17,8 @@ public enum GitHubWorkflow {
                 // A push of only the bot's log commit starts nothing (guard 2 of 3, README "Publishing from CI").
                 ("push", CIYAML.map([("paths-ignore", CIYAML.flowList(ignored))])),
                 ("workflow_dispatch", CIYAML.map([])),
+                // The sequences job's clock; a schedule runs on the default branch only.
+                ("schedule", CIYAML.list([CIYAML.map([("cron", Node(pipeline.settings.sequencesCron))])])),
             ])),
             ("permissions", CIYAML.map([("contents", Node("read"))])),
             // One publish at a time, queued, never cancelled; a pull request's newer push cancels its older check.
@@ -29,7 +31,8 @@ public enum GitHubWorkflow {
         ])
         return try CIYAML.text(root, header: [
             "Written by `gazette init --ci github`: checks pull requests, publishes the issues that are ready",
-            "on the default branch and commits the publish logs back. See README, \"Publishing from CI\".",
+            "on the default branch and commits the publish logs back; on a schedule (and when run by hand) sends the",
+            "due sequence steps and commits their logs back. See README, \"Publishing from CI\".",
             "Secrets: GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_UNSUBSCRIBE_SECRET.",
             "Variables: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette),",
             "GAZETTE_BOUNCES and GAZETTE_UNSUBSCRIBE_MAILDIR (Maildirs folded into suppressed.csv before the commit-back).",
@@ -43,8 +46,11 @@ public enum GitHubWorkflow {
             condition = "github.event_name == 'pull_request'"
         case .defaultBranch:
             // Guard 3 of 3: never for a push by the bot itself, whatever token it pushed with.
-            condition = "github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch"
-                + " && github.actor != '\(botActor)'"
+            condition = "github.event_name != 'pull_request' && github.event_name != 'schedule'"
+                + " && github.ref_name == github.event.repository.default_branch && github.actor != '\(botActor)'"
+        case .schedule:
+            condition = "(github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"
+                + " && github.ref_name == github.event.repository.default_branch"
         }
         var environment = job.environment.compactMap { name, source in value(source, job: job).map { (name, Node($0)) } }
         environment += [("GAZETTE_SOURCE", Node("${{ vars.GAZETTE_SOURCE }}")), ("GAZETTE_REF", Node("${{ vars.GAZETTE_REF }}"))]

@@ -29,7 +29,9 @@ public enum GitLabPipeline {
         }
         return try CIYAML.text(CIYAML.map(pairs), header: [
             "Written by `gazette init --ci gitlab`: checks merge requests, publishes the issues that are ready",
-            "on the default branch and commits the publish logs back. See README, \"Publishing from CI\".",
+            "on the default branch and commits the publish logs back. A pipeline schedule on the default branch",
+            "(CI/CD → Schedules, e.g. hourly: \(pipeline.settings.sequencesCron)) runs only the sequences job, which sends the",
+            "due sequence steps and commits their logs back. See README, \"Publishing from CI\".",
             "CI/CD variables (masked): GAZETTE_SMTP_PASSWORD, GAZETTE_DKIM_KEY, GAZETTE_UNSUBSCRIBE_SECRET,",
             "GAZETTE_PUSH_TOKEN (a project access token with write_repository, for the log commit).",
             "Optional: GAZETTE_VIA (relay URL; default delivery.via), GAZETTE_SOURCE and GAZETTE_REF (to build gazette),",
@@ -52,9 +54,15 @@ public enum GitLabPipeline {
             rules = CIYAML.list([CIYAML.map([("if", Node("$CI_PIPELINE_SOURCE == \"merge_request_event\""))])])
         case .defaultBranch:
             rules = CIYAML.list([
-                // Guard 3 of 3: never for a commit by the bot itself.
+                // Guard 3 of 3: never for a commit by the bot itself; and a scheduled pipeline is the sequences'.
                 CIYAML.map([("if", Node("$CI_COMMIT_AUTHOR =~ /\(settings.botName)/")), ("when", Node("never"))]),
+                CIYAML.map([("if", Node("$CI_PIPELINE_SOURCE == \"schedule\"")), ("when", Node("never"))]),
                 CIYAML.map([("if", Node("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != \"merge_request_event\""))]),
+            ])
+        case .schedule:
+            // A pipeline schedule (CI/CD → Schedules) on the default branch; the cron lives there, not in this file.
+            rules = CIYAML.list([
+                CIYAML.map([("if", Node("$CI_PIPELINE_SOURCE == \"schedule\" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"))]),
             ])
         }
         var variables = job.environment.compactMap { name, source in value(source, job: job).map { (name, Node($0)) } }
@@ -75,7 +83,8 @@ public enum GitLabPipeline {
             ("stage", Node(job.trigger == .pullRequest ? "check" : "publish")),
             ("rules", rules),
             ("timeout", Node("\(job.timeoutMinutes) minutes")),
-            ("resource_group", job.serialized && job.shards == 1 ? Node("gazette-\(job.id)") : nil),
+            // One lock for the publish and the sequences job: the two never send (or push) at once.
+            ("resource_group", job.serialized && job.shards == 1 ? Node("gazette-publish") : nil),
             ("variables", variables.isEmpty ? nil : CIYAML.map(variables)),
             ("script", CIYAML.list(scripts.filter { !$0.0.always }.map { scriptItem($0.0, $0.1) })),
             ("after_script", scripts.contains { $0.0.always }

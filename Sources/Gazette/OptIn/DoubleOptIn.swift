@@ -35,6 +35,18 @@ public final class DoubleOptIn: @unchecked Sendable {  // `confirmed` is guarded
     let clock: @Sendable () -> Date
     private let lock = NSLock()
     private var confirmed: Set<String> = []
+    /// The templates as last loaded, with the stat fingerprint of templates/ then and when it was last compared.
+    private var loaded: (templates: TemplateSet, fingerprint: ProjectFingerprint, checked: TimeInterval)?
+    /// How long a loaded set is used before templates/ is looked at again (a stat per file): an edit shows in
+    /// the next confirmation a second later, and a flood of forms reads no template file.
+    var templateRecheckInterval: TimeInterval {
+        get { lock.withLock { recheck } }
+        set { lock.withLock { recheck = newValue } }
+    }
+    private var recheck: TimeInterval = 1
+    /// How many times the templates were loaded (read and compiled): for tests.
+    var templateLoads: Int { lock.withLock { loads } }
+    private var loads = 0
     private static let confirmedLimit = 100_000
 
     /// `transports` is the delivery chain in order (a confirmation moves on after a transport failure, as a
@@ -117,7 +129,7 @@ public final class DoubleOptIn: @unchecked Sendable {  // `confirmed` is guarded
     /// The confirmation message: templates/confirm.txt, a single text part.
     func compose(_ pending: PendingSubscription, link: String) throws -> OutgoingMessage {
         let configuration = project.configuration
-        let templates = try TemplateSet(projectRoot: project.root)
+        let templates = try currentTemplates()
         let context: [String: Any] = [
             "newsletter": TemplateContext(configuration: configuration).newsletter(basePath: configuration.baseURL,
                                                                                    year: Calendar(identifier: .gregorian).component(.year, from: clock())),
@@ -137,6 +149,25 @@ public final class DoubleOptIn: @unchecked Sendable {  // `confirmed` is guarded
         if let signer { bytes = try signer.sign(bytes) }
         return OutgoingMessage(returnPath: configuration.delivery.returnPath ?? from.address, recipient: to.address, bytes: bytes,
                                messageID: messageID.value, requiresSMTPUTF8: to.requiresSMTPUTF8, envelopeID: messageID.value)
+    }
+
+    /// The project's templates, loaded at the first confirmation and again only after templates/ changed.
+    /// A set that fails to load is not kept: the form says "try again later" until the files are fixed.
+    func currentTemplates() throws -> TemplateSet {
+        let now = ProcessInfo.processInfo.systemUptime
+        let (cached, interval) = lock.withLock { (loaded, recheck) }
+        if let cached, now - cached.checked < interval { return cached.templates }
+        let fingerprint = ProjectFingerprint(root: project.root, directories: [TemplateSet.directory])
+        if let cached, cached.fingerprint == fingerprint {
+            lock.withLock { loaded?.checked = now }
+            return cached.templates
+        }
+        let templates = try TemplateSet(projectRoot: project.root)
+        lock.withLock {
+            loaded = (templates, fingerprint, now)
+            loads += 1
+        }
+        return templates
     }
 
     /// Tries each delivery in order until one takes the message; a 5xx ends it (the address is refused).

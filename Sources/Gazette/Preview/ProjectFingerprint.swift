@@ -21,7 +21,16 @@ public struct ProjectFingerprint: Sendable, Equatable {
     /// Scans the project at `root` now.
     public init(root: URL) {
         record(root.appendingPathComponent(Configuration.fileName).path, as: Configuration.fileName)
-        for directory in Self.watchedDirectories {
+        scan(root: root, directories: Self.watchedDirectories)
+    }
+
+    /// Scans only `directories` of the project at `root` (`gazette serve` watches templates/ alone).
+    init(root: URL, directories: [String]) {
+        scan(root: root, directories: directories)
+    }
+
+    private mutating func scan(root: URL, directories: [String]) {
+        for directory in directories {
             let base = root.appendingPathComponent(directory)
             guard let walker = FileManager.default.enumerator(atPath: base.path) else { continue }
             while let relative = walker.nextObject() as? String, stamps.count < Self.fileLimit {

@@ -43,6 +43,8 @@ public struct Configuration: Sendable {
     public var bounces: BounceSettings
     /// Opt-in engagement tracking (`tracking:`), off unless asked for.
     public var tracking: TrackingSettings
+    /// `serve:`: the reverse proxies `gazette serve` trusts to name the client.
+    public var serve = ServeSettings()
     /// The first delivery of the chain as a URL (`outbox:DIR`, `smtp://…`, `smtps://…`).
     public var deliveryVia: String { delivery.via }
     /// Every scalar setting with its location, for the secret check.
@@ -51,7 +53,7 @@ public struct Configuration: Sendable {
     var keyLocations: [String: SourceLocation] = [:]
 
     static let knownKeys = ["name", "description", "base_url", "language", "sender", "reply_to", "postal_address",
-                            "unsubscribe", "subscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces", "tracking"]
+                            "unsubscribe", "subscribe", "personalization", "text", "checks", "delivery", "dkim", "direct", "bounces", "tracking", "serve"]
 
     /// Parses gazette.yml's text; `path` names it in diagnostics.
     public init(yaml text: String, path: String = Configuration.fileName) throws {
@@ -116,6 +118,7 @@ public struct Configuration: Sendable {
         direct = try DirectSettings(direct: reader.mapping("direct"), deliveryHelo: delivery.helo)
         bounces = try BounceSettings(reading: reader.mapping("bounces"))
         tracking = try TrackingSettings(reading: reader.mapping("tracking"), at: reader.location(ofKey: "tracking"))
+        serve = try ServeSettings(reading: reader.mapping("serve"))
         scalarSettings = reader.allScalars()
         for key in reader.keys { keyLocations[key] = reader.location(ofKey: key) }
     }

@@ -1,4 +1,4 @@
-// The report of one issue: its totals, its recipient domains, and what reading its logs ran into.
+// The report of one issue (or one sequence step): its totals, its recipient domains, and what reading its logs ran into.
 
 /// One issue as its publish logs, the bounce ledger and the events files tell it.
 public struct IssueReport: Sendable {
@@ -13,8 +13,17 @@ public struct IssueReport: Sendable {
         public var flagged = false
     }
 
-    /// The log's slug (`hello` for logs/hello.jsonl and logs/hello.shard-1-of-4.jsonl).
+    /// A step of a sequence (autoresponder), whose log is logs/sequences/<sequence>/<step>.jsonl.
+    public struct Step: Sendable, Equatable {
+        public var sequence: String
+        public var step: String
+    }
+
+    /// The log's slug (`hello` for logs/hello.jsonl and logs/hello.shard-1-of-4.jsonl); `<sequence>/<step>`
+    /// for a sequence step (`welcome/hello` for logs/sequences/welcome/hello.jsonl).
     public var slug: String
+    /// Set when this row is a sequence step rather than an issue.
+    public var sequenceStep: Step?
     /// The issue's file as the log header names it.
     public var issuePath: String?
     /// When its first publish run began (the header's time), ISO 8601 UTC; orders the trend.
@@ -30,4 +39,9 @@ public struct IssueReport: Sendable {
     public var engagement: EngagementCounts?
     /// Logs whose last run never wrote its end (a killed or lost publish): the numbers may still change.
     public var cutOffLogs: [String] = []
+
+    /// The name click and open events give it: the slug, or a step's `sequence-<sequence>-<step>` .
+    var eventSlug: String {
+        sequenceStep.map { SequenceStep.slug(sequence: $0.sequence, step: $0.step) } ?? slug
+    }
 }

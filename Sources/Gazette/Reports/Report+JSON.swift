@@ -30,9 +30,16 @@ extension Report {
                                          "counts": Self.json(issue.counts)]
             if let started = issue.started { object["started"] = started }
             if let path = issue.issuePath { object["issue_path"] = path }
+            object["kind"] = issue.sequenceStep == nil ? "issue" : "sequence_step"
+            if let step = issue.sequenceStep {
+                object["sequence"] = step.sequence
+                object["step"] = step.step
+            }
             if let ab = issue.abTest {
+                let standing = ab.standing
                 var test: [String: Any] = ["rest_sent": ab.restDelivered, "arms": ab.arms.map { arm -> [String: Any] in
-                    var row: [String: Any] = ["arm": arm.letter, "sent": arm.delivered, "not_sent": arm.notDelivered,
+                    var row: [String: Any] = ["arm": arm.letter, "sent": arm.delivered, "not_sent": arm.notDelivered, "won": ab.recordedWinner?.letter == arm.letter,
+                                              "leading": ab.recordedWinner == nil && standing.letter == arm.letter,
                                               "opens": arm.humanOpeners, "clicks": arm.clickers, "machine_opens_only": arm.machineOnlyOpeners,
                                               "rates": ["open": arm.openRate, "click": arm.clickRate]]
                     if let subject = arm.subject { row["subject"] = subject }
@@ -42,6 +49,10 @@ extension Report {
                     test["winner"] = winner.letter
                     if let reason = winner.reason { test["winner_reason"] = reason }
                 }
+                // won: the winner phase ran; leading: what `auto` would choose now; undecided: why it cannot yet.
+                test["standing"] = standing.name
+                test["standing_reason"] = standing.reason
+                if let letter = standing.letter { test["standing_arm"] = letter }
                 object["ab_test"] = test
             }
             object["tracking"] = issue.engagement == nil ? "off" : "on"

@@ -50,19 +50,16 @@ extension Report {
         return out
     }
 
-    /// The per-arm table of an A/B test: sent, unique human opens and clicks with their rates, and the rest.
+    /// The per-arm table of an A/B test: sent, unique human opens and clicks with their rates, and the rest; the
+    /// winner marked `*`, or the arm `auto` would choose now `+`.
     static func abTable(_ ab: ABTally, slug: String) -> String {
-        var out = "\(slug): A/B subject test, \(ab.arms.count) arms"
-        if let winner = ab.recordedWinner {
-            out += "; the rest got \(winner.letter) (\(winner.reason ?? "chosen")), \(number(ab.restDelivered)) sent"
-        } else {
-            out += "; the rest waits for the winner"
-        }
-        out += "\n"
+        let standing = ab.standing
+        var out = "\(slug): A/B subject test, \(ab.arms.count) arms; \(standing.sentence(restDelivered: ab.restDelivered))\n"
         let header = ["arm: subject", "sent", "not sent", "opens", "open rate", "clicks", "click rate", "machine opens only"]
         let rows = ab.arms.map { arm -> ([String], Bool) in
             let subject = arm.subject.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "—"
-            return ([arm.letter + (ab.recordedWinner?.letter == arm.letter ? "*" : "") + ": " + subject, number(arm.delivered), number(arm.notDelivered),
+            let mark = standing.letter == arm.letter ? (ab.recordedWinner == nil ? "+" : "*") : ""
+            return ([arm.letter + mark + ": " + subject, number(arm.delivered), number(arm.notDelivered),
                      number(arm.humanOpeners), percent(arm.openRate), number(arm.clickers), percent(arm.clickRate),
                      number(arm.machineOnlyOpeners)], false)
         }

@@ -1,5 +1,5 @@
 // Builds a Report from files alone: logs/<slug>.jsonl and logs/<slug>.shard-K-of-N.jsonl (summed per issue),
-// logs/bounces.jsonl, and events/*.jsonl. A bounce, complaint or unsubscribe counts for the latest issue that
+// the sequences' step logs logs/sequences/<name>/<step>.jsonl (one row each), logs/bounces.jsonl, and events/*.jsonl. A bounce, complaint or unsubscribe counts for the latest issue that
 // began at or before its date and was sent (or possibly sent: uncertain) to that address; a click or open names
 // its issue itself.
 import Foundation
@@ -37,7 +37,8 @@ public struct ReportBuilder {
         var report = Report()
         let domains = RecipientTable.Domains()
         var readings = try readLogs(domains: domains, problems: &report.problems)
-        readings.sort { ($0.started, $0.report.slug) < ($1.started, $1.report.slug) }
+        // Issues in the order they began, then the sequences' steps (sent run after run, no one date) by name.
+        readings.sort { ($0.report.sequenceStep != nil ? 1 : 0, $0.started, $0.report.slug) < ($1.report.sequenceStep != nil ? 1 : 0, $1.started, $1.report.slug) }
 
         let wanted = try reference.map { try slug(for: $0, among: readings.map(\.report.slug)) }
         let ledgerURL = project.url(SoftBounceLedger.path)
@@ -53,22 +54,25 @@ public struct ReportBuilder {
             }
             attribute(entry.email, at: entry.date, kind: kind, to: &readings, unattributed: &report.unattributed)
         }
-        let bySlug = Dictionary(readings.enumerated().map { ($0.element.report.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        // Events name an issue by its slug, a sequence step by the slug its messages carry (`sequence-<name>-<step>`).
+        let bySlug = Dictionary(readings.enumerated().map { ($0.element.report.eventSlug, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for file in SuppressionSync.files(in: project.url(EventsFile.directoryName), extension: "jsonl") {
-            let events = try EventsReader(url: file, path: project.relativePath(file), engagement: true)
-            report.problems += events.problems
-            for entry in events.engagements {
-                report.engagementEvents += 1
+            var engagementEvents = 0, unmatched = 0
+            let events = try EventsReader(url: file, path: project.relativePath(file)) { entry in
+                engagementEvents += 1
                 // Only the issue's recipients count: not a `publish --test-to` message, not a link followed in the preview.
                 guard let index = bySlug[entry.event.issue],
                       let recipient = readings[index].table.recipient(AddressKey(entry.event.email).hash64),
                       recipient.status == .sent || recipient.status == .uncertain else {
-                    report.unmatchedEngagementEvents += 1
-                    continue
+                    unmatched += 1
+                    return
                 }
                 readings[index].engagement = readings[index].engagement ?? EngagementTally()
                 readings[index].engagement?.add(entry.event)
             }
+            report.engagementEvents += engagementEvents
+            report.unmatchedEngagementEvents += unmatched
+            report.problems += events.problems
             for entry in events.entries {
                 report.unsubscribeEvents += 1
                 guard let date = LogRecord.date(entry.event.time) else {
@@ -89,7 +93,9 @@ public struct ReportBuilder {
         return report
     }
 
-    /// Reads every publish log in logs/, one Reading per issue slug.
+    /// Reads every publish log in logs/, one Reading per issue slug, and every step log of a sequence
+    /// (logs/sequences/<sequence>/<step>.jsonl, written by `gazette sequences run`), one Reading per step,
+    /// labelled `<sequence>/<step>`.
     private func readLogs(domains: RecipientTable.Domains, problems: inout [Diagnostic]) throws -> [Reading] {
         let folder = project.url("logs")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
@@ -97,32 +103,49 @@ public struct ReportBuilder {
         for name in names where PublishLog.isPublishLog(fileName: name) {
             let stem = String(name.dropLast(".jsonl".count))
             let slug = PublishLogSet.shardStem(stem)?.0 ?? stem
-            let path = "logs/\(name)"
             var reading = bySlug[slug] ?? Reading(report: IssueReport(slug: slug), started: .distantFuture)
-            let facts = try reading.table.read(folder.appendingPathComponent(name), domains: domains)
-            reading.report.logs.append(path)
-            if reading.report.issuePath == nil { reading.report.issuePath = facts.header?.issuePath }
-            if let time = facts.header?.time ?? facts.firstTime, let date = LogRecord.date(time), date < reading.started {
-                reading.started = date
-                reading.report.started = time
-            }
-            if facts.lastRunOpen { reading.report.cutOffLogs.append(path) }
-            if facts.header?.subjects != nil, reading.report.abTest == nil { reading.report.abTest = ABTally() }
-            if facts.unreadableCount > 0 {
-                let lines = facts.unreadableLines.map(String.init).joined(separator: ", ")
-                problems.append(.warning("report-log-line-unreadable",
-                                         "\(facts.unreadableCount) line(s) are not publish records (line \(lines)\(facts.unreadableCount > 5 ? ", …" : "")); skipped",
-                                         at: SourceLocation(path: path, line: facts.unreadableLines.first),
-                                         hint: "publish logs are written by `gazette publish`; check what else wrote to this file"))
-            }
-            if facts.tornBytes > 0 {
-                problems.append(.warning("report-log-torn", "the last line is cut off (\(facts.tornBytes) bytes without a newline: a publish killed mid-write); skipped",
-                                         at: SourceLocation(path: path),
-                                         hint: "a rerun of `gazette publish` completes the log; the recipient on that line reads as it did before it"))
-            }
+            try read(folder.appendingPathComponent(name), path: "logs/\(name)", into: &reading, domains: domains, problems: &problems)
             bySlug[slug] = reading
         }
+        let sequencesFolder = folder.appendingPathComponent(SequenceRunner.logsDirectory)
+        let sequences = ((try? FileManager.default.contentsOfDirectory(atPath: sequencesFolder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        for sequence in sequences {
+            for file in SuppressionSync.files(in: sequencesFolder.appendingPathComponent(sequence), extension: "jsonl") {
+                let step = String(file.lastPathComponent.dropLast(".jsonl".count))
+                var report = IssueReport(slug: "\(sequence)/\(step)")
+                report.sequenceStep = IssueReport.Step(sequence: sequence, step: step)
+                var reading = Reading(report: report, started: .distantFuture)
+                try read(file, path: "logs/\(SequenceRunner.logsDirectory)/\(sequence)/\(file.lastPathComponent)", into: &reading,
+                         domains: domains, problems: &problems)
+                bySlug[reading.report.slug] = reading
+            }
+        }
         return Array(bySlug.values)
+    }
+
+    /// Adds one log (`path`, project-relative) to `reading`.
+    private func read(_ url: URL, path: String, into reading: inout Reading, domains: RecipientTable.Domains, problems: inout [Diagnostic]) throws {
+        let facts = try reading.table.read(url, domains: domains)
+        reading.report.logs.append(path)
+        if reading.report.issuePath == nil { reading.report.issuePath = facts.header?.issuePath }
+        if let time = facts.header?.time ?? facts.firstTime, let date = LogRecord.date(time), date < reading.started {
+            reading.started = date
+            reading.report.started = time
+        }
+        if facts.lastRunOpen { reading.report.cutOffLogs.append(path) }
+        if facts.header?.subjects != nil, reading.report.abTest == nil { reading.report.abTest = ABTally() }
+        if facts.unreadableCount > 0 {
+            let lines = facts.unreadableLines.map(String.init).joined(separator: ", ")
+            problems.append(.warning("report-log-line-unreadable",
+                                     "\(facts.unreadableCount) line(s) are not publish records (line \(lines)\(facts.unreadableCount > 5 ? ", …" : "")); skipped",
+                                     at: SourceLocation(path: path, line: facts.unreadableLines.first),
+                                     hint: "publish logs are written by `gazette publish`; check what else wrote to this file"))
+        }
+        if facts.tornBytes > 0 {
+            problems.append(.warning("report-log-torn", "the last line is cut off (\(facts.tornBytes) bytes without a newline: a publish killed mid-write); skipped",
+                                     at: SourceLocation(path: path),
+                                     hint: "a rerun of `gazette publish` completes the log; the recipient on that line reads as it did before it"))
+        }
     }
 
     /// The slug `reference` names: a log's slug, or the slug of the issue file it names.

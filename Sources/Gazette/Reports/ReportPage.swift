@@ -82,7 +82,8 @@ public enum ReportPage {
 
     private static func section(_ issue: IssueReport) -> String {
         var html = "<section class=\"issue\" id=\"issue-\(ReportChart.attr(issue.slug))\"><h2>\(ReportChart.text(issue.slug))</h2>"
-        html += "<p class=\"meta\">\(issue.issuePath.map { ReportChart.text($0) + " · " } ?? "")started \(ReportChart.text(issue.started ?? "—")) · "
+        html += "<p class=\"meta\">\(issue.sequenceStep.map { "step \(ReportChart.text($0.step)) of the sequence \(ReportChart.text($0.sequence)) · " } ?? "")"
+            + "\(issue.issuePath.map { ReportChart.text($0) + " · " } ?? "")started \(ReportChart.text(issue.started ?? "—")) · "
             + "\(Report.number(issue.counts.attempted)) attempted, \(Report.percent(issue.counts.notDeliveredRate)) not delivered · "
             + "logs: \(ReportChart.text(issue.logs.joined(separator: ", ")))</p>"
         if !issue.cutOffLogs.isEmpty {
@@ -113,13 +114,14 @@ public enum ReportPage {
 
     /// An A/B subject test's arms: the numbers of `Report.abTable`, with the winner marked.
     private static func abTable(_ ab: ABTally) -> String {
-        let winner = ab.recordedWinner.map { "the rest got \(ReportChart.text($0.letter)) (\(ReportChart.text($0.reason ?? "chosen"))), \(Report.number(ab.restDelivered)) sent" }
-            ?? "the rest waits for the winner"
+        let standing = ab.standing
+        let winner = ReportChart.text(standing.sentence(restDelivered: ab.restDelivered))
         var html = "<div class=\"scroll\"><table class=\"ab-test\"><caption>A/B subject test: \(winner)</caption><thead><tr><th>arm</th><th>subject</th>"
             + "<th>sent</th><th>not sent</th><th>opens</th><th>clicks</th><th>machine opens only</th></tr></thead><tbody>"
         for arm in ab.arms {
-            html += "<tr data-arm=\"\(ReportChart.attr(arm.letter))\"\(ab.recordedWinner?.letter == arm.letter ? " class=\"winner\"" : "")>"
-                + "<th>\(ReportChart.text(arm.letter))\(ab.recordedWinner?.letter == arm.letter ? " *" : "")</th><td style=\"text-align:left\">\(ReportChart.text(arm.subject ?? "—"))</td>"
+            let won = ab.recordedWinner?.letter == arm.letter, leads = ab.recordedWinner == nil && standing.letter == arm.letter
+            html += "<tr data-arm=\"\(ReportChart.attr(arm.letter))\"\(won ? " class=\"winner\"" : leads ? " class=\"leading\"" : "")>"
+                + "<th>\(ReportChart.text(arm.letter))\(won ? " *" : leads ? " +" : "")</th><td style=\"text-align:left\">\(ReportChart.text(arm.subject ?? "—"))</td>"
                 + "<td>\(Report.number(arm.delivered))</td><td>\(Report.number(arm.notDelivered))</td>"
                 + "<td>\(Report.number(arm.humanOpeners))<small>\(Report.percent(arm.openRate))</small></td>"
                 + "<td>\(Report.number(arm.clickers))<small>\(Report.percent(arm.clickRate))</small></td><td>\(Report.number(arm.machineOnlyOpeners))</td></tr>"

@@ -74,9 +74,12 @@ public struct SequenceStep: Sendable {
             source.errors += error.diagnostics
         }
         // Message-IDs, the feedback ID and the subject's slots are keyed by the slug: one per step, never an issue's.
-        source.slug = "sequence-\(sequence)-\(id)"
+        source.slug = Self.slug(sequence: sequence, step: id)
         source.number = order
         source.sequence = sequence
         self.source = source
     }
+
+    /// The slug a step's messages and tracked links carry: `sequence-<sequence>-<step>`.
+    static func slug(sequence: String, step: String) -> String { "sequence-\(sequence)-\(step)" }
 }

@@ -6,12 +6,7 @@ import Foundation
 
 /// Decides whether an open is a machine's.
 public struct MachineOpenRules: Sendable {
-    struct Range: Sendable {
-        var network: IPAddress
-        var prefix: Int
-    }
-
-    let ranges: [Range]
+    let ranges: [IPRange]
     /// Opens this soon after the message was made are a scanner's prefetch.
     public var prefetchWindow: TimeInterval = 10
 
@@ -21,12 +16,12 @@ public struct MachineOpenRules: Sendable {
     /// Ranges from the text of a ranges file: `17.0.0.0/8`, `2620:149::/32` or an address a line, `#` comments.
     /// Lines that are none of these come back as warnings naming `path` and the line.
     public init(text: String, path: String) {
-        var ranges: [Range] = [], problems: [Diagnostic] = []
+        var ranges: [IPRange] = [], problems: [Diagnostic] = []
         for (offset, raw) in text.textLines().enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             guard !line.isEmpty else { continue }
-            if let range = Self.range(line) {
+            if let range = IPRange(line) {
                 ranges.append(range)
             } else {
                 problems.append(.warning("machine-range-invalid", "\"\(line)\" is not an IP range; ignored",
@@ -51,21 +46,12 @@ public struct MachineOpenRules: Sendable {
         }
     }
 
-    static func range(_ text: String) -> Range? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let address = IPAddress(String(parts[0])) else { return nil }
-        let bits = address.isIPv4 ? 32 : 128
-        guard parts.count == 2 else { return Range(network: address, prefix: bits) }
-        guard let prefix = Int(parts[1]), (0...bits).contains(prefix) else { return nil }
-        return Range(network: address, prefix: prefix)
-    }
-
     /// Whether an open from `client` with `userAgent`, `now`, of a message made at `sent`, is a machine's.
     public func isMachine(client: String?, userAgent: String?, sent: Date, now: Date) -> Bool {
         if let userAgent, userAgent.trimmingCharacters(in: .whitespaces) == Self.proxyUserAgent { return true }
         let age = now.timeIntervalSince(sent)
         if age >= 0, age < prefetchWindow { return true }
         guard let client, let address = IPAddress(client) else { return false }
-        return ranges.contains { address.isIn($0.network, prefix: $0.prefix) }
+        return ranges.contains { $0.contains(address) }
     }
 }

@@ -27,7 +27,7 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Write only templates/ (e.g. to restore the default templates).")
     var templatesOnly = false
 
-    @Option(help: ArgumentHelp("Write only a CI configuration that checks pull requests and publishes on merge: github or gitlab.",
+    @Option(help: ArgumentHelp("Write only a CI configuration that checks pull requests, publishes on merge and runs `gazette sequences run` on a schedule: github or gitlab.",
                                valueName: "system"))
     var ci: CIPlatform?
 

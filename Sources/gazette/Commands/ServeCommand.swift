@@ -31,7 +31,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Requests per client address and minute; 0 turns the limit off.")
     var rateLimit = 60
 
-    @Flag(help: "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it): for the rate limit and for flagging machine opens.")
+    @Flag(help: "Trust a reverse proxy on this host (peers 127.0.0.0/8 and ::1) to name the client in Forwarded or X-Forwarded-For: for the rate limit, the consent record and machine opens. Other proxies: serve.trusted_proxies in gazette.yml.")
     var trustForwardedFor = false
 
     @OptionGroup var global: GlobalOptions
@@ -56,7 +56,8 @@ struct ServeCommand: ParsableCommand {
         let tracking = try EngagementRecorder(secret: secret, events: unsubscriber.events, machineRules: machineRules)
         let server = SubscriberServer(project: project, unsubscriber: unsubscriber, optIn: optIn, tracking: tracking,
                                       options: .init(host: host, port: port, path: path, requestsPerMinute: rateLimit,
-                                                     trustForwardedFor: trustForwardedFor))
+                                                     trustForwardedFor: trustForwardedFor,
+                                                     trustedProxies: project.configuration.serve.trustedProxies))
         let base = try ServerLifecycle.start(host: host, port: port, printer: printer,
                                              hint: "another program uses the port; choose another with --port") {
             try await server.start()
