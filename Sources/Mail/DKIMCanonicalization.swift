@@ -90,22 +90,52 @@ enum DKIMCanonicalization {
     }
 
     /// True when relaxed canonicalization would change something before `end`: a tab, two spaces in a
-    /// row, whitespace before CRLF, or a bare CR or LF.
-    private static func needsRewriting(_ input: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+    /// row, whitespace before CRLF, or a bare CR or LF. Eight bytes at a time: a word without control
+    /// bytes needs only its spaces looked at; one with a control (a line end) goes byte by byte.
+    static func needsRewriting(_ input: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+        guard let base = input.baseAddress, end > 0 else { return false }
+        let raw = UnsafeRawPointer(base)
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let high: UInt64 = 0x8080_8080_8080_8080
         var previous: UInt8 = 0x0A
-        for index in 0..<end {
-            let byte = input[index]
-            if byte < 0x21 {
-                switch byte {
-                case 0x20: if previous == 0x20 { return true }
-                case 0x0D: if previous == 0x20 || index + 1 >= end || input[index + 1] != 0x0A { return true }
-                case 0x0A: if previous != 0x0D { return true }
-                default: return true  // tabs and other controls: take the careful path
+        var index = 0
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // High bit of each byte below 0x20 (exact: no carry crosses a byte).
+            let controls = ~(((word & low) &+ 0x6060_6060_6060_6060) | word) & high
+            if controls != 0 {
+                for position in index..<(index + 8) {
+                    if rewrites(input, at: position, end: end, previous: previous) { return true }
+                    previous = input[position]
                 }
+            } else {
+                // High bit of each space; two in a row, or one after a space that ended the last word.
+                let other = word ^ 0x2020_2020_2020_2020
+                let spaces = ~(((other & low) &+ low) | other) & high
+                if spaces & (spaces >> 8) != 0 || (previous == 0x20 && word & 0xFF == 0x20) { return true }
+                previous = UInt8(truncatingIfNeeded: word >> 56)
             }
-            previous = byte
+            index += 8
+        }
+        while index < end {
+            if rewrites(input, at: index, end: end, previous: previous) { return true }
+            previous = input[index]
+            index += 1
         }
         return false
+    }
+
+    /// Whether the byte at `index`, after `previous`, is one that relaxed canonicalization would change.
+    @inline(__always)
+    private static func rewrites(_ input: UnsafeBufferPointer<UInt8>, at index: Int, end: Int, previous: UInt8) -> Bool {
+        let byte = input[index]
+        guard byte < 0x21 else { return false }
+        switch byte {
+        case 0x20: return previous == 0x20
+        case 0x0D: return previous == 0x20 || index + 1 >= end || input[index + 1] != 0x0A
+        case 0x0A: return previous != 0x0D
+        default: return true  // tabs and other controls: take the careful path
+        }
     }
 
     /// Relaxed body canonicalization: no whitespace at line ends, runs as one space, no empty lines at the

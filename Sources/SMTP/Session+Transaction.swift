@@ -10,17 +10,26 @@ extension Session {
     /// and the final reply never came. Throws only when nothing was handed over (the connection
     /// failed before the end of the content was sent); the session is closed then. A connection
     /// kept from an earlier message that turns out dead (the server timed it out) is reopened once.
-    public func send(_ envelope: Envelope, message: [UInt8]) throws -> DeliveryResult {
+    ///
+    /// `whileAwaitingReply` runs at most once, after the content is written and before the final reply is
+    /// read: the caller's work there (composing and signing its next message) overlaps the server's
+    /// processing and the round trip. It must not use this session.
+    public func send(_ envelope: Envelope, message: [UInt8], whileAwaitingReply: (() -> Void)? = nil) throws -> DeliveryResult {
         let reused = connection != nil
+        var hook = whileAwaitingReply
+        func runHook() {
+            hook?()
+            hook = nil
+        }
         do {
-            return try transact(envelope, message: message)
+            return try transact(envelope, message: message, whileAwaitingReply: runHook)
         } catch let error as SMTPError where reused && error.isTransient && connection == nil {
             note("\(error); reconnecting once")
-            return try transact(envelope, message: message)
+            return try transact(envelope, message: message, whileAwaitingReply: runHook)
         }
     }
 
-    private func transact(_ envelope: Envelope, message: [UInt8]) throws -> DeliveryResult {
+    private func transact(_ envelope: Envelope, message: [UInt8], whileAwaitingReply: () -> Void) throws -> DeliveryResult {
         if connection == nil { try open() }
         let capabilities = self.capabilities ?? ServerCapabilities(heloReply: Reply(code: 250, lines: []))
         var outcomes = [DeliveryResult.RecipientOutcome?](repeating: nil, count: envelope.recipients.count)
@@ -96,6 +105,8 @@ extension Session {
         let content = MessageData.encode(message)
         try write(content, lines: ["<message content: \(content.count) octets>"], stage: .messageContent,
                   timeout: configuration.timeouts.dataBlock)
+        // The final reply's time (the server's processing and the round trip) is the caller's.
+        whileAwaitingReply()
         let final: Reply
         do {
             final = try readReply(.endOfData, timeout: configuration.timeouts.finalDot)

@@ -41,6 +41,32 @@ final class DeliverySchedulerTests: XCTestCase {
         XCTAssertEqual(left.notAttempted, 0)
     }
 
+    func testNextIfDueNeverWaitsAndAGivenBackRecipientIsNextOrLeftForTheNextRun() throws {
+        let queue = scheduler()
+        let now = Date()
+        XCTAssertNil(queue.nextIfDue(now: now), "nothing read yet: no recipient, and no wait")
+        queue.put(recipient("a@example.org"))
+        queue.put(recipient("b@example.org"))
+        queue.finishReading()
+        let a = try XCTUnwrap(queue.next { now })
+        let b = try XCTUnwrap(queue.nextIfDue(now: now))
+        XCTAssertEqual(b.recipient.address, "b@example.org")
+        XCTAssertNil(queue.nextIfDue(now: now))
+        queue.giveBack(b)
+        XCTAssertEqual(queue.nextIfDue(now: now)?.recipient.address, "b@example.org", "given back: taken again, untouched")
+        queue.done(a)
+        // A stop with one composed ahead: given back, it is left for the next run as not attempted.
+        var again = b
+        again.attempts = 0
+        queue.stop()
+        XCTAssertNil(queue.nextIfDue(now: now), "stopped: nothing more is handed out")
+        queue.giveBack(again)
+        XCTAssertNil(queue.next { now })
+        let left = queue.leftovers()
+        XCTAssertEqual(left.notAttempted, 1)
+        XCTAssertEqual(left.deferred, 0)
+    }
+
     func testASlowedKeyIsParkedWhileOtherKeysGoOn() throws {
         let queue = scheduler()
         let now = Date()

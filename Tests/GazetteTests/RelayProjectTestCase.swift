@@ -37,18 +37,19 @@ class RelayProjectTestCase: XCTestCase {
     }
 
     /// Starts `gazette publish 1 arguments…` in the background, for the signal tests.
-    func startPublish(_ arguments: [String]) throws -> Process {
-        try startGazette(["publish", "1"] + arguments)
+    func startPublish(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        try startGazette(["publish", "1"] + arguments, environment: environment)
     }
 
     /// Starts `gazette arguments…` in the project in the background (with an unsubscribe secret, as in CI), for
     /// the signal tests.
-    func startGazette(_ arguments: [String]) throws -> Process {
+    func startGazette(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = TestPaths.gazetteBinary
         process.arguments = arguments
         process.currentDirectoryURL = directory.url
-        process.environment = ProcessInfo.processInfo.environment.merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["GAZETTE_UNSUBSCRIBE_SECRET": "s", "CI": "true"]) { $1 }.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -5,8 +5,10 @@ In one run, against Postfix's smtp-sink on 127.0.0.1 (a fresh sink on a free por
 same options each time), with the same message size and 4 connections for everyone:
   1. Postfix's smtp-source (the C load generator: our practical limit) sending Gazette's own message;
   2. `gazette publish` (release build) without DKIM, with ed25519 DKIM and with rsa-2048 DKIM;
-  3. `openssl speed -multi NPROC rsa2048` signs/s over all cores;
-  4. the PyPI tool mailmerge with an equivalent HTML+text message (one process, as it is meant to be used,
+  3. `openssl speed -multi NPROC rsa2048` and `… ed25519` signs/s over all cores, and for each the combined
+     limit of a signed send, 1/(1/smtp-source + 1/openssl), which gazette's DKIM rate is compared with;
+     with --before BINARY, an older gazette build's DKIM publishes run in the same rounds (before/after);
+  4. the PyPI tool mailmerge (left out with --skip-mailmerge) with an equivalent HTML+text message (one process, as it is meant to be used,
      and four processes in parallel, so that it too has 4 connections);
   5. peak memory of `gazette publish` for a million recipients (--dry-run), the outbox for 100,000, and
      smtp-sink for a million (or 200,000 when the measured rate says a million would take over 10 minutes).
@@ -219,9 +221,10 @@ def cpu_seconds(stderr):
     return float(user.group(1)) + float(system.group(1)) if user and system else None
 
 
-def gazette_publish(project, issue, env, via, extra=()):
-    """One `gazette publish` under /usr/bin/time -v; returns wall seconds, peak RSS (KB) and the JSON summary."""
-    command = ["/usr/bin/time", "-v", GAZETTE, "publish", issue, "--project", project, "--format", "json",
+def gazette_publish(project, issue, env, via, extra=(), binary=None):
+    """One `gazette publish` under /usr/bin/time -v; returns wall seconds, peak RSS (KB) and the JSON summary.
+    `binary`: another gazette build (--before) instead of this tree's release build."""
+    command = ["/usr/bin/time", "-v", binary or GAZETTE, "publish", issue, "--project", project, "--format", "json",
                "--concurrency", CONCURRENCY] + (["--via", via] if via else []) + list(extra)
     # --limit leaves the rest of the audience for a later run: exit 75, as documented.
     result, wall = run(command, env=env, cwd=project, ok=(0, 75) if "--limit" in extra else (0,))
@@ -257,10 +260,10 @@ def smtp_source(work, message, count):
     return wall, received, cpu_seconds(result.stderr.decode(errors="replace")), sink.cpu
 
 
-def gazette_to_sink(project, issue, env, count):
+def gazette_to_sink(project, issue, env, count, binary=None):
     clean_publish_state(project)
     sink = Sink(project.parent)
-    wall, rss, summary = gazette_publish(project, issue, env, sink.url)
+    wall, rss, summary = gazette_publish(project, issue, env, sink.url, binary=binary)
     received = sink.stop()
     if summary.get("sent") != count or received != count:
         sys.exit(f"gazette publish: {summary.get('sent')} sent, {received} received by smtp-sink, expected {count}")
@@ -390,12 +393,19 @@ def mailmerge_run(work, message_path, count, parts, encoding, round_):
 
 # --- openssl speed -----------------------------------------------------------------------------------
 
-def openssl_rsa_signs(cores, seconds):
-    result, _ = run(["openssl", "speed", "-seconds", seconds, "-multi", cores, "rsa2048"])
+OPENSSL_ALGORITHMS = {"rsa-2048": "rsa2048", "ed25519": "ed25519"}
+
+
+def openssl_signs(algorithm, cores, seconds):
+    """Signs/s of `openssl speed -multi CORES` for rsa2048 or ed25519 (our DKIM algorithms)."""
+    name = OPENSSL_ALGORITHMS[algorithm]
+    result, _ = run(["openssl", "speed", "-seconds", seconds, "-multi", cores, name])
     for line in result.stdout.decode().splitlines():
         fields = line.split()
-        if fields[:3] == ["rsa", "2048", "bits"] and len(fields) >= 7:
+        if name == "rsa2048" and fields[:3] == ["rsa", "2048", "bits"] and len(fields) >= 7:
             return float(fields[5])
+        if name == "ed25519" and fields[1:4] == ["bits", "EdDSA", "(Ed25519)"] and len(fields) >= 8:
+            return float(fields[6])
     sys.exit("could not read openssl speed's output:\n" + result.stdout.decode()[-2000:])
 
 
@@ -473,11 +483,14 @@ def benchmark(args):
         f"= {args.recipients / dry_wall:,.0f} messages/s")
 
     # openssl speed now and again after the rounds; the better of the two (noise only slows it down).
-    signs_runs = [openssl_rsa_signs(os.cpu_count(), args.openssl_seconds)]
-    say(f"openssl speed -seconds {args.openssl_seconds} -multi {os.cpu_count()} rsa2048: {signs_runs[0]:,.1f} signs/s")
+    signs_by = {algorithm: [openssl_signs(algorithm, os.cpu_count(), args.openssl_seconds)] for algorithm in OPENSSL_ALGORITHMS}
+    for algorithm, name in OPENSSL_ALGORITHMS.items():
+        say(f"openssl speed -seconds {args.openssl_seconds} -multi {os.cpu_count()} {name}: {signs_by[algorithm][0]:,.1f} signs/s")
 
-    # Throughput, interleaved.
+    # Throughput, interleaved; with --before, an older build's DKIM runs in the same rounds.
     variants = ["smtp-source", "gazette", "gazette ed25519", "gazette rsa-2048"]
+    if args.before:
+        variants += ["before ed25519", "before rsa-2048"]
     walls = {name: [] for name in variants}
     rss = {name: [] for name in variants}
     cpu = {name: [] for name in variants}  # (client CPU s, smtp-sink CPU s, everything else's CPU s) per round
@@ -489,8 +502,9 @@ def benchmark(args):
                     sys.exit(f"smtp-source: smtp-sink received {received} of {args.recipients}")
             else:
                 algorithm = name.split(" ", 1)[1] if " " in name else None
+                binary = args.before if name.startswith("before") else None
                 wall, peak, client_cpu, sink_cpu = gazette_to_sink(project, args.issue, set_dkim(project, algorithm, keys),
-                                                                   args.recipients)
+                                                                   args.recipients, binary)
                 rss[name].append(peak)
             others, stolen = max(0.0, window[0] - client_cpu - sink_cpu), window[1]
             walls[name].append(wall)
@@ -499,18 +513,21 @@ def benchmark(args):
                 f"{args.recipients / wall:8,.0f} messages/s; CPU (% of one core): client {client_cpu / wall:.0%}, "
                 f"smtp-sink {sink_cpu / wall:.0%}, other processes {others / wall:.0%}, stolen {stolen / wall:.0%}")
 
-    signs_runs.append(openssl_rsa_signs(os.cpu_count(), args.openssl_seconds))
-    signs = max(signs_runs)
-    results["openssl_rsa2048_signs_per_second"] = signs
-    results["openssl_rsa2048_runs"] = signs_runs
-    say(f"openssl speed -seconds {args.openssl_seconds} -multi {os.cpu_count()} rsa2048: {signs_runs[1]:,.1f} signs/s; "
-        f"the better of the two: {signs:,.1f} signs/s over all cores")
+    best_signs = {}
+    for algorithm, name in OPENSSL_ALGORITHMS.items():
+        signs_by[algorithm].append(openssl_signs(algorithm, os.cpu_count(), args.openssl_seconds))
+        best_signs[algorithm] = max(signs_by[algorithm])
+        results[f"openssl_{name}_signs_per_second"] = best_signs[algorithm]
+        results[f"openssl_{name}_runs"] = signs_by[algorithm]
+        say(f"openssl speed -seconds {args.openssl_seconds} -multi {os.cpu_count()} {name}: {signs_by[algorithm][1]:,.1f} "
+            f"signs/s; the better of the two: {best_signs[algorithm]:,.1f} signs/s over all cores")
+    signs, signs_runs = best_signs["rsa-2048"], signs_by["rsa-2048"]
 
     # mailmerge: the same bytes (qp) in 1 process and in 4 at once, and its own encoding (native) in 4 at once.
-    mm_sizes = {encoding: mailmerge_message_size(work, kept, encoding) for encoding in ("qp", "native")}
+    mm_sizes = {} if args.skip_mailmerge else {encoding: mailmerge_message_size(work, kept, encoding) for encoding in ("qp", "native")}
     results["mailmerge_message_bytes"] = mm_sizes
     mailmerge = {}
-    for round_ in range(1, args.mailmerge_repeat + 1):
+    for round_ in range(1, 0 if args.skip_mailmerge else args.mailmerge_repeat + 1):
         for encoding, parts in (("native", 1), ("native", CONCURRENCY), ("qp", CONCURRENCY)):
             wall, received, client_cpu, sink_cpu = mailmerge_run(work, kept, args.mailmerge_recipients, parts,
                                                                  encoding, round_)
@@ -549,8 +566,13 @@ def benchmark(args):
         wall = walls[name][best]
         return f"{client / wall:.0%} + {sink / wall:.0%} + {others / wall:.0%} ({stolen / wall:.0%})"
     results["mailmerge"] = mailmerge
-    fastest_mailmerge = max(mailmerge, key=lambda label: mailmerge[label]["messages_per_second"])
-    mm_rate = mailmerge[fastest_mailmerge]["messages_per_second"]
+    fastest_mailmerge = max(mailmerge, key=lambda label: mailmerge[label]["messages_per_second"]) if mailmerge else None
+    mm_rate = mailmerge[fastest_mailmerge]["messages_per_second"] if mailmerge else None
+
+    # The combined limit of a signed send on these cores: smtp-source's sending and openssl's signing one
+    # after the other, 1/(1/smtp-source + 1/signs).
+    combined = {algorithm: 1 / (1 / rates["smtp-source"] + 1 / best_signs[algorithm]) for algorithm in OPENSSL_ALGORITHMS}
+    results["combined_limit_messages_per_second"] = combined
 
     # Memory.
     memory = {}
@@ -595,7 +617,11 @@ def benchmark(args):
     no_dkim, rsa = rates["gazette"], rates["gazette rsa-2048"]
     goals.append(("without DKIM ≥ 80% of smtp-source", no_dkim / rates["smtp-source"], 0.80))
     goals.append(("rsa-2048 ≥ 80% of openssl speed rsa2048 signs/s (all cores)", rsa / signs, 0.80))
-    goals.append((f"without DKIM ≥ 50× mailmerge (its fastest: {fastest_mailmerge})", no_dkim / mm_rate, 50))
+    for algorithm in OPENSSL_ALGORITHMS:
+        goals.append((f"{algorithm} ≥ 90% of the combined limit 1/(1/smtp-source + 1/openssl {OPENSSL_ALGORITHMS[algorithm]}) "
+                      f"= {combined[algorithm]:,.0f}/s", rates[f"gazette {algorithm}"] / combined[algorithm], 0.90))
+    if mailmerge:
+        goals.append((f"without DKIM ≥ 50× mailmerge (its fastest: {fastest_mailmerge})", no_dkim / mm_rate, 50))
     if memory:
         worst = max(entry["peak_rss_kb"] for entry in memory.values())
         goals.append(("peak memory < 150 MB", worst / 1024, 150))
@@ -623,12 +649,18 @@ def benchmark(args):
     say()
     say(f"- gazette check (start-up: load, render, check the issue): {results['check_seconds']:.3f} s")
     say(f"- gazette publish --dry-run, {args.recipients:,}: {dry_wall:.2f} s ({args.recipients / dry_wall:,.0f} messages/s, one thread)")
-    say(f"- openssl speed rsa2048, {os.cpu_count()} processes: {signs:,.1f} signs/s (runs: "
-        + ", ".join(f"{value:,.1f}" for value in signs_runs) + ")")
-    say(f"- mailmerge's message: {mm_sizes['qp']:,} bytes quoted-printable as Gazette's, {mm_sizes['native']:,} bytes "
-        f"base64 as mailmerge encodes UTF-8 itself (Gazette's: {size:,})")
-    say("- Gazette (no DKIM) / mailmerge: " + ", ".join(
-        f"{no_dkim / entry['messages_per_second']:,.0f}× {label}" for label, entry in mailmerge.items()))
+    for algorithm, name in OPENSSL_ALGORITHMS.items():
+        say(f"- openssl speed {name}, {os.cpu_count()} processes: {best_signs[algorithm]:,.1f} signs/s (runs: "
+            + ", ".join(f"{value:,.1f}" for value in signs_by[algorithm]) + f"); combined limit with smtp-source "
+            f"{combined[algorithm]:,.0f} messages/s; gazette {algorithm} {rates[f'gazette {algorithm}'] / combined[algorithm]:.0%} of it"
+            + (f", before {rates[f'before {algorithm}'] / combined[algorithm]:.0%} (after/before "
+               f"{rates[f'gazette {algorithm}'] / rates[f'before {algorithm}']:.2f}×, medians "
+               f"{median_rates[f'gazette {algorithm}'] / median_rates[f'before {algorithm}']:.2f}×)" if args.before else ""))
+    if mailmerge:
+        say(f"- mailmerge's message: {mm_sizes['qp']:,} bytes quoted-printable as Gazette's, {mm_sizes['native']:,} bytes "
+            f"base64 as mailmerge encodes UTF-8 itself (Gazette's: {size:,})")
+        say("- Gazette (no DKIM) / mailmerge: " + ", ".join(
+            f"{no_dkim / entry['messages_per_second']:,.0f}× {label}" for label, entry in mailmerge.items()))
     say(f"- ed25519 / no DKIM: {rates['gazette ed25519'] / no_dkim:.0%}; rsa-2048 / no DKIM: {rsa / no_dkim:.0%}")
     for name, entry in memory.items():
         say(f"- peak RSS, {name.replace('_', ' ')}, {entry['recipients']:,} recipients: "
@@ -720,11 +752,18 @@ def main():
     parser.add_argument("--outbox-recipients", type=int, default=100_000)
     parser.add_argument("--sink-fallback-recipients", type=int, default=200_000)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-mailmerge", action="store_true", help="leave out mailmerge (slow; not needed for DKIM figures)")
+    parser.add_argument("--before", metavar="BINARY",
+                        help="also run this (older) gazette build's ed25519 and rsa-2048 publishes in the same rounds")
     parser.add_argument("--json", help="also write the figures as JSON here")
     parser.add_argument("--profile", action="store_true", help="profile a publish instead of benchmarking")
     parser.add_argument("--profile-recipients", type=int, default=2000)
     parser.add_argument("--profile-dir", default=str(ROOT / ".build" / "benchmark-publish-profile"))
     args = parser.parse_args()
+    if args.before:
+        args.before = str(Path(args.before).resolve())
+        if not os.access(args.before, os.X_OK):
+            sys.exit(f"--before {args.before}: not an executable gazette build")
     if args.profile:
         profile(args)
     else:

@@ -1,8 +1,9 @@
 // The sending part of a publish: the audience is read on this thread into the scheduler; worker threads
 // take the next recipient that is due, compose, log `sending`, hand the message to their sender for the
-// recipient's delivery in the chain, and log the outcome. A 4xx puts the recipient back with its backoff
-// (the worker moves on); a "slow down" reply slows that pacing key only; a transport failure moves the
-// recipient to the next delivery of the chain.
+// recipient's delivery in the chain, and log the outcome. While a server works on a message, its worker
+// composes and signs the next recipient that is due (nothing is logged until that one goes out). A 4xx puts
+// the recipient back with its backoff (the worker moves on); a "slow down" reply slows that pacing key only;
+// a transport failure moves the recipient to the next delivery of the chain.
 import Foundation
 import Mail
 import SMTP
@@ -172,22 +173,50 @@ final class PublishRun: @unchecked Sendable {
             // anything is sent (with a chain, the next delivery takes over instead).
             _ = try senders.sender(for: 0)
         }
-        while let job = scheduler.next() {
+        // The next recipient, composed and signed while the server answered the last one; nothing of it
+        // is logged or sent yet, so at a stop it goes back to the scheduler untouched.
+        var ahead: Prepared?
+        defer { if let ahead { scheduler.giveBack(ahead.job) } }
+        while true {
+            let prepared: Prepared
+            if let taken = ahead {
+                ahead = nil
+                if publisher.isStopping {
+                    scheduler.giveBack(taken.job)
+                    return
+                }
+                prepared = taken
+            } else {
+                guard let job = scheduler.next() else { return }
+                prepared = Prepared(job: job, composition: Result { try composer.compose(job.recipient) })
+            }
             do {
-                try attempt(job, senders: &senders, scheduler: scheduler)
+                try attempt(prepared, senders: &senders, scheduler: scheduler) {
+                    guard !self.publisher.isStopping, let job = scheduler.nextIfDue() else { return }
+                    ahead = Prepared(job: job, composition: Result { try self.composer.compose(job.recipient) })
+                }
             } catch {
-                scheduler.done(job)
+                scheduler.done(prepared.job)
                 stop(because: error)
                 return
             }
         }
     }
 
+    /// A recipient taken from the scheduler with its message (or the error composing it).
+    struct Prepared {
+        var job: ScheduledRecipient
+        var composition: Result<Composition, Error>
+    }
+
     /// One attempt of one recipient; reports back to the scheduler: done, or again at a later time.
-    func attempt(_ job: ScheduledRecipient, senders: inout WorkerSenders, scheduler: DeliveryScheduler) throws {
-        var job = job
+    /// `whileAwaitingReply` runs once while the server works on the message (or after it, or not at all
+    /// when nothing is sent).
+    func attempt(_ prepared: Prepared, senders: inout WorkerSenders, scheduler: DeliveryScheduler,
+                 whileAwaitingReply: () -> Void = {}) throws {
+        var job = prepared.job
         let message: OutgoingMessage
-        switch try composer.compose(job.recipient) {
+        switch try prepared.composition.get() {
         case .invalid(let reason):
             try record(.invalid, job, messageID: nil, outcome: DeliveryOutcome(status: .invalid, reply: reason))
             scheduler.done(job)
@@ -227,7 +256,7 @@ final class PublishRun: @unchecked Sendable {
         sending.arm = job.recipient.arm.map(SubjectTest.letter(ofArm:))
         sending.phase = job.recipient.abPhase
         try log?.append(sending)
-        let outcome = sender.send(message)
+        let outcome = sender.send(message, whileAwaitingReply: whileAwaitingReply)
         noteConnection(outcome, link: job.link)
         if chain.fallsThrough(outcome, at: job.link) {
             // No reply at all (refused, timed out, TLS): the others skip this delivery for a while too.

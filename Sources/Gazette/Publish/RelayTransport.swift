@@ -52,7 +52,13 @@ final class RelaySender: MessageSender {
     init(session: Session) { self.session = session }
 
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
-        message.deliver(server: session.peer) { try session.send($0, message: message.bytes) }
+        send(message, whileAwaitingReply: {})
+    }
+
+    func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome {
+        withoutActuallyEscaping(whileAwaitingReply) { hook in
+            message.deliver(server: session.peer) { try session.send($0, message: message.bytes, whileAwaitingReply: hook) }
+        }
     }
 
     func close() { session.close() }

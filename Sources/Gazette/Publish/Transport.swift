@@ -42,8 +42,19 @@ public struct DeliveryOutcome: Sendable, Equatable {
 public protocol MessageSender: AnyObject {
     /// Delivers one message and says what happened; per-message problems are outcomes, not errors.
     func send(_ message: OutgoingMessage) -> DeliveryOutcome
+    /// The same, running `whileAwaitingReply` once while the server works on the message (SMTP: after the
+    /// content went out, before its final reply), or after the send where there is nothing to wait for.
+    func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome
     /// Ends the session politely (QUIT) and releases the connection.
     func close()
+}
+
+extension MessageSender {
+    public func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome {
+        let outcome = send(message)
+        whileAwaitingReply()
+        return outcome
+    }
 }
 
 /// A kind of delivery, configured once per run.

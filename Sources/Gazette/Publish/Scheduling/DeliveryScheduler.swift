@@ -67,6 +67,43 @@ final class DeliveryScheduler: @unchecked Sendable {
         defer { condition.unlock() }
         while !stopped {
             let now = clock()
+            let (job, wakeAt) = takeDue(now: now)
+            if let job { return job }
+            if readingDone && freshHead == fresh.count && inFlight == 0 {
+                guard let due = deferred.first, due.notBefore.timeIntervalSince(now) <= maxWait else { return nil }
+            }
+            waitingWorkers += 1
+            // Bounded, so that a missed wake-up costs at most a second.
+            _ = condition.wait(until: min(wakeAt ?? now.addingTimeInterval(1), now.addingTimeInterval(1)))
+            waitingWorkers -= 1
+        }
+        return nil
+    }
+
+    /// The next recipient due now, marked in flight like `next`'s, without waiting: nil when none is due
+    /// (or the run stopped). A worker takes its next message with it while a server answers the last one.
+    func nextIfDue(now: Date = Date()) -> ScheduledRecipient? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return nil }
+        return takeDue(now: now).job
+    }
+
+    /// A recipient taken with `next` or `nextIfDue` and not attempted (the run stopped, or the worker cannot
+    /// use it now): back in the queue as it was, first in line, to be attempted later in this run or counted
+    /// as left for the next one — never lost, never attempted twice for one take.
+    func giveBack(_ job: ScheduledRecipient) {
+        condition.lock()
+        inFlight -= 1
+        deferred.insert(job)
+        if waitingWorkers > 0 { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Takes the first recipient due at `now` (parking fresh ones whose key is slowed down); else nil and
+    /// the time the next may be due. Called with the lock held.
+    private func takeDue(now: Date) -> (job: ScheduledRecipient?, wakeAt: Date?) {
+        while true {
             var wakeAt: Date?
             if let due = deferred.first, due.notBefore <= now, var job = deferred.removeFirst() {
                 if job.parked { parkedCount -= 1 }
@@ -79,7 +116,7 @@ final class DeliveryScheduler: @unchecked Sendable {
                     continue
                 }
                 job.parked = false
-                return handOut(job, key: pacingKey, at: now)
+                return (handOut(job, key: pacingKey, at: now), nil)
             }
             if freshHead < fresh.count {
                 let job = fresh[freshHead]
@@ -87,7 +124,7 @@ final class DeliveryScheduler: @unchecked Sendable {
                 let start = paces[pacingKey]?.earliestStart(now: now) ?? now
                 if start <= now {
                     takeFresh()
-                    return handOut(job, key: pacingKey, at: now)
+                    return (handOut(job, key: pacingKey, at: now), nil)
                 }
                 // Its key is slowed down: park it with the deferred ones so that other keys go on, up to a
                 // bound (memory); beyond it, wait for the pace.
@@ -103,15 +140,8 @@ final class DeliveryScheduler: @unchecked Sendable {
                 wakeAt = start
             }
             if let due = deferred.first { wakeAt = min(wakeAt ?? due.notBefore, due.notBefore) }
-            if readingDone && freshHead == fresh.count && inFlight == 0 {
-                guard let due = deferred.first, due.notBefore.timeIntervalSince(now) <= maxWait else { return nil }
-            }
-            waitingWorkers += 1
-            // Bounded, so that a missed wake-up costs at most a second.
-            _ = condition.wait(until: min(wakeAt ?? now.addingTimeInterval(1), now.addingTimeInterval(1)))
-            waitingWorkers -= 1
+            return (nil, wakeAt)
         }
-        return nil
     }
 
     private func takeFresh() {
