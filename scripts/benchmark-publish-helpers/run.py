@@ -741,6 +741,7 @@ def profile(args):
 
 
 def main():
+    global CONCURRENCY
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--issue", default="3")
     parser.add_argument("--recipients", type=int, default=20000)
@@ -755,11 +756,14 @@ def main():
     parser.add_argument("--skip-mailmerge", action="store_true", help="leave out mailmerge (slow; not needed for DKIM figures)")
     parser.add_argument("--before", metavar="BINARY",
                         help="also run this (older) gazette build's ed25519 and rsa-2048 publishes in the same rounds")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
+                        help="gazette's connections (default 4; 1 shows what signing during the reply wait hides)")
     parser.add_argument("--json", help="also write the figures as JSON here")
     parser.add_argument("--profile", action="store_true", help="profile a publish instead of benchmarking")
     parser.add_argument("--profile-recipients", type=int, default=2000)
     parser.add_argument("--profile-dir", default=str(ROOT / ".build" / "benchmark-publish-profile"))
     args = parser.parse_args()
+    CONCURRENCY = args.concurrency
     if args.before:
         args.before = str(Path(args.before).resolve())
         if not os.access(args.before, os.X_OK):
