@@ -55,4 +55,18 @@ final class CheckerTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("logs/shouting.jsonl").path))
     }
+
+    func testAFooterWithoutTheUnsubscribeLinkIsAnErrorAndWithItNone() throws {
+        let footer = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("templates/partials/email-footer.html"),
+                                encoding: .utf8)
+        try directory.write(footer, to: "templates/partials/email-footer.html")
+        let with = Checker(project: try Project(root: directory.url), options: BuildOptions()).run()
+        XCTAssertFalse(with.diagnostics.contains { $0.code == "unsubscribe-missing" }, "\(with.diagnostics)")
+
+        let without = footer.replacingOccurrences(of: "<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>", with: "Unsubscribe")
+        XCTAssertNotEqual(without, footer)
+        try directory.write(without, to: "templates/partials/email-footer.html")
+        let report = Checker(project: try Project(root: directory.url), options: BuildOptions()).run()
+        XCTAssertTrue(report.diagnostics.contains { $0.code == "unsubscribe-missing" && $0.severity == .error }, "\(report.diagnostics)")
+    }
 }

@@ -27,7 +27,7 @@ extension ContentInspector {
             measurements.imagesPer100Words = statistics.imagesPer100Words
             let unsubscribeToken = slots.names.firstIndex(of: "unsubscribe_url").map(SlotTable.token)
             measurements.hasUnsubscribeLink = statistics.links.contains { link in
-                unsubscribeToken.map { link.href.utf8.contains(subsequence: $0.utf8) } ?? false
+                unsubscribeToken.map { link.href.containsPhrase($0) } ?? false
             }
             if let address = project.configuration.postalAddress, !address.isEmpty {
                 measurements.hasPostalAddress = Self.containsCollapsed(body.textContent, address)
@@ -160,12 +160,5 @@ extension Array where Element == UInt8 {
             index += 1
         }
         return nil
-    }
-}
-
-extension String.UTF8View {
-    /// Whether the bytes contain `other`'s bytes.
-    func contains(subsequence other: String.UTF8View) -> Bool {
-        Array(self).firstRange(of: Array(other), from: 0) != nil
     }
 }
