@@ -74,4 +74,40 @@ final class PipeliningEdgeTests: LiveServerTestCase {
         XCTAssertEqual(capabilities.authenticationMechanisms, ["LOGIN", "PLAIN", "CRAM-MD5"])
         XCTAssertNil(capabilities.maximumMessageSize, "SIZE 0 means no fixed limit")
     }
+
+    /// The hook that signs the next message runs while the server holds back its reply to the final dot: the
+    /// peer answers only once the hook has run (waiting at most 5 s), so a hook run after the reply was read
+    /// would leave the peer waiting and this test failing. It runs once per message, never on a retry.
+    func testTheAwaitingReplyHookRunsBeforeTheFinalReplyIsRead() throws {
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var runs = 0
+            private var seenByPeer: [Bool] = []
+            func ran() { lock.withLock { runs += 1 } }
+            var count: Int { lock.withLock { runs } }
+            func peerAnswers(afterWaiting seconds: Double) {
+                let deadline = Date().addingTimeInterval(seconds)
+                while count == seenByPeer.count, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+                lock.withLock { seenByPeer.append(runs > seenByPeer.count) }
+            }
+            var peerSawTheHook: [Bool] { lock.withLock { seenByPeer } }
+        }
+        let flag = Flag()
+        let peer = try peer { line in
+            if line.hasPrefix("MAIL") || line.hasPrefix("RCPT") { return .reply(["250 2.1.0 Ok"]) }
+            if line == "DATA" { return .reply(["354 End data with <CR><LF>.<CR><LF>"]) }
+            if line == "." {
+                flag.peerAnswers(afterWaiting: 5)
+                return .reply(["250 2.0.0 Ok: queued"])
+            }
+            return .silent
+        }
+        let session = try Session(configuration: configuration(port: peer.port, timeout: 10))
+        for number in 1...2 {
+            let result = try session.send(envelope(to: ["a@example.org"]), message: message(number), whileAwaitingReply: flag.ran)
+            XCTAssertEqual(result.disposition, .accepted)
+        }
+        XCTAssertEqual(flag.count, 2, "once per message")
+        XCTAssertEqual(flag.peerSawTheHook, [true, true], "the hook ran before the server's final reply was read")
+    }
 }
