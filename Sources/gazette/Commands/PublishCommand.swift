@@ -48,9 +48,10 @@ struct PublishCommand: ParsableCommand {
         Secrets come from the environment only: GAZETTE_SMTP_PASSWORD,
         GAZETTE_DKIM_KEY or GAZETTE_DKIM_KEY_FILE, GAZETTE_UNSUBSCRIBE_SECRET.
 
-        Exit status: 0 everyone done; 75 some deferred, uncertain or interrupted, or an
-        A/B test waiting for its winner (run again); 1 errors in the issue or settings,
-        or no A/B winner can be chosen yet; nothing sent.
+        Exit status: 0 everyone done; 75 some deferred, uncertain or interrupted
+        (a signal, or a relay that stopped answering), or an A/B test waiting for
+        its winner (run again); 1 errors in the issue or settings, or no A/B
+        winner can be chosen yet; nothing sent.
         """
     )
 
