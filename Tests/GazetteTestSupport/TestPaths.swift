@@ -1,13 +1,30 @@
 // Where tests find things: the package root, the shared corpora beside the checkout, the built binary.
 import Foundation
+import XCTest
 
 public enum TestPaths {
     /// The folder holding Package.swift.
     public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/corpora`: real data from outside the project, beside the checkout (also in CI's clone).
-    public static let corpora = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+    /// `../shared/corpora`: real data from outside the project, beside the checkout (also in CI's clone);
+    /// `GAZETTE_CORPORA=DIR` for a clone elsewhere.
+    public static let corpora = ProcessInfo.processInfo.environment["GAZETTE_CORPORA"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+
+    /// The corpus file or folder at `url`, or the test ends: skipped on a developer's machine, failed under
+    /// CI=true, where a missing corpus means a broken set-up and not a reason to test less.
+    public static func requireCorpus(_ url: URL) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        let message = "no corpus at \(url.path) (set GAZETTE_CORPORA to the shared corpora folder)"
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail(message)
+            throw CorpusMissing(path: url.path)
+        }
+        throw XCTSkip(message)
+    }
+
+    struct CorpusMissing: Error { let path: String }
 
     /// Test fixtures: valid and invalid newsletter projects.
     public static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")

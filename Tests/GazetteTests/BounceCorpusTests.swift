@@ -43,10 +43,7 @@ final class BounceCorpusTests: XCTestCase {
     }
 
     func requireCorpus() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("no corpus at \(Self.corpus.path)") }
-            throw XCTSkip("no corpus at \(Self.corpus.path)")
-        }
+        try TestPaths.requireCorpus(Self.corpus)
     }
 
     struct Tally {

@@ -10,10 +10,7 @@ final class BouncesCommandTests: XCTestCase {
     static let corpus = TestPaths.corpora.appendingPathComponent("bounces")
 
     override func setUpWithError() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("no corpus at \(Self.corpus.path)") }
-            throw XCTSkip("no corpus at \(Self.corpus.path)")
-        }
+        try TestPaths.requireCorpus(Self.corpus)
         project = try TemporaryDirectory("bounces")
         addTeardownBlock { [project] in project?.remove() }
         try project.copy(from: TestPaths.fixtures.appendingPathComponent("projects/minimal"))

@@ -11,10 +11,7 @@ final class CorpusNewsletterTests: XCTestCase {
     static let corpus = TestPaths.corpora.appendingPathComponent("newsletters")
 
     func testEveryCorpusNewsletterBuildsAndIsChecked() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("no corpus at \(Self.corpus.path)") }
-            throw XCTSkip("no corpus at \(Self.corpus.path)")
-        }
+        try TestPaths.requireCorpus(Self.corpus)
         let directory = try TemporaryDirectory("corpus")
         addTeardownBlock { directory.remove() }
         try Scaffold.initialize(directory.url, force: true, templatesOnly: true)

@@ -1,17 +1,15 @@
 // Release-mode timing of parse + inline + serialize on css-inline's benchmark documents. Skipped unless
 // GAZETTE_BENCH=1: run `GAZETTE_BENCH=1 swift test -c release --filter MarkupTests.InlinerBenchmarkTests`.
 import Foundation
+import GazetteTestSupport
 import Markup
 import XCTest
 
 final class InlinerBenchmarkTests: XCTestCase {
     func testInlineBenchmarkDocuments() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["GAZETTE_BENCH"] != nil, "set GAZETTE_BENCH=1 to time the inliner")
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        let file = directory.deletingLastPathComponent().appendingPathComponent("shared/corpora/css-inlining/css-inline/benchmarks.json")
+        let file = TestPaths.corpora.appendingPathComponent("css-inlining/css-inline/benchmarks.json")
+        try TestPaths.requireCorpus(file)
         let documents = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [[String: String]])
         let inliner = Inliner()
         for document in documents {

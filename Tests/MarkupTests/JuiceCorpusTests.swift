@@ -2,6 +2,7 @@
 // tag names, the style declaration list in order, and the other attributes. Byte equality is not expected:
 // libxml2 and cheerio serialize differently. A floor on the pass rate keeps regressions out.
 import Foundation
+import GazetteTestSupport
 import XCTest
 @testable import Markup
 
@@ -17,7 +18,8 @@ final class JuiceCorpusTests: XCTestCase {
     static let passFloor = 69
 
     func testJuiceCorpus() throws {
-        let root = try XCTUnwrap(Self.corpusRoot(), "corpus not found beside the checkout (../shared/corpora)")
+        let root = TestPaths.corpora.appendingPathComponent("css-inlining/juice")
+        try TestPaths.requireCorpus(root)
         var passed: [String] = []
         var failed: [(String, String)] = []
         var unexpectedPasses: [String] = []
@@ -60,18 +62,6 @@ final class JuiceCorpusTests: XCTestCase {
         var unsupported: [String]
     }
 
-    static func corpusRoot() -> URL? {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                let corpus = directory.deletingLastPathComponent()
-                    .appendingPathComponent("shared/corpora/css-inlining/juice")
-                return FileManager.default.fileExists(atPath: corpus.path) ? corpus : nil
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
 
     static func cases(in root: URL) throws -> [Case] {
         var result: [Case] = []

@@ -1,14 +1,12 @@
 // Real newsletters (../shared/corpora/newsletters, see its SOURCE.md) through CommonMark and PlainTextWriter:
 // the text must keep to the width, keep every link's URL, and leave no HTML behind.
 import Foundation
+import GazetteTestSupport
 import XCTest
 @testable import Markup
 
 final class PlainTextCorpusTests: XCTestCase {
-    /// The corpora sit beside the checkout: <package root>/../shared/corpora (also in CI).
-    private static let corpora = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpora/newsletters")
+    private static let corpora = TestPaths.corpora.appendingPathComponent("newsletters")
 
     func testThisWeekInRust() throws {
         try checkIssue("this-week-in-rust/2026-08-19-this-week-in-rust.md")
