@@ -27,8 +27,10 @@ final class ListRowCheckerTests: XCTestCase {
                     [bytes.count].withUnsafeBufferPointer { ends in
                         guard let base = bytes.baseAddress, let s = starts.baseAddress, let e = ends.baseAddress else { return }
                         let record = CSVRawRecord(line: index + 2, count: 1, bytes: base, starts: s, ends: e)
-                        kept.append(checker.check(record, email: bytes, location: { SourceLocation(path: "subscribers/main.csv", line: index + 2) },
-                                                  into: &diagnostics))
+                        let usable = checker.check(record, email: bytes, location: { SourceLocation(path: "subscribers/main.csv", line: index + 2) },
+                                                   into: &diagnostics)
+                        kept.append(checker.finishBatch(into: &diagnostics) == 1)
+                        XCTAssertTrue(usable || !kept[kept.count - 1])
                     }
                 }
             }
@@ -84,5 +86,49 @@ final class ListRowCheckerTests: XCTestCase {
         }
         XCTAssertNil(Array("person20000@example.org".utf8).withUnsafeBufferPointer { table.value(for: $0) })
         XCTAssertEqual(table.count, keys.count)
+    }
+}
+
+/// Validate with its duplicate checks batched gives what it gives row by row: the same findings, in the same
+/// order, and the same counts, on two lists with every kind of finding between the duplicates.
+final class ListValidationBatchTests: XCTestCase {
+    func testBatchSizeChangesNoFinding() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gazette-batch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("subscribers"), withIntermediateDirectories: true)
+        func list(_ name: String, seed: Int) -> String {
+            var rows = ["email,name,subscribed_at"]
+            for index in 0..<500 {
+                switch (index * 7 + seed) % 11 {
+                case 0: rows.append("Person\(index / 3)@Example.ORG,\"Dup, \(index)\",2026-01-01")  // duplicates, some across lists
+                case 1: rows.append("broken \(index),x,2026-01-01")
+                case 2: rows.append("postmaster@example.org,role,not-a-date")
+                case 3: rows.append("ann\(index % 5)@gmial.com,typo,")
+                case 4: rows.append("only-one-field\(index)@example.org")  // ragged: a problem row from the reader
+                case 5: rows.append("zoë\(index % 4)@bücher.example,idn,2026-02-02")
+                default: rows.append("person\(index / 2)@example.org,p,2026-03-03")
+                }
+            }
+            return rows.joined(separator: "\n") + "\n"
+        }
+        try list("main", seed: 0).write(to: root.appendingPathComponent("subscribers/main.csv"), atomically: true, encoding: .utf8)
+        try list("weekly", seed: 3).write(to: root.appendingPathComponent("subscribers/weekly.csv"), atomically: true, encoding: .utf8)
+        try "email,reason,date,detail\n".write(to: root.appendingPathComponent("subscribers/suppressed.csv"), atomically: true, encoding: .utf8)
+
+        func run(batchSize: Int) throws -> (findings: [String], counts: [String]) {
+            var validation = ListValidation(root: root)
+            validation.batchSize = batchSize
+            let report = try validation.run()
+            return (report.diagnostics.map { "\($0.code) \($0)" }, report.lists.map { "\($0.name) \($0.rows) \($0.valid)" })
+        }
+        let rowByRow = try run(batchSize: 1)
+        XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("address-duplicate-across-lists ") }, rowByRow.findings.joined(separator: "\n"))
+        XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("address-duplicate ") })
+        XCTAssertEqual(rowByRow.counts.count, 2)
+        for batchSize in [2, 7, 32, 1000] {
+            let batched = try run(batchSize: batchSize)
+            XCTAssertEqual(batched.counts, rowByRow.counts, "batch size \(batchSize)")
+            XCTAssertEqual(batched.findings, rowByRow.findings, "batch size \(batchSize)")
+        }
     }
 }

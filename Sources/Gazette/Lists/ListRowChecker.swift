@@ -9,8 +9,27 @@ import Darwin
 #endif
 import Mail
 
-/// Checks rows one at a time and remembers the first row of every address, across lists.
+/// Checks rows one at a time and remembers the first row of every address, across lists. The duplicate check
+/// waits in a batch (`finishBatch`): a million-address table is far bigger than the caches, and looking up a
+/// batch of keys together lets their cache misses overlap (ByteKeyTable.warmSlots).
 struct ListRowChecker {
+    /// A row whose address is usable, waiting for its duplicate check. Its key and address are copied into
+    /// `pendingBytes`: the record they come from is only lent until the next read.
+    private struct PendingRow {
+        var key: Range<Int>, email: Range<Int>
+        var hash: UInt64
+        /// list index << 40 | line, what `firstSeen` keeps.
+        var line: UInt64
+        /// Where the row's duplicate warning goes among the diagnostics: after the row's other findings.
+        var diagnosticIndex: Int
+    }
+    /// Rows per batch: enough misses in flight to fill the memory system, few enough to stay in the cache.
+    /// Tests vary it: the findings are the same for any size.
+    private let batchSize: Int
+    private var pending: [PendingRow] = []
+    private var pendingBytes: [UInt8] = []
+    private var pendingHashes: [UInt64] = []
+
     /// A domain as written, cleaned once: a list holds few distinct domains and a million rows. Its cleaned bytes
     /// live in `domainBytes`, so that looking one up retains nothing.
     private struct Domain {
@@ -43,6 +62,10 @@ struct ListRowChecker {
         return byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
+    init(batchSize: Int = 32) {
+        self.batchSize = max(batchSize, 1)
+    }
+
     /// Starts the list `path`, whose `subscribed_at` column (if any) is `dateColumn`.
     mutating func startList(index: Int, path: String, dateColumn: Int?, expectedRows: Int) {
         listIndex = index
@@ -52,7 +75,10 @@ struct ListRowChecker {
     }
 
     /// Checks `record` (whose trimmed email field is `email`), adding its findings to `diagnostics`; true when
-    /// the row has a usable address not seen before. `location` is called only when there is a finding.
+    /// the row has a usable address, which then waits for its duplicate check (`finishBatch`). `location` is
+    /// called only when there is a finding. The caller finishes the batch when it is full, and before the next
+    /// list or the report.
+    @discardableResult
     mutating func check(_ record: CSVRawRecord, email: UnsafeBufferPointer<UInt8>, location: () -> SourceLocation,
                         into diagnostics: inout [Diagnostic]) -> Bool {
         var slowKey: String?
@@ -78,26 +104,72 @@ struct ListRowChecker {
                                             at: location(), hint: "write dates as 2026-03-14 or 2026-03-14T09:30:00Z"))
             }
         }
-        let line = UInt64(listIndex) << 40 | UInt64(record.line)
-        let packed: UInt64
-        if var slowKey {
-            packed = slowKey.withUTF8 { firstSeen.insertIfAbsent($0, line) }
+        let keyStart = pendingBytes.count
+        if let slowKey {
+            pendingBytes += slowKey.utf8
         } else {
-            packed = key.withUnsafeBufferPointer { firstSeen.insertIfAbsent(UnsafeBufferPointer(rebasing: $0[..<keyLength]), line) }
+            key.withUnsafeBufferPointer { pendingBytes += UnsafeBufferPointer(rebasing: $0[..<keyLength]) }  // no slice to retain
         }
-        if packed != line {
-            let first = (list: Int(packed >> 40), line: Int(packed & 0xFF_FFFF_FFFF))
-            let address = cleanedAddress(email)
-            let where_ = first.list == listIndex ? "line \(first.line)" : "\(paths[first.list]):\(first.line)"
-            diagnostics.append(.warning(
-                first.list == listIndex ? "address-duplicate" : "address-duplicate-across-lists",
-                "\(address) is already on \(where_)", at: location(),
-                hint: first.list == listIndex
-                    ? "delete one of the rows: publish sends once, from the first"
-                    : "fine if the subscriber chose both lists: an issue to both is sent once"))
-            return false
-        }
+        let keyEnd = pendingBytes.count
+        pendingBytes += email
+        let hash = pendingBytes.withUnsafeBufferPointer { ByteKeyTable.hash(UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnd])) }
+        pending.append(PendingRow(key: keyStart..<keyEnd, email: keyEnd..<pendingBytes.count, hash: hash,
+                                  line: UInt64(listIndex) << 40 | UInt64(record.line), diagnosticIndex: diagnostics.count))
         return true
+    }
+
+    /// True when `finishBatch` should run before the next row is checked.
+    var batchIsFull: Bool { pending.count >= batchSize }
+
+    /// Checks the waiting rows for duplicates, in order, placing each duplicate warning right after its row's
+    /// other findings; returns how many of them are the first row of their address.
+    mutating func finishBatch(into diagnostics: inout [Diagnostic]) -> Int {
+        guard !pending.isEmpty else { return 0 }
+        pendingHashes.removeAll(keepingCapacity: true)
+        for row in pending { pendingHashes.append(row.hash) }
+        pendingHashes.withUnsafeBufferPointer { firstSeen.warmSlots($0) }
+        var distinct = 0
+        var duplicates: [(index: Int, diagnostic: Diagnostic)] = []
+        pendingBytes.withUnsafeBufferPointer { bytes in
+            for row in pending {
+                let first = firstSeen.insertIfAbsent(UnsafeBufferPointer(rebasing: bytes[row.key]), row.line, hash: row.hash)
+                if first == row.line {
+                    distinct += 1
+                } else {
+                    duplicates.append((row.diagnosticIndex, duplicateWarning(UnsafeBufferPointer(rebasing: bytes[row.email]),
+                                                                             line: row.line, first: first)))
+                }
+            }
+        }
+        if !duplicates.isEmpty {
+            let start = pending[0].diagnosticIndex
+            var merged: [Diagnostic] = []
+            merged.reserveCapacity(diagnostics.count - start + duplicates.count)
+            var cursor = start
+            for (index, diagnostic) in duplicates {
+                merged += diagnostics[cursor..<index]
+                merged.append(diagnostic)
+                cursor = index
+            }
+            merged += diagnostics[cursor...]
+            diagnostics.replaceSubrange(start..., with: merged)
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingBytes.removeAll(keepingCapacity: true)
+        return distinct
+    }
+
+    /// The warning for the row at `line` (list << 40 | line), whose address is `email`, first seen at `first`.
+    private func duplicateWarning(_ email: UnsafeBufferPointer<UInt8>, line: UInt64, first: UInt64) -> Diagnostic {
+        let list = Int(line >> 40), firstList = Int(first >> 40), firstLine = Int(first & 0xFF_FFFF_FFFF)
+        let location = SourceLocation(path: paths[list], line: Int(line & 0xFF_FFFF_FFFF))
+        let where_ = firstList == list ? "line \(firstLine)" : "\(paths[firstList]):\(firstLine)"
+        return .warning(
+            firstList == list ? "address-duplicate" : "address-duplicate-across-lists",
+            "\(cleanedAddress(email)) is already on \(where_)", at: location,
+            hint: firstList == list
+                ? "delete one of the rows: publish sends once, from the first"
+                : "fine if the subscriber chose both lists: an issue to both is sent once")
     }
 
     /// For an address whose local part is plain ASCII dot-atom and whose domain cleans: its role and typo warnings,

@@ -20,6 +20,8 @@ public struct ListValidation {
     }
 
     public let root: URL
+    /// Rows whose duplicate check is made together (ListRowChecker); tests vary it.
+    var batchSize = 32
 
     public init(root: URL) { self.root = root }
 
@@ -29,7 +31,7 @@ public struct ListValidation {
         let suppression = try SuppressionList(root: root)
         report.suppressed = suppression.count
         report.diagnostics += suppression.problems
-        var checker = ListRowChecker()
+        var checker = ListRowChecker(batchSize: batchSize)
         for name in names ?? SubscriberList.names(root: root) {
             try ListTable.checkName(name)
             let list = SubscriberList(name: name, root: root)
@@ -50,16 +52,22 @@ public struct ListValidation {
                 case .problem(let diagnostic):
                     report.diagnostics.append(diagnostic)
                 case .record(let record, let email):
-                    if checker.check(record, email: email, location: { reader.location(record) }, into: &report.diagnostics) {
-                        // --check-mx (network, opt-in): once per address, on its cleaned form; the lookups are cached per domain.
-                        if let mxCheck, case .success(let address) = ListAddress.clean(String(decoding: email, as: UTF8.self)),
-                           let diagnostic = mxCheck.diagnostic(for: address, at: reader.location(record)) {
-                            report.diagnostics.append(diagnostic)
-                        }
-                        count.valid += 1
+                    let usable = checker.check(record, email: email, location: { reader.location(record) }, into: &report.diagnostics)
+                    guard let mxCheck else {
+                        if checker.batchIsFull { count.valid += checker.finishBatch(into: &report.diagnostics) }
+                        continue
+                    }
+                    // --check-mx (network, opt-in): once per address, on its cleaned form (so each row's duplicate
+                    // check comes first: batches of one); the lookups are cached per domain.
+                    guard usable, checker.finishBatch(into: &report.diagnostics) == 1 else { continue }
+                    count.valid += 1
+                    if case .success(let address) = ListAddress.clean(String(decoding: email, as: UTF8.self)),
+                       let diagnostic = mxCheck.diagnostic(for: address, at: reader.location(record)) {
+                        report.diagnostics.append(diagnostic)
                     }
                 }
             }
+            count.valid += checker.finishBatch(into: &report.diagnostics)
             report.lists.append(count)
         }
         return report
