@@ -17,23 +17,26 @@ final class ListRowCheckerTests: XCTestCase {
     /// What validate says of `email` as the only row of a fresh checker, and whether the row counts.
     func check(_ emails: [String]) -> (findings: [String], kept: [Bool]) {
         var checker = ListRowChecker()
-        checker.startList(index: 0, path: "subscribers/main.csv", dateColumn: nil, expectedRows: 1)
+        var finder = ListDuplicateFinder()
+        checker.startList(index: 0, dateColumn: nil)
+        finder.startList(path: "subscribers/main.csv", expectedRows: 1)
         var diagnostics: [Diagnostic] = []
         var kept: [Bool] = []
         for (index, email) in emails.enumerated() {
             var copy = email
+            var batch = ListRowBatch()
             copy.withUTF8 { bytes in
                 [0].withUnsafeBufferPointer { starts in
                     [bytes.count].withUnsafeBufferPointer { ends in
                         guard let base = bytes.baseAddress, let s = starts.baseAddress, let e = ends.baseAddress else { return }
                         let record = CSVRawRecord(line: index + 2, count: 1, bytes: base, starts: s, ends: e)
                         let usable = checker.check(record, email: bytes, location: { SourceLocation(path: "subscribers/main.csv", line: index + 2) },
-                                                   into: &diagnostics)
-                        kept.append(checker.finishBatch(into: &diagnostics) == 1)
-                        XCTAssertTrue(usable || !kept[kept.count - 1])
+                                                   into: &batch)
+                        XCTAssertEqual(batch.rows.count, usable ? 1 : 0)
                     }
                 }
             }
+            kept.append(finder.finish(batch, into: &diagnostics) == 1)
         }
         return (diagnostics.map { "\($0.location?.line ?? 0) \($0.code): \($0.message)" }, kept)
     }
@@ -89,8 +92,9 @@ final class ListRowCheckerTests: XCTestCase {
     }
 }
 
-/// Validate with its duplicate checks batched gives what it gives row by row: the same findings, in the same
-/// order, and the same counts, on two lists with every kind of finding between the duplicates.
+/// Validate with its duplicate checks batched, and its reading on a thread of its own, gives what it gives row by
+/// row on one thread: the same findings, in the same order, and the same counts, on two lists with every kind of
+/// finding between the duplicates (and a list that cannot be read between them).
 final class ListValidationBatchTests: XCTestCase {
     func testBatchSizeChangesNoFinding() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gazette-batch-\(UUID().uuidString)")
@@ -112,23 +116,31 @@ final class ListValidationBatchTests: XCTestCase {
             return rows.joined(separator: "\n") + "\n"
         }
         try list("main", seed: 0).write(to: root.appendingPathComponent("subscribers/main.csv"), atomically: true, encoding: .utf8)
+        try "".write(to: root.appendingPathComponent("subscribers/middle.csv"), atomically: true, encoding: .utf8)
         try list("weekly", seed: 3).write(to: root.appendingPathComponent("subscribers/weekly.csv"), atomically: true, encoding: .utf8)
         try "email,reason,date,detail\n".write(to: root.appendingPathComponent("subscribers/suppressed.csv"), atomically: true, encoding: .utf8)
 
-        func run(batchSize: Int) throws -> (findings: [String], counts: [String]) {
+        func run(batchSize: Int, thread: Bool) throws -> (findings: [String], counts: [String]) {
             var validation = ListValidation(root: root)
             validation.batchSize = batchSize
+            validation.readsOnItsOwnThread = thread
             let report = try validation.run()
             return (report.diagnostics.map { "\($0.code) \($0)" }, report.lists.map { "\($0.name) \($0.rows) \($0.valid)" })
         }
-        let rowByRow = try run(batchSize: 1)
+        let rowByRow = try run(batchSize: 1, thread: false)
         XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("address-duplicate-across-lists ") }, rowByRow.findings.joined(separator: "\n"))
         XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("address-duplicate ") })
-        XCTAssertEqual(rowByRow.counts.count, 2)
-        for batchSize in [2, 7, 32, 1000] {
-            let batched = try run(batchSize: batchSize)
-            XCTAssertEqual(batched.counts, rowByRow.counts, "batch size \(batchSize)")
-            XCTAssertEqual(batched.findings, rowByRow.findings, "batch size \(batchSize)")
+        XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("subscriber-row-columns ") })
+        XCTAssertEqual(rowByRow.counts.count, 3)
+        // The unreadable list between the two still has its number: weekly's duplicates name main's file.
+        XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("address-duplicate-across-lists subscribers/weekly.csv:") && $0.contains("is already on subscribers/main.csv:") })
+        XCTAssertTrue(rowByRow.findings.contains { $0.hasPrefix("list-header-missing subscribers/middle.csv") }, rowByRow.findings.joined(separator: "\n"))
+        for batchSize in [1, 2, 7, 32, 1000] {
+            for thread in [false, true] {
+                let batched = try run(batchSize: batchSize, thread: thread)
+                XCTAssertEqual(batched.counts, rowByRow.counts, "batch size \(batchSize), thread \(thread)")
+                XCTAssertEqual(batched.findings, rowByRow.findings, "batch size \(batchSize), thread \(thread)")
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 // The checks validate makes on each row of a list, on the row's bytes: the address cleaned (ListAddress's rules),
-// role and typo warnings (ListAddressLint's), the subscribed_at date (ListDate's), and duplicates by the address's
-// key (AddressKey's normalised form), kept whole. A plain ASCII local part takes a path with no allocation; every
-// other address takes ListAddress.clean.
+// role and typo warnings (ListAddressLint's), the subscribed_at date (ListDate's), and the address's key
+// (AddressKey's normalised form) for ListDuplicateFinder. A plain ASCII local part takes a path with no
+// allocation; every other address takes ListAddress.clean.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,27 +9,28 @@ import Darwin
 #endif
 import Mail
 
-/// Checks rows one at a time and remembers the first row of every address, across lists. The duplicate check
-/// waits in a batch (`finishBatch`): a million-address table is far bigger than the caches, and looking up a
-/// batch of keys together lets their cache misses overlap (ByteKeyTable.warmSlots).
-struct ListRowChecker {
-    /// A row whose address is usable, waiting for its duplicate check. Its key and address are copied into
-    /// `pendingBytes`: the record they come from is only lent until the next read.
-    private struct PendingRow {
+/// Rows checked and waiting for their duplicate check (ListDuplicateFinder), with their findings so far: what
+/// validate's reading thread hands to the thread that finds duplicates.
+struct ListRowBatch: Sendable {
+    /// A row with a usable address. Its key and address are copied into `bytes`: the record they come from is
+    /// only lent until the next read.
+    struct Row: Sendable {
         var key: Range<Int>, email: Range<Int>
-        var hash: UInt64
-        /// list index << 40 | line, what `firstSeen` keeps.
+        /// list index << 40 | line, what the finder keeps for the first row of each address.
         var line: UInt64
-        /// Where the row's duplicate warning goes among the diagnostics: after the row's other findings.
+        /// Where the row's later findings (a duplicate, `--check-mx`) go in `diagnostics`: after its others.
         var diagnosticIndex: Int
     }
-    /// Rows per batch: enough misses in flight to fill the memory system, few enough to stay in the cache.
-    /// Tests vary it: the findings are the same for any size.
-    private let batchSize: Int
-    private var pending: [PendingRow] = []
-    private var pendingBytes: [UInt8] = []
-    private var pendingHashes: [UInt64] = []
+    var rows: [Row] = []
+    var bytes: [UInt8] = []
+    /// The findings of the batch's rows (and the reader's problems between them), in line order.
+    var diagnostics: [Diagnostic] = []
+    /// Rows read, usable or not.
+    var rowsRead = 0
+}
 
+/// Checks rows one at a time, on their bytes, into a batch.
+struct ListRowChecker {
     /// A domain as written, cleaned once: a list holds few distinct domains and a million rows. Its cleaned bytes
     /// live in `domainBytes`, so that looking one up retains nothing.
     private struct Domain {
@@ -43,10 +44,6 @@ struct ListRowChecker {
     private let domainIndex = ByteKeyTable()  // the domain as written → index in `domains`
     private var domains: [Domain] = []
     private var domainBytes: [UInt8] = []
-    // The first row of each address across the lists: its key (AddressKey.normalized's bytes) → list index << 40 |
-    // line. Keys are kept whole, so two different addresses are never taken for one (ByteKeyTable).
-    private let firstSeen = ByteKeyTable()
-    private var paths: [String] = []
     private var listIndex = 0
     private var dateColumn: Int?
     /// The key of the row being checked, on the fast path: local part lower-cased, "@", cleaned domain.
@@ -62,37 +59,30 @@ struct ListRowChecker {
         return byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
-    init(batchSize: Int = 32) {
-        self.batchSize = max(batchSize, 1)
-    }
-
-    /// Starts the list `path`, whose `subscribed_at` column (if any) is `dateColumn`.
-    mutating func startList(index: Int, path: String, dateColumn: Int?, expectedRows: Int) {
+    /// Starts the list number `index`, whose `subscribed_at` column (if any) is `dateColumn`.
+    mutating func startList(index: Int, dateColumn: Int?) {
         listIndex = index
-        paths.append(path)
         self.dateColumn = dateColumn
-        firstSeen.reserveCapacity(firstSeen.count + min(expectedRows, 50_000_000), keyLength: 32)  // pages never touched cost no memory
     }
 
-    /// Checks `record` (whose trimmed email field is `email`), adding its findings to `diagnostics`; true when
-    /// the row has a usable address, which then waits for its duplicate check (`finishBatch`). `location` is
-    /// called only when there is a finding. The caller finishes the batch when it is full, and before the next
-    /// list or the report.
+    /// Checks `record` (whose trimmed email field is `email`), adding its findings to `batch`; true when the row
+    /// has a usable address, which is then added to the batch for its duplicate check. `location` is called
+    /// only when there is a finding.
     @discardableResult
     mutating func check(_ record: CSVRawRecord, email: UnsafeBufferPointer<UInt8>, location: () -> SourceLocation,
-                        into diagnostics: inout [Diagnostic]) -> Bool {
+                        into batch: inout ListRowBatch) -> Bool {
         var slowKey: String?
         let keyLength: Int
-        if let fast = fastKey(email, location: location, into: &diagnostics) {
+        if let fast = fastKey(email, location: location, into: &batch.diagnostics) {
             keyLength = fast
         } else {
             let raw = String(decoding: email, as: UTF8.self)
             switch ListAddress.clean(raw) {
             case .failure(let problem):
-                diagnostics.append(.error("address-invalid", problem.message, at: location(), hint: problem.hint))
+                batch.diagnostics.append(.error("address-invalid", problem.message, at: location(), hint: problem.hint))
                 return false
             case .success(let address):
-                diagnostics += lint.warnings(for: address, at: location())
+                batch.diagnostics += lint.warnings(for: address, at: location())
                 slowKey = AddressKey(address).normalized
                 keyLength = 0
             }
@@ -100,76 +90,21 @@ struct ListRowChecker {
         if let dateColumn {
             let value = SubscriberListReader.trimmed(record.field(dateColumn))
             if !value.isEmpty, !ListDate.isDate(value) {
-                diagnostics.append(.warning("subscribed-at-invalid", "subscribed_at \"\(String(decoding: value, as: UTF8.self))\" is not an ISO 8601 date",
+                batch.diagnostics.append(.warning("subscribed-at-invalid", "subscribed_at \"\(String(decoding: value, as: UTF8.self))\" is not an ISO 8601 date",
                                             at: location(), hint: "write dates as 2026-03-14 or 2026-03-14T09:30:00Z"))
             }
         }
-        let keyStart = pendingBytes.count
+        let keyStart = batch.bytes.count
         if let slowKey {
-            pendingBytes += slowKey.utf8
+            batch.bytes += slowKey.utf8
         } else {
-            key.withUnsafeBufferPointer { pendingBytes += UnsafeBufferPointer(rebasing: $0[..<keyLength]) }  // no slice to retain
+            key.withUnsafeBufferPointer { batch.bytes += UnsafeBufferPointer(rebasing: $0[..<keyLength]) }  // no slice to retain
         }
-        let keyEnd = pendingBytes.count
-        pendingBytes += email
-        let hash = pendingBytes.withUnsafeBufferPointer { ByteKeyTable.hash(UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnd])) }
-        pending.append(PendingRow(key: keyStart..<keyEnd, email: keyEnd..<pendingBytes.count, hash: hash,
-                                  line: UInt64(listIndex) << 40 | UInt64(record.line), diagnosticIndex: diagnostics.count))
+        let keyEnd = batch.bytes.count
+        batch.bytes += email
+        batch.rows.append(ListRowBatch.Row(key: keyStart..<keyEnd, email: keyEnd..<batch.bytes.count,
+                                           line: UInt64(listIndex) << 40 | UInt64(record.line), diagnosticIndex: batch.diagnostics.count))
         return true
-    }
-
-    /// True when `finishBatch` should run before the next row is checked.
-    var batchIsFull: Bool { pending.count >= batchSize }
-
-    /// Checks the waiting rows for duplicates, in order, placing each duplicate warning right after its row's
-    /// other findings; returns how many of them are the first row of their address.
-    mutating func finishBatch(into diagnostics: inout [Diagnostic]) -> Int {
-        guard !pending.isEmpty else { return 0 }
-        pendingHashes.removeAll(keepingCapacity: true)
-        for row in pending { pendingHashes.append(row.hash) }
-        pendingHashes.withUnsafeBufferPointer { firstSeen.warmSlots($0) }
-        var distinct = 0
-        var duplicates: [(index: Int, diagnostic: Diagnostic)] = []
-        pendingBytes.withUnsafeBufferPointer { bytes in
-            for row in pending {
-                let first = firstSeen.insertIfAbsent(UnsafeBufferPointer(rebasing: bytes[row.key]), row.line, hash: row.hash)
-                if first == row.line {
-                    distinct += 1
-                } else {
-                    duplicates.append((row.diagnosticIndex, duplicateWarning(UnsafeBufferPointer(rebasing: bytes[row.email]),
-                                                                             line: row.line, first: first)))
-                }
-            }
-        }
-        if !duplicates.isEmpty {
-            let start = pending[0].diagnosticIndex
-            var merged: [Diagnostic] = []
-            merged.reserveCapacity(diagnostics.count - start + duplicates.count)
-            var cursor = start
-            for (index, diagnostic) in duplicates {
-                merged += diagnostics[cursor..<index]
-                merged.append(diagnostic)
-                cursor = index
-            }
-            merged += diagnostics[cursor...]
-            diagnostics.replaceSubrange(start..., with: merged)
-        }
-        pending.removeAll(keepingCapacity: true)
-        pendingBytes.removeAll(keepingCapacity: true)
-        return distinct
-    }
-
-    /// The warning for the row at `line` (list << 40 | line), whose address is `email`, first seen at `first`.
-    private func duplicateWarning(_ email: UnsafeBufferPointer<UInt8>, line: UInt64, first: UInt64) -> Diagnostic {
-        let list = Int(line >> 40), firstList = Int(first >> 40), firstLine = Int(first & 0xFF_FFFF_FFFF)
-        let location = SourceLocation(path: paths[list], line: Int(line & 0xFF_FFFF_FFFF))
-        let where_ = firstList == list ? "line \(firstLine)" : "\(paths[firstList]):\(firstLine)"
-        return .warning(
-            firstList == list ? "address-duplicate" : "address-duplicate-across-lists",
-            "\(cleanedAddress(email)) is already on \(where_)", at: location,
-            hint: firstList == list
-                ? "delete one of the rows: publish sends once, from the first"
-                : "fine if the subscriber chose both lists: an issue to both is sent once")
     }
 
     /// For an address whose local part is plain ASCII dot-atom and whose domain cleans: its role and typo warnings,
@@ -197,10 +132,10 @@ struct ListRowChecker {
         guard let index = domain(UnsafeBufferPointer(rebasing: email[(at + 1)...])), let cleaned = domains[index].cleaned else { return nil }
         let local = UnsafeBufferPointer(rebasing: email[..<at])
         if let role = ListAddressLint.role(ofLocalPart: local) {
-            diagnostics.append(ListAddressLint.roleWarning(cleanedAddress(email), role: role, at: location()))
+            diagnostics.append(ListAddressLint.roleWarning(Self.cleanedAddress(email), role: role, at: location()))
         }
         if let typo = domains[index].typo {
-            diagnostics.append(ListAddressLint.typoWarning(cleanedAddress(email), domain: typo.domain, fix: typo.fix, at: location()))
+            diagnostics.append(ListAddressLint.typoWarning(Self.cleanedAddress(email), domain: typo.domain, fix: typo.fix, at: location()))
         }
         // at ≤ 64 and a cleaned domain ≤ 253 bytes: the key fits.
         return domainBytes.withUnsafeBufferPointer { bytes in
@@ -238,7 +173,7 @@ struct ListRowChecker {
     }
 
     /// The cleaned form of `email` (for a message), the slow way: only rows with a finding come here.
-    private func cleanedAddress(_ email: UnsafeBufferPointer<UInt8>) -> String {
+    static func cleanedAddress(_ email: UnsafeBufferPointer<UInt8>) -> String {
         let raw = String(decoding: email, as: UTF8.self)
         if case .success(let address) = ListAddress.clean(raw) { return address }
         return raw
