@@ -90,8 +90,8 @@ enum DKIMCanonicalization {
     }
 
     /// True when relaxed canonicalization would change something before `end`: a tab, two spaces in a
-    /// row, whitespace before CRLF, or a bare CR or LF. Eight bytes at a time: a word without control
-    /// bytes needs only its spaces looked at; one with a control (a line end) goes byte by byte.
+    /// row, whitespace before CRLF, or a bare CR or LF. Eight bytes at a time: spaces are found for the whole
+    /// word, and only its control bytes (in a composed body, the line ends) are looked at one by one.
     static func needsRewriting(_ input: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
         guard let base = input.baseAddress, end > 0 else { return false }
         let raw = UnsafeRawPointer(base)
@@ -101,20 +101,18 @@ enum DKIMCanonicalization {
         var index = 0
         while index + 8 <= end {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // High bit of each space; two in a row, or one after a space that ended the last word.
+            let other = word ^ 0x2020_2020_2020_2020
+            let spaces = ~(((other & low) &+ low) | other) & high
+            if spaces & (spaces >> 8) != 0 || (previous == 0x20 && word & 0xFF == 0x20) { return true }
             // High bit of each byte below 0x20 (exact: no carry crosses a byte).
-            let controls = ~(((word & low) &+ 0x6060_6060_6060_6060) | word) & high
-            if controls != 0 {
-                for position in index..<(index + 8) {
-                    if rewrites(input, at: position, end: end, previous: previous) { return true }
-                    previous = input[position]
-                }
-            } else {
-                // High bit of each space; two in a row, or one after a space that ended the last word.
-                let other = word ^ 0x2020_2020_2020_2020
-                let spaces = ~(((other & low) &+ low) | other) & high
-                if spaces & (spaces >> 8) != 0 || (previous == 0x20 && word & 0xFF == 0x20) { return true }
-                previous = UInt8(truncatingIfNeeded: word >> 56)
+            var controls = ~(((word & low) &+ 0x6060_6060_6060_6060) | word) & high
+            while controls != 0 {
+                let position = index + controls.trailingZeroBitCount / 8
+                if controlRewrites(input, at: position, end: end) { return true }
+                controls &= controls - 1
             }
+            previous = UInt8(truncatingIfNeeded: word >> 56)
             index += 8
         }
         while index < end {
@@ -123,6 +121,14 @@ enum DKIMCanonicalization {
             index += 1
         }
         return false
+    }
+
+    /// Whether the control byte (below 0x20) at `index` is one that relaxed canonicalization would change:
+    /// anything but a CR of a CRLF not after a space, or the LF of a CRLF.
+    @inline(__always)
+    private static func controlRewrites(_ input: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Bool {
+        let previous = index > 0 ? input[index - 1] : 0x0A
+        return rewrites(input, at: index, end: end, previous: previous)
     }
 
     /// Whether the byte at `index`, after `previous`, is one that relaxed canonicalization would change.

@@ -1,5 +1,6 @@
 // Quoted-printable (RFC 2045 §6.7) for text parts: lines of at most 76 characters with soft breaks, CRLF
-// line ends, and SMTP-safe line starts (`.` → =2E, `From ` → =46rom). A table-driven loop over bytes.
+// line ends, SMTP-safe line starts (`.` → =2E, `From ` → =46rom), and no tab or run of spaces left as it is
+// (so DKIM's relaxed body canonicalization leaves the encoded body unchanged). A table-driven loop over bytes.
 
 /// Quoted-printable encoding of message bodies.
 public enum QuotedPrintable {
@@ -38,7 +39,8 @@ public enum QuotedPrintable {
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// 0: written as it is; 1: always encoded; 2: space or tab (encoded only before a line end).
+    /// 0: written as it is; 1: always encoded; 2: space or tab (encoded before a line end, a tab always, a space
+    /// after a space).
     private static let classes: [UInt8] = (0..<256).map { value in
         if value == 0x20 || value == 0x09 { return 2 }
         if value == 0x3D || value < 0x20 || value > 0x7E { return 1 }
@@ -88,7 +90,11 @@ public enum QuotedPrintable {
             let atLineEnd = next >= count || bytes[next] == 0x0A
                 || (bytes[next] == 0x0D && next + 1 < count && bytes[next + 1] == 0x0A)
             let kind = table[Int(byte)]
-            var escape = kind == 1 || (kind == 2 && atLineEnd) || (column == 0 && startsLineUnsafely(bytes, index, count))
+            // A tab, and a space after a space, are encoded too: the body is then already in DKIM's relaxed form
+            // (RFC 6376 §3.4.4), so signing hashes it as it is instead of rewriting a copy.
+            let afterSpace = column > 0 && output[written - 1] == 0x20
+            var escape = kind == 1 || (kind == 2 && (atLineEnd || byte == 0x09 || afterSpace))
+                || (column == 0 && startsLineUnsafely(bytes, index, count))
             var length = escape ? 3 : 1
             // The last character of a line may reach column 76; others leave room for the soft break.
             if column + length > (atLineEnd ? maximumLineLength : softLimit) {

@@ -72,4 +72,18 @@ final class DKIMCanonicalizationTests: XCTestCase {
         XCTAssertEqual(disagreements, 0)
         XCTAssertGreaterThan(cleanSeen, 100)
     }
+
+    /// The signer hashes a composed body as it is, without a rewritten copy: quoted-printable leaves no tab, no run
+    /// of spaces and no white space before a line end, and the MIME structure around the parts has none either.
+    func testComposedBodiesAreAlreadyRelaxed() throws {
+        let writer = try MessageTests.sampleWriter()
+        let message = try writer.render(
+            to: [Mailbox("ada@example.org", displayName: "Ada")], messageID: MessageID(seed: "12/ada", domain: "example.org"),
+            listUnsubscribe: nil,
+            text: MessageTests.text + "    indented code\n\tand a tab  \n", html: "<pre>  a   b\t</pre>\n" + MessageTests.html)
+        guard let split = message.firstRange(of: Array("\r\n\r\n".utf8)) else { return XCTFail("no header/body split") }
+        let body = Array(message[split.upperBound...])
+        XCTAssertTrue(body.contains(0x20))
+        XCTAssertFalse(fast(body), String(decoding: body, as: UTF8.self))
+    }
 }

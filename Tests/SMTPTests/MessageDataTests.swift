@@ -1,4 +1,5 @@
 // DATA encoding: dot-stuffing (RFC 5321 §4.5.2), CRLF everywhere, the final dot.
+import GazetteTestSupport
 import XCTest
 @testable import SMTP
 
@@ -26,5 +27,48 @@ final class MessageDataTests: XCTestCase {
 
     func testDotsInsideLinesAreLeftAlone() {
         XCTAssertEqual(encode("a.b\r\n x.\r\n"), "a.b\r\n x.\r\n.\r\n")
+    }
+
+    /// The same bytes as the definition, one byte at a time, for random messages rich in CR, LF and dots.
+    func testAgreesWithTheByteByByteDefinition() {
+        func reference(_ input: [UInt8]) -> [UInt8] {
+            var output: [UInt8] = [], index = 0, atLineStart = true
+            while index < input.count {
+                let byte = input[index]
+                if byte == 0x0D || byte == 0x0A {
+                    output += [0x0D, 0x0A]
+                    index += byte == 0x0D && index + 1 < input.count && input[index + 1] == 0x0A ? 2 : 1
+                    atLineStart = true
+                    continue
+                }
+                if atLineStart && byte == 0x2E { output.append(0x2E) }
+                output.append(byte)
+                atLineStart = false
+                index += 1
+            }
+            if !atLineStart { output += [0x0D, 0x0A] }
+            return output + [0x2E, 0x0D, 0x0A]
+        }
+        var generator = SplitMix(seed: 11)
+        let alphabet: [UInt8] = Array("ab.\r\n .".utf8)
+        let lineAlphabet: [UInt8] = Array("ab. ".utf8)
+        var ready = 0
+        for round in 0..<2_000 {
+            var input = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+            if round % 2 == 0 {  // mostly CRLF lines, as composed messages are, with now and then a flaw
+                input = []
+                for _ in 0..<Int.random(in: 1..<6, using: &generator) {
+                    input += (0..<Int.random(in: 0..<8, using: &generator)).map { _ in lineAlphabet[Int.random(in: 0..<lineAlphabet.count, using: &generator)] }
+                    input += Int.random(in: 0..<20, using: &generator) == 0 ? [0x0A] : [0x0D, 0x0A]
+                }
+            }
+            if MessageData.isReadyForTheWire(input) { ready += 1 }
+            let expected = reference(input)
+            XCTAssertEqual(MessageData.encode(input), expected, "\(String(decoding: input, as: UTF8.self).debugDescription)")
+            // Ready for the wire exactly when the definition changes nothing.
+            XCTAssertEqual(MessageData.isReadyForTheWire(input), expected == input + [0x2E, 0x0D, 0x0A] && !input.isEmpty,
+                           "\(String(decoding: input, as: UTF8.self).debugDescription)")
+        }
+        XCTAssertGreaterThan(ready, 100)
     }
 }

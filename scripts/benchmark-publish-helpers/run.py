@@ -692,7 +692,14 @@ def profile(args):
     atexit.register(shutil.rmtree, work, True)
     project = make_project(work)
     write_subscribers(project, args.profile_recipients)
-    env = set_dkim(project, None, {})
+    keys = {}
+    if args.profile_dkim:
+        keys[args.profile_dkim] = work / "dkim.pem"
+        if args.profile_dkim == "ed25519":
+            run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", keys["ed25519"]])
+        else:
+            run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keys["rsa-2048"]])
+    env = set_dkim(project, args.profile_dkim, keys)
     out = Path(args.profile_dir)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -761,6 +768,7 @@ def main():
     parser.add_argument("--json", help="also write the figures as JSON here")
     parser.add_argument("--profile", action="store_true", help="profile a publish instead of benchmarking")
     parser.add_argument("--profile-recipients", type=int, default=2000)
+    parser.add_argument("--profile-dkim", choices=["ed25519", "rsa-2048"], help="profile a signed publish")
     parser.add_argument("--profile-dir", default=str(ROOT / ".build" / "benchmark-publish-profile"))
     args = parser.parse_args()
     CONCURRENCY = args.concurrency
