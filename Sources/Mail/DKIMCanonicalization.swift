@@ -71,9 +71,10 @@ enum DKIMCanonicalization {
         }
     }
 
-    /// The SHA-256 of the relaxed canonical body. Bodies we write usually need no change but dropping
-    /// trailing empty lines (quoted-printable leaves no trailing whitespace), so those are hashed in place.
-    static func bodyHash(_ body: ArraySlice<UInt8>) throws -> [UInt8] {
+    /// The SHA-256 of the relaxed canonical body. Bodies we write need no change but dropping trailing empty
+    /// lines (quoted-printable leaves no tab, run of spaces or trailing space), so those are hashed in place;
+    /// with `isRelaxed` (the caller knows it is so) without even looking.
+    static func bodyHash(_ body: ArraySlice<UInt8>, isRelaxed: Bool = false) throws -> [UInt8] {
         try body.withUnsafeBytes { bytes in
             let input = bytes.bindMemory(to: UInt8.self)
             var end = input.count
@@ -81,7 +82,8 @@ enum DKIMCanonicalization {
             while end >= 4, input[end - 1] == 0x0A, input[end - 2] == 0x0D, input[end - 3] == 0x0A, input[end - 4] == 0x0D {
                 end -= 2
             }
-            if end >= 2, input[end - 1] == 0x0A, input[end - 2] == 0x0D, !needsRewriting(input, end: end) {
+            assert(!isRelaxed || end < 2 || !needsRewriting(input, end: end), "a body said to be relaxed is not")
+            if end >= 2, input[end - 1] == 0x0A, input[end - 2] == 0x0D, isRelaxed || !needsRewriting(input, end: end) {
                 if end == 2 { return try Digest.sha256(UnsafeRawBufferPointer(start: nil, count: 0)) }
                 return try Digest.sha256(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
             }

@@ -48,9 +48,12 @@ public final class DKIMSigner: Sendable {
         self.clock = clock
     }
 
-    /// `message` with a DKIM-Signature field added on top.
-    public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        let field = try signatureField(for: message)
+    /// `message` with a DKIM-Signature field added on top. `bodyIsRelaxed` is the caller's word that relaxed body
+    /// canonicalization would change nothing in the body (what MIMEWriter renders: quoted-printable parts leave no
+    /// tab, run of spaces or trailing space): the body is then hashed without looking for what to rewrite. A wrong
+    /// word gives a signature that does not verify; debug builds check it.
+    public func sign(_ message: [UInt8], bodyIsRelaxed: Bool = false) throws -> [UInt8] {
+        let field = try signatureField(for: message, bodyIsRelaxed: bodyIsRelaxed)
         var output: [UInt8] = []
         output.reserveCapacity(field.count + message.count)
         output.append(contentsOf: field)
@@ -59,9 +62,9 @@ public final class DKIMSigner: Sendable {
     }
 
     /// The folded `DKIM-Signature: …` field, with its CRLF, for `message` (a rendered message with CRLF lines).
-    public func signatureField(for message: [UInt8]) throws -> [UInt8] {
+    public func signatureField(for message: [UInt8], bodyIsRelaxed: Bool = false) throws -> [UInt8] {
         let (fields, bodyStart) = try DKIMCanonicalization.split(message)
-        let bodyHash = try DKIMCanonicalization.bodyHash(message[bodyStart...])
+        let bodyHash = try DKIMCanonicalization.bodyHash(message[bodyStart...], isRelaxed: bodyIsRelaxed)
 
         // Select fields bottom-up per name (RFC 6376 §5.4.2); a name listed again with no instance left
         // contributes nothing, which is what makes oversigning work.

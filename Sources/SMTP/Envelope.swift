@@ -46,9 +46,11 @@ public struct DSNRequest: Sendable, Equatable {
 
     /// RFC 3461 §4 xtext: "+", "=" and bytes outside 33…126 become "+XX".
     static func xtext(_ text: String) -> String {
+        func isPlain(_ byte: UInt8) -> Bool { byte >= 33 && byte <= 126 && byte != UInt8(ascii: "+") && byte != UInt8(ascii: "=") }
+        if text.utf8.allSatisfy(isPlain) { return text }  // message IDs and addresses, nearly always
         var result = ""
         for byte in text.utf8 {
-            if byte >= 33 && byte <= 126 && byte != UInt8(ascii: "+") && byte != UInt8(ascii: "=") {
+            if isPlain(byte) {
                 result.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 result += "+" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)

@@ -88,8 +88,14 @@ extension LogRecord {
 
     /// A JSON string: quotes, backslashes and control characters escaped (RFC 8259 §7); UTF-8 kept.
     static func appendString(_ text: String, to line: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         line.append(UInt8(ascii: "\""))
+        // Most values (addresses, message IDs, times) need no escape: copied whole.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            line.append(contentsOf: text.utf8)
+            line.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex = jsonHexDigits
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): line.append(contentsOf: [0x5C, 0x22])
@@ -107,3 +113,5 @@ extension LogRecord {
         line.append(UInt8(ascii: "\""))
     }
 }
+
+private let jsonHexDigits = Array("0123456789abcdef".utf8)

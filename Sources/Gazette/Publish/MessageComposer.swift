@@ -100,7 +100,7 @@ public struct MessageComposer: Sendable {
 
     /// The values for `recipient`; throws MailError for an address or a name that cannot be used.
     func values(for recipient: Recipient) throws -> RecipientValues {
-        let displayName = recipient.fields["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let displayName = recipient.fields["name"].flatMap { name in name.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator } ? nil : name }
         let mailbox = try Mailbox(recipient.address, displayName: displayName)
         let links = try unsubscribe.links(address: mailbox.address, list: recipient.list)
         // The send time in the open token, whole seconds: the prefetch rule of machine opens reads it.
@@ -147,7 +147,8 @@ public struct MessageComposer: Sendable {
             var bytes = try writer.render(to: [mailbox], messageID: messageID, subject: subject,
                                           listUnsubscribe: listUnsubscribe,
                                           text: EncodedBody(quotedPrintable: text), html: EncodedBody(quotedPrintable: html))
-            if let signer { bytes = try signer.sign(bytes) }
+            // MIMEWriter's quoted-printable parts are in relaxed form already (QuotedPrintable, MIMEWriter).
+            if let signer { bytes = try signer.sign(bytes, bodyIsRelaxed: true) }
             return .message(OutgoingMessage(
                 returnPath: verp ? Self.verpAddress(returnPath, recipient: mailbox.address) : returnPath,
                 recipient: mailbox.address, bytes: bytes, messageID: messageID.value,

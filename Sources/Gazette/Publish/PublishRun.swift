@@ -101,6 +101,7 @@ final class PublishRun: @unchecked Sendable {
         // Read the audience: skip whoever an earlier run finished.
         var queued = 0
         var readError: Error?
+        var listNames: [String: String] = [:]  // list file → list name, made once per file
         do {
             try audience.forEach(skipping: { [state, options] key in
                 state.status(ofKey: key)?.isDone(skipUncertain: options.skipUncertain) ?? false
@@ -119,9 +120,11 @@ final class PublishRun: @unchecked Sendable {
                         update { $0.notAttempted += 1 }
                         return
                     }
+                    let path = subscriber.location.path
+                    let list = listNames[path] ?? AudienceSnapshot.listName(of: path)
+                    if listNames[path] == nil { listNames[path] = list }
                     var recipient = Recipient(address: subscriber.email, fields: subscriber.fields,
-                                              source: subscriber.location.description,
-                                              list: AudienceSnapshot.listName(of: subscriber.location.path))
+                                              source: subscriber.location.description, list: list)
                     if let (testArm, winner) = arm {
                         recipient.arm = testArm ?? winner
                         recipient.abPhase = testArm == nil ? .winner : .test

@@ -8,6 +8,8 @@ import SMTP
 public struct RelayTransport: Transport {
     public let configuration: RelayConfiguration
     let password: String?
+    /// `configuration.url`, made once: the pacing key and the log ask for it for every message.
+    public let description: String
 
     /// `passwordVariable`: the environment variable with the password (a named transport's `password_env`);
     /// `helo` (`delivery.helo`) is the EHLO name unless the URL gives one (`?helo=`).
@@ -18,6 +20,7 @@ public struct RelayTransport: Transport {
             if let caFile { configuration.caFile = caFile }
             if configuration.heloName == nil { configuration.heloName = helo }
             self.configuration = configuration
+            description = configuration.url
         } catch {
             throw DiagnosticError(.error("delivery", "the delivery URL \(url) is not usable: \(error)",
                                          hint: "write smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS), or add ?tls=none for a local test server"))
@@ -28,8 +31,6 @@ public struct RelayTransport: Transport {
                                          hint: "set \(passwordVariable) in the environment (a CI secret); it never goes in gazette.yml"))
         }
     }
-
-    public var description: String { configuration.url }
 
     /// Opens the session at once, so a wrong password or certificate stops the run before anything is sent.
     public func makeSender() throws -> MessageSender {

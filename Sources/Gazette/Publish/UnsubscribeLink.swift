@@ -45,7 +45,7 @@ public struct UnsubscribeLink: Sendable {
     public func links(address: String, list: String) throws -> (url: String?, mailto: String?) {
         guard baseURL != nil || mailto != nil else { return (nil, nil) }
         let token = try sealedToken(address: address, list: list)  // base64url: nothing to escape
-        let url = baseURL.map { base in base + (base.contains("?") ? "&" : "?") + "token=" + token }
+        let url = baseURL.map { base in base + (base.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + "token=" + token }
         let mailtoURL = mailto.map { target in "mailto:\(target)?subject=" + Self.queryEscape("unsubscribe \(token)") }
         return (url, mailtoURL)
     }
@@ -76,16 +76,27 @@ public struct UnsubscribeLink: Sendable {
 
     /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
     static func queryEscape(_ text: String) -> String {
-        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 8)
         for byte in text.utf8 {
-            if unreserved.contains(byte) {
+            if isUnreserved(byte) {
                 output.append(byte)
             } else {
                 output.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 }
