@@ -10,12 +10,16 @@ public enum DomainName {
         func fail(_ problem: String) -> MailError { MailError(.invalidAddress(domain, problem: problem)) }
         if domain.isEmpty { throw fail("the domain is empty") }
         if domain.hasPrefix("[") { return try addressLiteral(domain) }
+        return try plainASCII(domain) ?? labelByLabel(domain)
+    }
 
+    /// `ascii` for any domain: each label lower-cased, NFC-mapped and Punycode-encoded when not ASCII, and checked.
+    static func labelByLabel(_ domain: String) throws -> String {
+        func fail(_ problem: String) -> MailError { MailError(.invalidAddress(domain, problem: problem)) }
         // IDNA separators: full stop and its ideographic and full-width forms (RFC 3490 §3.1).
-        let separators: Set<Character> = ["\u{2E}", "\u{3002}", "\u{FF0E}", "\u{FF61}"]
         let labels = domain.utf8.allSatisfy({ $0 < 0x80 })
-            ? domain.split(separator: ".", omittingEmptySubsequences: false)  // the common case, without Character sets
-            : domain.split(omittingEmptySubsequences: false) { separators.contains($0) }
+            ? domain.split(separator: ".", omittingEmptySubsequences: false)
+            : domain.split(omittingEmptySubsequences: false) { ["\u{2E}", "\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) }
         if labels.count > 1, labels.last?.isEmpty == true, labels.dropLast().allSatisfy({ !$0.isEmpty }) {
             throw fail("the domain ends with a dot")
         }
@@ -28,6 +32,39 @@ public enum DomainName {
         let result = asciiLabels.joined(separator: ".")
         if result.utf8.count > 253 { throw fail("the domain is longer than 253 octets") }
         return result
+    }
+
+    /// The common case in one pass over the bytes: letters, digits, hyphens and dots making valid labels, returned
+    /// lower-cased. Nil for anything else (an error, a U-label), which the full path then handles.
+    static func plainASCII(_ domain: String) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(domain.utf8.count)
+        var labelLength = 0, previous = UInt8(ascii: ".")
+        for byte in domain.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return nil }
+                labelLength = 0
+            case UInt8(ascii: "-"):
+                guard labelLength > 0 else { return nil }
+                labelLength += 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                output.append(byte | 0x20)
+                previous = byte
+                labelLength += 1
+                guard labelLength <= 63 else { return nil }
+                continue
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                labelLength += 1
+            default:
+                return nil
+            }
+            guard labelLength <= 63 else { return nil }
+            output.append(byte)
+            previous = byte
+        }
+        guard labelLength > 0, previous != UInt8(ascii: "-"), output.count <= 253 else { return nil }
+        return String(decoding: output, as: UTF8.self)
     }
 
     private static func asciiLabel(_ label: String, in domain: String) throws -> String {

@@ -1,7 +1,7 @@
 // Punycode against RFC 3492 §7.1 samples and internationalized domains against Python's idna codec.
 import Foundation
 import GazetteTestSupport
-import Mail
+@testable import Mail
 import XCTest
 
 final class PunycodeTests: XCTestCase {
@@ -36,6 +36,27 @@ final class PunycodeTests: XCTestCase {
         XCTAssertEqual(try DomainName.ascii("例え。テスト"), "xn--r8jz45g.xn--zckzah", "ideographic full stop")
         XCTAssertEqual(try DomainName.ascii("[192.0.2.1]"), "[192.0.2.1]")
         XCTAssertEqual(try DomainName.ascii("[IPv6:2001:db8::1]"), "[IPv6:2001:db8::1]")
+    }
+
+    /// The one-pass path for plain ASCII domains answers as the label-by-label path does, or leaves the domain to it.
+    func testThePlainPathAgreesWithTheFullOne() {
+        var generator = SplitMix(seed: 9)
+        let alphabet = Array("aZ9-.-.".utf8) + [0xC3]
+        var plain = 0
+        for round in 0..<5_000 {
+            var bytes = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+            if bytes.contains(0xC3) { bytes = bytes.map { $0 == 0xC3 ? UInt8(ascii: "b") : $0 } + Array("ü".utf8) }
+            if round % 500 == 0 { bytes = Array(repeating: UInt8(ascii: "a"), count: 60 + round % 7) + Array(".ex".utf8) }
+            let domain = String(decoding: bytes, as: UTF8.self)
+            let full = try? DomainName.labelByLabel(domain)
+            if let fast = DomainName.plainASCII(domain) {
+                plain += 1
+                XCTAssertEqual(fast, full, domain)
+            } else if !domain.unicodeScalars.contains(where: { $0.value >= 0x80 }) {
+                XCTAssertNil(full, "\(domain) is valid: the plain path should take it")
+            }
+        }
+        XCTAssertGreaterThan(plain, 200)
     }
 
     func testDomainsAgreeWithPythonIDNA() throws {
