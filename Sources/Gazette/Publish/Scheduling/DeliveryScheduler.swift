@@ -150,7 +150,9 @@ final class DeliveryScheduler: @unchecked Sendable {
             fresh.removeFirst(freshHead)
             freshHead = 0
         }
-        if readerWaiting { condition.broadcast() }
+        // The reader refills half the read-ahead at a time: woken for every recipient taken, it would cost a
+        // context switch and a futex call per message.
+        if readerWaiting && fresh.count - freshHead <= readAhead / 2 { condition.broadcast() }
     }
 
     private func handOut(_ job: ScheduledRecipient, key pacingKey: String, at now: Date) -> ScheduledRecipient {
