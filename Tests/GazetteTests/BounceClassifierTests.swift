@@ -102,6 +102,18 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(classify("Command died with status 1: procmail. Command output: cannot create", status: "5.1.1"), .soft)
     }
 
+    /// KDDI's au leaves the address out when its subscriber's filter refuses the mail; a missing mailbox has it.
+    func testAnAddresslessUserUnknownIsAFiltersAnswer() {
+        func classify(_ text: String) -> BounceClass {
+            BounceReasoning.classify(text: text, status: "5.0.0", replyCode: 550, permanent: true).0
+        }
+        XCTAssertEqual(classify("smtp; 550 : User unknown"), .soft)
+        XCTAssertEqual(classify("550: : User unknown"), .soft)
+        XCTAssertEqual(classify("smtp; 550 <neko@ezweb.ne.jp>: User unknown"), .hard)
+        XCTAssertEqual(classify("<neko@example.org>: User unknown"), .hard)
+        XCTAssertEqual(classify("Recipient address rejected: User unknown in local recipient table"), .hard)
+    }
+
     /// A report that lists its recipients one after the other (OpenSMTPD) explains each on its own line, and a
     /// generic Status (5.0.0) yields to the code on that line.
     func testEachRecipientIsReadFromItsOwnLine() throws {

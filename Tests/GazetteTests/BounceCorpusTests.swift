@@ -133,15 +133,15 @@ final class BounceCorpusTests: XCTestCase {
         let statusRate = Double(total.statusAgrees) / Double(total.statusRows)
         print("bounce corpus: class \(total.classAgrees)/\(total.rows) = \(classRate), recipient found \(total.recipientFound)/\(total.bounceRows) = \(recipientRate), status \(total.statusAgrees)/\(total.statusRows) = \(statusRate)")
         // Floors at the measured values (docs/bounces.md): a change that lowers one fails here.
-        XCTAssertGreaterThanOrEqual(classRate, 0.909, misses.prefix(30).joined(separator: "\n"))
-        XCTAssertGreaterThanOrEqual(recipientRate, 0.981)
+        XCTAssertGreaterThanOrEqual(classRate, 0.916, misses.prefix(30).joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(recipientRate, 0.982)
         XCTAssertGreaterThanOrEqual(statusRate, 0.954)
     }
 
     static func markdown(tallies: [String: Tally], total: Tally) -> String {
         let classes = BounceClass.allCases
         var lines = ["| module | rows | class agrees | recipient found | status agrees | " + classes.map { "exp. \($0.rawValue) → h/s/c/n" }.joined(separator: " | ") + " |"]
-        lines.append("|" + String(repeating: "---|", count: 4 + classes.count))
+        lines.append("|" + String(repeating: "---|", count: 5 + classes.count))
         func line(_ name: String, _ tally: Tally) -> String {
             let cells = classes.map { expected -> String in
                 let row = tally.confusion[expected] ?? [:]

@@ -116,6 +116,7 @@ enum BounceReasoning {
         // A specific code elsewhere (5.7.1, 5.3.0) loses to a "user unknown" text only in a reply to RCPT TO, and
         // not to Postfix's "Recipient address rejected:", which comes before whatever the reason is.
         if !isTemporary, !aboutMailbox, !specific || answeredRCPT, !disabled {
+            if saysUserUnknownWithoutAddress(lower) { return (.soft, "user unknown without an address (a carrier's filter)") }
             for (phrase, reason) in hardPhrases where lower.containsPhrase(phrase) && !(specific && prefixPhrases.contains(phrase)) {
                 if afterData { return (.soft, "\(reason) after DATA (a filter)") }
                 return (.hard, reason)
@@ -126,5 +127,27 @@ enum BounceReasoning {
         if let status { return (.soft, "status \(status)") }
         if let replyCode { return (.soft, "reply \(replyCode)") }
         return (.soft, "delivery failed")
+    }
+
+    /// `550 : User unknown`, the address left out before the colon: how KDDI's au (ezweb.ne.jp) answers mail that
+    /// its subscriber's own filter refuses, while a mailbox that does not exist gets `550 <address>: User unknown`
+    /// (Sisimai's KDDI module reads the two so). The mailbox exists: soft, not a reason to suppress at once.
+    static func saysUserUnknownWithoutAddress(_ lower: String) -> Bool {
+        let text = Array(lower.utf8), phrase = Array(": user unknown".utf8)
+        guard text.count >= phrase.count else { return false }
+        var index = 0
+        while index + phrase.count <= text.count {
+            if text[index] == phrase[0], Array(text[index..<(index + phrase.count)]) == phrase {
+                var before = index - 1
+                while before >= 0 && text[before] == UInt8(ascii: " ") { before -= 1 }
+                // What precedes is the reply code ("550 : …") or another colon ("550: : …"), not an address.
+                if before >= 2, text[before] == UInt8(ascii: ":") || (text[(before - 2)...before].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                                                                     && text[before - 2] == UInt8(ascii: "5")) {
+                    return true
+                }
+            }
+            index += 1
+        }
+        return false
     }
 }
