@@ -2,6 +2,7 @@
 // a `sending` without outcome read as uncertain, a stale lock taken over, a live one refused.
 import Foundation
 import GazetteTestSupport
+import Synchronization
 import XCTest
 @testable import Gazette
 
@@ -42,6 +43,38 @@ final class PublishLogTests: XCTestCase {
         XCTAssertEqual(state.unreadableLines, [])
         let text = try String(contentsOf: url, encoding: .utf8)
         XCTAssertTrue(text.contains(#""reply":"451 4.7.1 \"slow\" down\r\nplease ✓""#), text)
+    }
+
+    /// Workers append without excluding one another (one O_APPEND write per record): every line stays whole,
+    /// long ones included, while syncs run beside them.
+    func testConcurrentAppendsKeepEveryLineWhole() throws {
+        let url = directory.url.appendingPathComponent("logs/many.jsonl")
+        let log = try PublishLog(url: url)
+        let threads = 8, perThread = 500
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads + 1) { thread in
+            guard thread < threads else {
+                for _ in 0..<200 { log.syncIfDirty() }
+                return
+            }
+            for index in 0..<perThread {
+                // Some records longer than a page, so a write is not small enough to be atomic by size alone.
+                let reply = String(repeating: "x", count: index % 50 == 0 ? 9_000 : 40)
+                do {
+                    var record = LogRecord(event: .sent)
+                    record.address = "t\(thread)-\(index)@example.org"
+                    record.reply = reply
+                    try log.append(record)
+                } catch {
+                    failures.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        log.close()
+        XCTAssertEqual(failures.load(ordering: .relaxed), 0)
+        let state = try PublishLogState(reading: url)
+        XCTAssertEqual(state.unreadableLines, [])
+        XCTAssertEqual(state.counts[.sent], threads * perThread)
     }
 
     func testTornLastLineIsIgnoredAndTheNextAppendStartsClean() throws {
