@@ -31,7 +31,7 @@ enum MessageData {
             var nextLF = -1
             func lineFeed(from start: Int) -> Int {
                 if nextLF < start {
-                    nextLF = memchr(base + start, Int32(lf), count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                    nextLF = memchr(base + start, Int32(lf), count - start).map { offset($0, from: base) } ?? count
                 }
                 return nextLF
             }
@@ -43,7 +43,7 @@ enum MessageData {
                 var end = feed > index && feed < count && bytes[feed - 1] == cr ? feed - 1 : feed
                 var next = feed + 1
                 if end > index, let bareCR = memchr(base + index, Int32(cr), end - index) {
-                    end = UnsafePointer(bareCR.assumingMemoryBound(to: UInt8.self)) - base
+                    end = offset(bareCR, from: base)
                     next = end + 1
                 }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
@@ -64,21 +64,25 @@ enum MessageData {
         guard count >= 2, message[count - 2] == cr, message[count - 1] == lf, message[0] != dot else { return false }
         return message.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return false }
-            func offset(_ pointer: UnsafeMutableRawPointer) -> Int { UnsafePointer(pointer.assumingMemoryBound(to: UInt8.self)) - base }
             var index = 0
             while index < count, let found = memchr(base + index, Int32(lf), count - index) {
-                let position = offset(found)
+                let position = offset(found, from: base)
                 // The LF of a CRLF, and the next line (if any) does not start with a dot.
                 guard position > 0, bytes[position - 1] == cr, position + 1 == count || bytes[position + 1] != dot else { return false }
                 index = position + 1
             }
             index = 0
             while index < count, let found = memchr(base + index, Int32(cr), count - index) {
-                let position = offset(found)
+                let position = offset(found, from: base)
                 guard position + 1 < count, bytes[position + 1] == lf else { return false }
                 index = position + 2
             }
             return true
         }
+    }
+
+    /// Where memchr's answer lies in the buffer that starts at `base`.
+    private static func offset(_ found: UnsafeMutableRawPointer, from base: UnsafePointer<UInt8>) -> Int {
+        UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 }

@@ -122,7 +122,7 @@ final class PublishRun: @unchecked Sendable {
                     }
                     let path = subscriber.location.path
                     let list = listNames[path] ?? AudienceSnapshot.listName(of: path)
-                    if listNames[path] == nil { listNames[path] = list }
+                    listNames[path] = list
                     var recipient = Recipient(address: subscriber.email, fields: subscriber.fields,
                                               source: subscriber.location.description, list: list)
                     if let (testArm, winner) = arm {

@@ -54,7 +54,7 @@ extension Report {
     /// winner marked `*`, or the arm `auto` would choose now `+`.
     static func abTable(_ ab: ABTally, slug: String) -> String {
         let standing = ab.standing
-        var out = "\(slug): A/B subject test, \(ab.arms.count) arms; \(standing.sentence(restDelivered: ab.restDelivered))\n"
+        let out = "\(slug): A/B subject test, \(ab.arms.count) arms; \(standing.sentence(restDelivered: ab.restDelivered))\n"
         let header = ["arm: subject", "sent", "not sent", "opens", "open rate", "clicks", "click rate", "machine opens only"]
         let rows = ab.arms.map { arm -> ([String], Bool) in
             let subject = arm.subject.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "—"
