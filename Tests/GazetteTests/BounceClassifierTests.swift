@@ -138,4 +138,132 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(VERPAddress.recipient(in: "bounces+ada=example.org@news.example.com"), "ada@example.org")
         XCTAssertNil(VERPAddress.recipient(in: "ada+tag@example.org"))
     }
+
+    /// AOL leaves out the empty line between two recipients' blocks: each recipient keeps its own fields.
+    func testRecipientBlocksWithoutAnEmptyLineBetweenThem() {
+        let report = DeliveryStatusReport(bytes: Array("""
+            Reporting-MTA: dns; mx.aol.com
+
+            Final-Recipient: rfc822; ann@example.org
+            Action: failed
+            Status: 5.2.2
+            Diagnostic-Code: smtp; 550 5.2.2 <ann@example.org>... Mailbox Full
+            Final-Recipient: rfc822; bob@example.org
+            Original-Recipient: rfc822;bob@example.org
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 <bob@example.org>... User Unknown
+            """.utf8)[...])
+        let recipients = report.recipients(explanation: "")
+        XCTAssertEqual(recipients.map(\.address), ["ann@example.org", "bob@example.org"])
+        XCTAssertEqual(recipients.map(\.bounceClass), [.soft, .hard])
+    }
+
+    /// sendmail's transcript tells which command a recipient's failure answered: a "User unknown" in reply to
+    /// DATA is a filter's answer unless its status is an addressing one (5.1.1).
+    func testTheTranscriptsCommandForARecipient() {
+        let transcript = """
+            ----- Transcript of session follows -----
+            ... while talking to mx.example.org.:
+            >>> RCPT To:<ann@example.org>
+            <<< 250 2.1.5 Ok
+            >>> DATA
+            <<< 550 5.0.0 <ann@example.org>... User unknown
+            >>> RCPT To:<bob@example.org>
+            <<< 553 Invalid recipient bob@example.org
+            """
+        XCTAssertEqual(SessionTranscript.command(answeredFor: "ann@example.org", in: transcript), ">>> data")
+        XCTAssertEqual(SessionTranscript.command(answeredFor: "BOB@example.org", in: transcript), ">>> rcpt to:<bob@example.org>")
+        XCTAssertNil(SessionTranscript.command(answeredFor: "cy@example.org", in: transcript))
+        func classify(status: String) -> BounceClass {
+            BounceReasoning.classify(text: "550 \(status) <ann@example.org>... User unknown", context: ">>> data", status: status,
+                                     replyCode: 550, permanent: true).0
+        }
+        XCTAssertEqual(classify(status: "5.0.0"), .soft)
+        XCTAssertEqual(classify(status: "5.1.1"), .hard)
+        // Yahoo refuses a mailbox that does not exist at DATA, in words that say so.
+        XCTAssertEqual(BounceReasoning.classify(text: "554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0]",
+                                                context: ">>> data", status: "5.0.0", replyCode: 554, permanent: true).0, .hard)
+    }
+
+    /// A 4.1.1 that the reporting MTA gave up on is final; a 4.x.x about anything else stays soft; RFC 7504's 521
+    /// and 556 say the domain takes no mail.
+    func testGivenUpAddressingFailuresAndNullMXReplies() {
+        XCTAssertEqual(BounceReasoning.classify(text: "450 4.1.1 <a@example.org>: Recipient address rejected: User unknown in virtual alias table",
+                                                status: "4.1.1", replyCode: 450, permanent: true).0, .hard)
+        XCTAssertEqual(BounceReasoning.classify(text: "450 4.1.1 <a@example.org>: Recipient address rejected: User unknown",
+                                                status: "4.1.1", replyCode: 450, permanent: false).0, .soft)
+        XCTAssertEqual(BounceReasoning.classify(text: "Host or domain name not found", status: "4.0.0", replyCode: nil, permanent: true).0, .soft)
+        XCTAssertEqual(BounceReasoning.classify(text: "521 5.3.2 <a@example.org>: System not accepting network messages",
+                                                status: "5.3.2", replyCode: 521, permanent: nil).0, .hard)
+    }
+
+    /// Exim writes a recipient's address three times and Mail.ru its whole report twice: each recipient is read
+    /// up to the next mention of another one, never from the next recipient's lines.
+    func testARecipientsTextEndsAtAnotherRecipientsMention() throws {
+        let report = try BounceClassifier.classify(bytes: Self.message("""
+            From: mailer-daemon@mail.example.ru
+            Subject: Mail delivery failed: returning message to sender
+            X-Failed-Recipients: ann@example.org, bob@example.org
+            """, body: """
+            This message was created automatically by mail delivery software.
+              ann@example.org
+                SMTP error from remote mail server after RCPT TO:<ann@example.org>:
+                host mx.example.org [192.0.2.12]: 550 5.2.2 <ann@example.org>... Mailbox Full
+              bob@example.org
+                SMTP error from remote mail server after RCPT TO:<bob@example.org>:
+                host mx.example.org [192.0.2.12]: 550 5.1.1 <bob@example.org>... User Unknown
+            The same in English:
+              ann@example.org
+                host mx.example.org [192.0.2.12]: 550 5.2.2 <ann@example.org>... Mailbox Full
+            """))
+        XCTAssertEqual(report.recipients.map(\.address), ["ann@example.org", "bob@example.org"])
+        XCTAssertEqual(report.recipients.map(\.bounceClass), [.soft, .hard])
+    }
+
+    /// Apple Mail's unsubscribe message is an opt-out from its sender; an SES notification cut by sendmail's
+    /// line-length limit ("!", a line break and a space) is still read.
+    func testAppleMailUnsubscribeAndACutSESNotification() throws {
+        let apple = try BounceClassifier.classify(bytes: Self.message("""
+            From: ada@icloud.com
+            To: opt-out-42@news.example.com
+            Subject: unsubscribe
+            Auto-Submitted: auto-replied
+            X-Apple-Unsubscribe: true
+            """, body: "Apple Mail sent this email to unsubscribe from the message \u{201C}Issue 12\u{201D}.\n"))
+        XCTAssertEqual(apple.bounceClass, .complaint)
+        XCTAssertEqual(apple.feedbackType, "opt-out")
+        XCTAssertEqual(apple.recipients.map(\.address), ["ada@icloud.com"])
+
+        let json = #"{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"ada@example.org"}],"feedbackId":"0101","mail":{"destination":["ada@exa!\n mple.org"]}}}"#
+        let ses = try BounceClassifier.classify(bytes: Self.message("From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message", body: json + "\n"))
+        XCTAssertEqual(ses.bounceClass, .complaint)
+        XCTAssertEqual(ses.recipients.map(\.address), ["ada@example.org"])
+    }
+
+    /// A separator line `From sender date` starts a message even without an empty line before it; a body line
+    /// that starts with "From " does not.
+    func testMboxSeparatorsWithoutAnEmptyLineBefore() throws {
+        let folder = try TemporaryDirectory()
+        let mbox = folder.url.appendingPathComponent("bounces.mbox")
+        try Data("""
+            From MAILER-DAEMON  Thu Jul  2 12:05:05 2020
+            Subject: one
+
+            The body says
+            From here on, at 10:00:00 on Thu Jul  2, things went wrong in 2020
+            --boundary--
+            From double-bounce@example.com  Thu Jul  2 12:05:06 2020
+            Subject: two
+
+            body
+            """.utf8).write(to: mbox)
+        var subjects: [String] = []
+        _ = try BounceSource.forEachMessage(at: mbox, named: "bounces.mbox") { input in
+            subjects.append((try? MIMEReader.read(input.bytes))?.header("Subject") ?? "?")
+        }
+        XCTAssertEqual(subjects, ["one", "two"])
+        XCTAssertTrue(MboxReader.isSeparator(Array("From a@example.com Sat Jan  3 01:05:34 1996\n".utf8)[...]))
+        XCTAssertFalse(MboxReader.isSeparator(Array("From here on, at 10:00:00 on Thu Jul  2, things went wrong in 2020\n".utf8)[...]))
+    }
 }

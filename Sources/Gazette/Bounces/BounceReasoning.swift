@@ -79,12 +79,16 @@ enum BounceReasoning {
 
     /// Words that show the failed reply answered RCPT TO (RFC 5321 §3.3), the command whose reply judges the
     /// address: Postfix's "in reply to RCPT TO command", Exim's "after RCPT TO:", sendmail's ">>> RCPT To:".
-    static let rcptMarkers = ["rcpt to", "rcpt command", "rcpt_to", ">>> rcpt", "smtp:rcpt", "rcpt:"]
+    static let rcptMarkers = ["rcpt to", "rcpt command", "rcpt_to", ">>> rcpt", "smtp:rcpt", "rcpt:", "does not like recipient"]
 
     /// A failure after the message was sent (the reply to DATA): a "user unknown" there is a content filter's
     /// answer, not a verdict on the address (Japanese carriers and many filters answer so).
     static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of",
                                    "smtp command data"]
+
+    /// Providers that refuse a mailbox that does not exist in their reply to DATA, in words that say so: Yahoo's
+    /// `554 delivery error: dd This user doesn't have a yahoo.com account`.
+    static let repliesAtDataForUnknownUsers = ["delivery error: dd this user doesn't have a"]
 
     /// The class and reason of a failure described by `text` with `status` and `replyCode`.
     /// `permanent` is the report's own verdict when it has one (a DSN's Action failed vs delayed).
@@ -99,7 +103,10 @@ enum BounceReasoning {
         let around = context.isEmpty ? lower : lower + " " + normalized(context)
         let afterData = afterDataMarkers.contains { around.containsPhrase($0) }
         let answeredRCPT = !afterData && rcptMarkers.contains { around.containsPhrase($0) }
-        let isTemporary = status?.hasPrefix("4") == true || (status == nil && replyCode.map { $0 < 500 } == true)
+        // A 4.1.x addressing status the reporting MTA gave up on (a DSN's Action: failed, after its retries) is a
+        // final verdict on the address: Postfix answers 450 4.1.1 for a user unknown in its virtual alias table.
+        let givenUpOnAddress = permanent == true && status?.hasPrefix("4.1.") == true
+        let isTemporary = (status?.hasPrefix("4") == true && !givenUpOnAddress) || (status == nil && replyCode.map { $0 < 500 } == true)
             || permanent == false
         if status?.hasPrefix("2") == true { return (.notABounce, "delivered (status \(status ?? ""))") }
         for (phrase, reason) in softPhrases where lower.containsPhrase(phrase) {
@@ -118,11 +125,16 @@ enum BounceReasoning {
         if !isTemporary, !aboutMailbox, !specific || answeredRCPT, !disabled {
             if saysUserUnknownWithoutAddress(lower) { return (.soft, "user unknown without an address (a carrier's filter)") }
             for (phrase, reason) in hardPhrases where lower.containsPhrase(phrase) && !(specific && prefixPhrases.contains(phrase)) {
-                if afterData { return (.soft, "\(reason) after DATA (a filter)") }
+                // An addressing status (5.1.1) is the verdict on the address whichever command it answered.
+                if afterData, !(status.map(hardStatuses.contains) ?? false), !repliesAtDataForUnknownUsers.contains(where: { lower.containsPhrase($0) }) {
+                    return (.soft, "\(reason) after DATA (a filter)")
+                }
                 return (.hard, reason)
             }
             if let status, hardStatuses.contains(status) { return (.hard, "status \(status)") }
         }
+        // RFC 7504: 521 "host does not accept mail", 556 "domain does not accept mail" (a null MX, RFC 7505).
+        if let replyCode, replyCode == 521 || replyCode == 556, permanent != false { return (.hard, "domain accepts no mail (reply \(replyCode))") }
         if disabled { return (.soft, "mailbox disabled (status 5.2.1)") }
         if let status { return (.soft, "status \(status)") }
         if let replyCode { return (.soft, "reply \(replyCode)") }

@@ -41,7 +41,7 @@ struct DeliveryStatusReport {
     }
 
     init(bytes: ArraySlice<UInt8>) {
-        let blocks = HeaderFieldReader.readBlocks(bytes)
+        let blocks = HeaderFieldReader.readBlocks(bytes).flatMap(Self.recipientBlocks)
         records = blocks.compactMap { block in
             let record = Record(
                 finalRecipient: block.value("Final-Recipient").flatMap(AddressScanner.fieldAddress),
@@ -52,6 +52,25 @@ struct DeliveryStatusReport {
             // The per-message block (Reporting-MTA, Arrival-Date) names no recipient.
             return record.finalRecipient == nil && record.originalRecipient == nil ? nil : record
         }
+    }
+
+    /// `block` cut where a recipient's fields start again: some MTAs (AOL's among them) leave out the empty line
+    /// between two recipients' blocks, and the second recipient's fields would otherwise overwrite the first's.
+    static func recipientBlocks(_ block: [MIMEHeader]) -> [[MIMEHeader]] {
+        var blocks: [[MIMEHeader]] = [[]]
+        var named: Set<String> = []
+        for field in block {
+            let name = field.name.lowercased()
+            if name == "final-recipient" || name == "original-recipient" {
+                if named.contains(name) {
+                    blocks.append([])
+                    named.removeAll()
+                }
+                named.insert(name)
+            }
+            blocks[blocks.count - 1].append(field)
+        }
+        return blocks
     }
 
     /// The part of the human-readable text about `address` (from the line of its first mention to the next empty
@@ -134,7 +153,9 @@ struct DeliveryStatusReport {
             if diagnostic == nil || (status.map(StatusCodeScanner.isGeneric) ?? true) {
                 text += "\n" + (mentioned ?? explanation)
             }
-            let (bounceClass, reason) = BounceReasoning.classify(text: text, context: mentioned ?? "", status: status, replyCode: replyCode,
+            // The transcript's command for this recipient says which SMTP stage failed.
+            let context = [mentioned, SessionTranscript.command(answeredFor: address, in: explanation)].compactMap { $0 }.joined(separator: "\n")
+            let (bounceClass, reason) = BounceReasoning.classify(text: text, context: context, status: status, replyCode: replyCode,
                                                                  permanent: permanent)
             return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                    diagnostic: diagnostic, reason: reason)

@@ -1,6 +1,8 @@
 // RFC 5965 Abuse Reporting Format: a `message/feedback-report` part (Feedback-Type, Original-Rcpt-To,
 // Removal-Recipient) or, in the looser variants providers send, the same fields in a text part. The complaining
 // recipient is Original-Rcpt-To, else the To of the returned message, else the VERP return path.
+// Apple Mail's unsubscribe message (`X-Apple-Unsubscribe: true`, sent to a List-Unsubscribe mailto: address) reads
+// as an opt-out report from its sender.
 import Mail
 
 /// A complaint.
@@ -22,6 +24,12 @@ struct FeedbackReport {
                 fields = HeaderFieldReader.readBlocks(Array(text[start.lowerBound...].utf8)[...]).first
                 break
             }
+        }
+        if fields == nil, message.header("X-Apple-Unsubscribe")?.trimmingCharacters(in: .whitespaces).lowercased() == "true",
+           let sender = message.header("From").flatMap({ AddressScanner.addresses(in: $0).first }) {
+            feedbackType = "opt-out"
+            recipients = [sender]
+            return
         }
         guard let fields, let type = fields.value("Feedback-Type") else { return nil }
         feedbackType = type.lowercased().split(whereSeparator: { $0 == " " || $0 == ";" }).first.map(String.init) ?? "abuse"

@@ -107,18 +107,35 @@ enum FreeTextBounce {
         if candidates.isEmpty { candidates = found.filter { !isSystem($0.address, strict: false) } }
         var recipients: [BounceRecipient] = []
         let utf8 = Array(text.utf8)
+        // The text about the candidate at `position`: up to the next mention of another recipient, first or not
+        // (Mail.ru writes its report twice, in Russian and in English: the last recipient of the first copy is
+        // followed by the first recipient of the second), at most 2,000 bytes.
+        let lowerUTF8 = utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        func segment(at position: Int) -> String {
+            let candidate = candidates[position]
+            let start = candidate.offset
+            var end = min(start + 2000, utf8.count)
+            for (index, other) in candidates.enumerated() where index != position && other.address.lowercased() != candidate.address.lowercased() {
+                let needle = Array(other.address.lowercased().utf8)
+                if let found = firstOccurrence(of: needle, in: lowerUTF8, from: start + candidate.address.utf8.count, before: end) {
+                    end = found
+                }
+            }
+            return String(decoding: utf8[start..<max(end, start)], as: UTF8.self)
+        }
         if !failed.isEmpty {
             // The header is authoritative; the text after each address (when it appears) explains it.
             return failed.map { address in
-                let at = candidates.first { $0.address.lowercased() == address.lowercased() }?.offset
-                let segment = at.map { String(decoding: utf8[$0..<min($0 + 2000, utf8.count)], as: UTF8.self) } ?? text
-                return classify(address: address, segment: segment, whole: text, context: at.map { lineStart(utf8, $0) } ?? "")
+                guard let position = candidates.firstIndex(where: { $0.address.lowercased() == address.lowercased() }) else {
+                    return classify(address: address, segment: text, whole: text)
+                }
+                return classify(address: address, segment: segment(at: position), whole: text,
+                                context: lineStart(utf8, candidates[position].offset))
             }
         }
         for (position, candidate) in candidates.enumerated() {
-            let end = position + 1 < candidates.count ? candidates[position + 1].offset : utf8.count
-            let segment = String(decoding: utf8[candidate.offset..<min(max(end, candidate.offset), candidate.offset + 2000, utf8.count)], as: UTF8.self)
-            recipients.append(classify(address: candidate.address, segment: segment, whole: text, context: lineStart(utf8, candidate.offset)))
+            recipients.append(classify(address: candidate.address, segment: segment(at: position), whole: text,
+                                       context: lineStart(utf8, candidate.offset)))
         }
         if recipients.isEmpty {
             let address = originalHeaders.flatMap { headers in headers.values("To").flatMap { AddressScanner.addresses(in: $0) }.first }
@@ -131,6 +148,8 @@ enum FreeTextBounce {
     /// One recipient, classified by the text after its address (or the whole explanation if that says nothing).
     /// `context` (the text before the address on its line, and the segment) tells which SMTP command failed.
     static func classify(address: String, segment: String, whole: String, context: String = "") -> BounceRecipient {
+        // The transcript's command for this recipient says which SMTP stage failed.
+        let context = [context, SessionTranscript.command(answeredFor: address, in: whole) ?? ""].joined(separator: "\n")
         var status = StatusCodeScanner.failureStatus(in: segment)
         var replyCode = StatusCodeScanner.firstReplyCode(in: segment)
         var (bounceClass, reason) = BounceReasoning.classify(text: segment, context: context, status: status, replyCode: replyCode, permanent: nil)
@@ -143,6 +162,17 @@ enum FreeTextBounce {
             .first { line in StatusCodeScanner.firstStatus(in: line) != nil || StatusCodeScanner.firstReplyCode(in: line) != nil }
         return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                diagnostic: diagnostic.map { String($0.prefix(300)) }, reason: reason)
+    }
+
+    /// The offset of the first `needle` in `bytes[from..<before]`, if any.
+    static func firstOccurrence(of needle: [UInt8], in bytes: [UInt8], from: Int, before: Int) -> Int? {
+        guard let first = needle.first, from < before, needle.count <= before - from else { return nil }
+        var index = from
+        while index + needle.count <= before {
+            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The text from the start of the line holding `offset` up to it ("SMTP error … after RCPT TO:<").

@@ -11,8 +11,7 @@ enum SESNotification {
         let text = part.text
         guard let start = text.firstIndex(of: "{"), text.contains("\"notificationType\""),
               let end = text.lastIndex(of: "}"), start < end,
-              let object = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any],
-              let type = object["notificationType"] as? String
+              let object = jsonObject(text[start...end]), let type = object["notificationType"] as? String
         else { return nil }
         switch type {
         case "Bounce":
@@ -43,5 +42,17 @@ enum SESNotification {
         default:
             return nil
         }
+    }
+
+    /// The JSON object in `text`. An SNS notification is one long line; sendmail cuts lines longer than its limit
+    /// with `!`, a line break and a space, which leaves a control character inside a JSON string: undone when
+    /// the text does not parse as it is.
+    static func jsonObject(_ text: Substring) -> [String: Any]? {
+        func parse(_ text: String) -> [String: Any]? {
+            try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        }
+        if let object = parse(String(text)) { return object }
+        let joined = text.replacingOccurrences(of: "!\r\n ", with: "").replacingOccurrences(of: "!\n ", with: "")
+        return parse(joined)
     }
 }

@@ -28,9 +28,10 @@ struct BouncesImportCommand: ParsableCommand {
         Soft bounces (mailbox full, greylisting, a policy block, …) are counted in
         logs/bounces.jsonl and suppress an address after --soft-limit of them within
         --soft-window days (bounces.soft_limit and bounces.soft_window_days in
-        gazette.yml; 3 in 30 days by default). The VERP return path that publish writes names the
-        recipient when the bounce does not. Importing the same message again
-        changes nothing. Messages that cannot be read are skipped and listed.
+        gazette.yml; 3 in 30 days by default). The VERP return path that publish
+        writes names the recipient when the bounce does not. Apple Mail's
+        unsubscribe messages count as opt-out complaints. Importing the same
+        message again changes nothing. Messages that cannot be read are skipped and listed.
         Exit status: 0 done (with or without skipped messages), 1 a path does not
         exist or a file cannot be written, 2 bad usage. See docs/bounces.md.
         """
