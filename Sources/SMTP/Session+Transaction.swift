@@ -3,6 +3,18 @@
 // read in order). The only place that marks a message `uncertain`.
 import Mail
 
+/// The message a caller will send next on a session, handed over early so that its commands can go out
+/// behind the current message (`Session.send(_:message:preparingNext:)`).
+public struct NextMessage {
+    public var envelope: Envelope
+    public var message: [UInt8]
+
+    public init(envelope: Envelope, message: [UInt8]) {
+        self.envelope = envelope
+        self.message = message
+    }
+}
+
 extension Session {
     /// Sends one message to the envelope's recipients, opening the connection first if needed.
     ///
@@ -11,33 +23,49 @@ extension Session {
     /// failed before the end of the content was sent); the session is closed then. A connection
     /// kept from an earlier message that turns out dead (the server timed it out) is reopened once.
     ///
-    /// `whileAwaitingReply` runs at most once, after the content is written and before the final reply is
-    /// read: the caller's work there (composing and signing its next message) overlaps the server's
-    /// processing and the round trip. It must not use this session.
+    /// `whileAwaitingReply` runs at most once, while the server answers the transaction's commands (after
+    /// they are written, before their replies are read; before the first one without PIPELINING): the
+    /// caller's work there (composing and signing its next message) overlaps the round trip. It must not use
+    /// this session.
     public func send(_ envelope: Envelope, message: [UInt8], whileAwaitingReply: (() -> Void)? = nil) throws -> DeliveryResult {
+        try send(envelope, message: message, preparingNext: whileAwaitingReply.map { hook in { hook(); return nil } })
+    }
+
+    /// The same, where `preparingNext` (run like `whileAwaitingReply`) may return the message the caller will
+    /// send next on this session. When the server offers PIPELINING, that message's MAIL FROM, RCPT TO and
+    /// DATA go out in the same write as this message's content, behind its final dot (RFC 2920 §3.1 lets the
+    /// content begin a group of commands), and the next `send` of it reads their replies: the server answers
+    /// the dot and them at once, one round trip a message instead of two. Nothing of the next message's
+    /// content goes out before its `send`. Any other `send`, `reset` or `close` first reads the announced
+    /// replies, and drops the connection when the server already waits for the content.
+    public func send(_ envelope: Envelope, message: [UInt8], preparingNext: (() -> NextMessage?)?) throws -> DeliveryResult {
         let reused = connection != nil
-        var hook = whileAwaitingReply
-        func runHook() {
-            hook?()
-            hook = nil
+        var hook = preparingNext
+        func runHook() -> NextMessage? {
+            defer { hook = nil }
+            return hook?()
         }
         do {
-            return try transact(envelope, message: message, whileAwaitingReply: runHook)
+            return try transact(envelope, message: message, preparingNext: runHook)
         } catch let error as SMTPError where reused && error.isTransient && connection == nil {
             note("\(error); reconnecting once")
-            return try transact(envelope, message: message, whileAwaitingReply: runHook)
+            return try transact(envelope, message: message, preparingNext: runHook)
         }
     }
 
-    private func transact(_ envelope: Envelope, message: [UInt8], whileAwaitingReply: () -> Void) throws -> DeliveryResult {
-        if connection == nil { try open() }
-        let capabilities = self.capabilities ?? ServerCapabilities(heloReply: Reply(code: 250, lines: []))
+    /// What a transaction says to the server, or its result when it cannot be tried on this server at all.
+    private enum Plan {
+        case refused(DeliveryResult)
+        case commands(mail: String, rcpts: [String], tried: [Int], outcomes: [DeliveryResult.RecipientOutcome?])
+    }
+
+    private func plan(_ envelope: Envelope, message: [UInt8], capabilities: ServerCapabilities) -> Plan {
         var outcomes = [DeliveryResult.RecipientOutcome?](repeating: nil, count: envelope.recipients.count)
-        func refuseAll(_ reason: String) -> DeliveryResult {
+        func refuseAll(_ reason: String) -> Plan {
             let all = envelope.recipients.map {
                 DeliveryResult.RecipientOutcome(address: $0.address, disposition: .failed, reply: nil, reason: reason)
             }
-            return DeliveryResult(disposition: .failed, reply: nil, recipients: all, server: peer)
+            return .refused(DeliveryResult(disposition: .failed, reply: nil, recipients: all, server: peer))
         }
         // RFC 1870 §6: a message over the announced SIZE would only be refused after its upload.
         if let limit = capabilities.maximumMessageSize, message.count > limit {
@@ -62,8 +90,41 @@ extension Session {
             && (envelope.sender?.requiresSMTPUTF8 == true || tried.contains { envelope.recipients[$0].requiresSMTPUTF8 })
         let mail = mailCommand(envelope, message: message, capabilities: capabilities, utf8: useUTF8)
         let rcpts = tried.map { rcptCommand(envelope.recipients[$0], dsn: envelope.deliveryStatusNotification, capabilities: capabilities) }
+        return .commands(mail: mail, rcpts: rcpts, tried: tried, outcomes: outcomes)
+    }
 
-        let exchange = try exchangeCommands(mail: mail, rcpts: rcpts, pipelined: capabilities.pipelining)
+    private func transact(_ envelope: Envelope, message: [UInt8], preparingNext: () -> NextMessage?) throws -> DeliveryResult {
+        // The commands of this message may already be out, written behind the last one's final dot.
+        var alreadyAnnounced = false
+        if let announced, connection != nil {
+            if case .commands(let mail, let rcpts, _, _) = plan(envelope, message: message, capabilities: capabilities ?? Self.plainCapabilities),
+               announced == [mail] + rcpts {
+                alreadyAnnounced = true
+                self.announced = nil
+            } else {
+                retireAnnouncement()
+            }
+        }
+        if connection == nil { try open() }
+        let capabilities = self.capabilities ?? Self.plainCapabilities
+        let mail: String, rcpts: [String], tried: [Int]
+        var outcomes: [DeliveryResult.RecipientOutcome?]
+        switch plan(envelope, message: message, capabilities: capabilities) {
+        case .refused(let result):
+            return result
+        case .commands(let planned, let plannedRcpts, let plannedTried, let plannedOutcomes):
+            (mail, rcpts, tried, outcomes) = (planned, plannedRcpts, plannedTried, plannedOutcomes)
+        }
+
+        // The caller prepares its next message while the server answers these commands.
+        let next: NextMessage?
+        let exchange: Exchange
+        if alreadyAnnounced {
+            next = preparingNext()
+            exchange = try readPipelinedReplies(rcpts: rcpts.count, afterReset: false)
+        } else {
+            (next, exchange) = try exchangeCommands(mail: mail, rcpts: rcpts, pipelined: capabilities.pipelining, meanwhile: preparingNext)
+        }
         // The reply that stands for a recipient or the transaction when the server closed early (421).
         let closing = exchange.closing
         let server = peer
@@ -102,11 +163,16 @@ extension Session {
         }
 
         // From here the server may take the message: a failure before the final reply is `uncertain`.
-        let content = MessageData.encode(message)
-        try write(content, lines: ["<message content: \(content.count) octets>"], stage: .messageContent,
-                  timeout: configuration.timeouts.dataBlock)
-        // The final reply's time (the server's processing and the round trip) is the caller's.
-        whileAwaitingReply()
+        // The next message's commands go in the same write, behind the final dot (RFC 2920 §3.1: the content
+        // may begin a group): the server answers the dot and them at once, one round trip a message.
+        var content = MessageData.encode(message)
+        var lines = ["<message content: \(content.count) octets>"]
+        let announcement = next.flatMap { commandsAnnouncing($0, capabilities: capabilities) }
+        if let announcement {
+            content += announcement.bytes
+            lines += announcement.lines
+        }
+        try write(content, lines: lines, stage: .messageContent, timeout: configuration.timeouts.dataBlock)
         let final: Reply
         do {
             final = try readReply(.endOfData, timeout: configuration.timeouts.finalDot)
@@ -119,7 +185,11 @@ extension Session {
         }
         completedTransactions += 1
         needsReset = false
-        if final.closesConnection { abandon() }
+        if final.closesConnection {
+            abandon()
+        } else if let announcement {
+            announced = Array(announcement.lines.dropLast())
+        }
         for index in accepted {
             let reason = final.isPositive ? nil : SMTPError(.rejected(final), peer: server, stage: .endOfData).description
             outcomes[index] = .init(address: envelope.recipients[index].address, disposition: final.disposition,
@@ -127,6 +197,47 @@ extension Session {
         }
         return finish(final.disposition, final)
     }
+
+    /// The next message's MAIL FROM, RCPT TO and DATA as bytes, when the server pipelines and the message can
+    /// be tried there.
+    private func commandsAnnouncing(_ next: NextMessage, capabilities: ServerCapabilities) -> (lines: [String], bytes: [UInt8])? {
+        guard capabilities.pipelining,
+              case .commands(let mail, let rcpts, _, _) = plan(next.envelope, message: next.message, capabilities: capabilities)
+        else { return nil }
+        let lines = [mail] + rcpts + ["DATA"]
+        var bytes: [UInt8] = []
+        do {
+            for line in lines { bytes += try encode(line) }
+        } catch {
+            return nil
+        }
+        return (lines, bytes)
+    }
+
+    /// Reads the replies of a transaction announced and then not sent (another message came, or the session
+    /// ends). The server may wait for content by then: with a recipient accepted, the connection is dropped,
+    /// which aborts the transaction (RFC 5321 §3.3); with none, the lone dot of RFC 2920 ends it.
+    func retireAnnouncement() {
+        guard let lines = announced else { return }
+        announced = nil
+        guard connection != nil else { return }
+        do {
+            let exchange = try readPipelinedReplies(rcpts: lines.count - 1, afterReset: false)
+            needsReset = true
+            guard exchange.data?.code == 354 else { return }
+            if exchange.rcpts.contains(where: \.isPositive) {
+                note("dropping the connection: the server waits for a message that is not sent now")
+                abandon()
+            } else {
+                try endUnusedData(exchange)
+            }
+        } catch {
+            abandon()
+        }
+    }
+
+    /// The capabilities assumed when a server answered HELO, not EHLO: no extensions.
+    static var plainCapabilities: ServerCapabilities { ServerCapabilities(heloReply: Reply(code: 250, lines: [])) }
 
     /// The replies of one MAIL/RCPT/DATA exchange; `closing` is a 421 after which nothing more came.
     struct Exchange {
@@ -138,7 +249,42 @@ extension Session {
 
     /// Sends MAIL, the RCPTs and DATA (in one write when pipelining) and reads their replies in order.
     /// Without pipelining it stops at the first reply that makes the rest pointless.
-    private func exchangeCommands(mail: String, rcpts: [String], pipelined: Bool) throws -> Exchange {
+    /// `meanwhile` runs once, while the server answers (pipelined) or before the first command.
+    private func exchangeCommands(mail: String, rcpts: [String], pipelined: Bool,
+                                  meanwhile: () -> NextMessage?) throws -> (NextMessage?, Exchange) {
+        if pipelined {
+            // RFC 2920 §3.1: RSET, MAIL and RCPT may be anywhere in a group, DATA only last.
+            let reset = needsReset
+            let lines = (reset ? ["RSET"] : []) + [mail] + rcpts + ["DATA"]
+            var bytes: [UInt8] = []
+            for line in lines { bytes += try encode(line) }
+            try write(bytes, lines: lines, stage: .sending("MAIL FROM"))
+            let next = meanwhile()
+            return (next, try readPipelinedReplies(rcpts: rcpts.count, afterReset: reset))
+        }
+        return (meanwhile(), try exchangeOneByOne(mail: mail, rcpts: rcpts))
+    }
+
+    /// MAIL, the RCPTs and DATA, each after the reply to the one before; stops when the rest is pointless.
+    private func exchangeOneByOne(mail: String, rcpts: [String]) throws -> Exchange {
+        let timeouts = configuration.timeouts
+        var exchange = Exchange()
+        if needsReset { try reset() }
+        needsReset = true
+        exchange.mail = try commandUnlessClosed(mail, verb: "MAIL FROM", timeout: timeouts.mail, &exchange)
+        guard exchange.mail?.isPositive == true else { return exchange }
+        for rcpt in rcpts {
+            guard let reply = try commandUnlessClosed(rcpt, verb: "RCPT TO", timeout: timeouts.rcpt, &exchange) else { break }
+            exchange.rcpts.append(reply)
+        }
+        guard exchange.rcpts.contains(where: \.isPositive) else { return exchange }
+        exchange.data = try commandUnlessClosed("DATA", verb: "DATA", timeout: timeouts.dataInitiation, &exchange)
+        return exchange
+    }
+
+    /// Reads, in order, the replies to a pipelined group already written: RSET's (when `afterReset`), MAIL
+    /// FROM's, one per RCPT TO, and DATA's. A 421 among them stands for the rest.
+    private func readPipelinedReplies(rcpts count: Int, afterReset: Bool) throws -> Exchange {
         let timeouts = configuration.timeouts
         var exchange = Exchange()
         func read(_ verb: String, _ timeout: Double) throws -> Reply? {
@@ -150,32 +296,13 @@ extension Session {
             }
             return reply
         }
-        if pipelined {
-            // RFC 2920 §3.1: RSET, MAIL and RCPT may be anywhere in a group, DATA only last.
-            let reset = needsReset
-            let lines = (reset ? ["RSET"] : []) + [mail] + rcpts + ["DATA"]
-            var bytes: [UInt8] = []
-            for line in lines { bytes += try encode(line) }
-            try write(bytes, lines: lines, stage: .sending("MAIL FROM"))
-            needsReset = true
-            if reset { _ = try read("RSET", timeouts.command) }
-            exchange.mail = try read("MAIL FROM", timeouts.mail)
-            for _ in rcpts {
-                if let reply = try read("RCPT TO", timeouts.rcpt) { exchange.rcpts.append(reply) }
-            }
-            exchange.data = try read("DATA", timeouts.dataInitiation)
-            return exchange
-        }
-        if needsReset { try reset() }
         needsReset = true
-        exchange.mail = try commandUnlessClosed(mail, verb: "MAIL FROM", timeout: timeouts.mail, &exchange)
-        guard exchange.mail?.isPositive == true else { return exchange }
-        for rcpt in rcpts {
-            guard let reply = try commandUnlessClosed(rcpt, verb: "RCPT TO", timeout: timeouts.rcpt, &exchange) else { break }
-            exchange.rcpts.append(reply)
+        if afterReset { _ = try read("RSET", timeouts.command) }
+        exchange.mail = try read("MAIL FROM", timeouts.mail)
+        for _ in 0..<count {
+            if let reply = try read("RCPT TO", timeouts.rcpt) { exchange.rcpts.append(reply) }
         }
-        guard exchange.rcpts.contains(where: \.isPositive) else { return exchange }
-        exchange.data = try commandUnlessClosed("DATA", verb: "DATA", timeout: timeouts.dataInitiation, &exchange)
+        exchange.data = try read("DATA", timeouts.dataInitiation)
         return exchange
     }
 

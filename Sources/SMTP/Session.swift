@@ -16,6 +16,9 @@ public final class Session {
     public internal(set) var authenticationMechanism: String?
     /// An unfinished transaction needs RSET before the next MAIL FROM.
     var needsReset = false
+    /// The command lines (MAIL FROM, the RCPTs) of a transaction written behind the last message's final dot
+    /// (`send(_:message:preparingNext:)`), whose replies, DATA's last, are still unread.
+    var announced: [String]?
     /// Transactions completed on the current connection.
     public internal(set) var completedTransactions = 0
     /// Writes to the socket on the current connection (a pipelined message needs two).
@@ -130,6 +133,7 @@ public final class Session {
 
     /// RSET: ends an unfinished transaction; throws when the connection is gone.
     public func reset() throws {
+        retireAnnouncement()
         guard connection != nil else { throw SMTPError(.connectionClosed, peer: peer, stage: .sending("RSET")) }
         let reply = try command("RSET", timeout: configuration.timeouts.command)
         guard reply.isPositive else {
@@ -141,6 +145,8 @@ public final class Session {
 
     /// QUIT and close. Errors are ignored: the server may already be gone.
     public func close() {
+        // A transaction announced and never sent may hold the server in DATA, where QUIT would be content.
+        retireAnnouncement()
         guard let connection else { return }
         // RFC 5321 §4.1.1.10; a few seconds at most, the server may be gone already.
         let timeout = min(configuration.timeouts.command, 5)
@@ -158,6 +164,7 @@ public final class Session {
         connection = nil
         capabilities = nil
         authenticationMechanism = nil
+        announced = nil
     }
 
     // MARK: - Commands and replies

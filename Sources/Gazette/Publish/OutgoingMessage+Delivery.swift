@@ -10,8 +10,7 @@ extension OutgoingMessage {
     func deliver(server: @autoclosure () -> String?, _ send: (Envelope) throws -> DeliveryResult) -> DeliveryOutcome {
         let envelope: Envelope
         do {
-            envelope = Envelope(sender: try Mailbox(returnPath), recipients: [try Mailbox(recipient)],
-                                deliveryStatusNotification: DSNRequest(envelopeID: envelopeID))
+            envelope = try self.envelope()
         } catch {
             return DeliveryOutcome(status: .invalid, reply: "\(error)")
         }
@@ -21,5 +20,11 @@ extension OutgoingMessage {
             return DeliveryOutcome(status: .deferred, reply: "\(error)", server: server(),
                                    isThrottling: (error as? SMTPError)?.asksToSlowDown ?? false)
         }
+    }
+
+    /// The SMTP envelope: the return path, this message's one recipient, DSN with its envelope id.
+    func envelope() throws -> Envelope {
+        Envelope(sender: try Mailbox(returnPath), recipients: [try Mailbox(recipient)],
+                 deliveryStatusNotification: DSNRequest(envelopeID: envelopeID))
     }
 }

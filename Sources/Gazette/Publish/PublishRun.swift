@@ -195,8 +195,9 @@ final class PublishRun: @unchecked Sendable {
             }
             do {
                 try attempt(prepared, senders: &senders, scheduler: scheduler) {
-                    guard !self.publisher.isStopping, let job = scheduler.nextIfDue() else { return }
+                    guard !self.publisher.isStopping, let job = scheduler.nextIfDue() else { return nil }
                     ahead = Prepared(job: job, composition: Result { try self.composer.compose(job.recipient) })
+                    return ahead
                 }
             } catch {
                 scheduler.done(prepared.job)
@@ -213,10 +214,11 @@ final class PublishRun: @unchecked Sendable {
     }
 
     /// One attempt of one recipient; reports back to the scheduler: done, or again at a later time.
-    /// `whileAwaitingReply` runs once while the server works on the message (or after it, or not at all
-    /// when nothing is sent).
+    /// `preparingNext` runs once while the server works on the message (or after it, or not at all when
+    /// nothing is sent) and returns the recipient this worker takes next, if any: when it goes through the
+    /// same delivery, the sender may announce its message behind this one.
     func attempt(_ prepared: Prepared, senders: inout WorkerSenders, scheduler: DeliveryScheduler,
-                 whileAwaitingReply: () -> Void = {}) throws {
+                 preparingNext: () -> Prepared? = { nil }) throws {
         var job = prepared.job
         let message: OutgoingMessage
         switch try prepared.composition.get() {
@@ -259,7 +261,12 @@ final class PublishRun: @unchecked Sendable {
         sending.arm = job.recipient.arm.map(SubjectTest.letter(ofArm:))
         sending.phase = job.recipient.abPhase
         try log?.append(sending)
-        let outcome = sender.send(message, whileAwaitingReply: whileAwaitingReply)
+        let outcome = sender.send(message, preparingNext: {
+            guard let next = preparingNext(), next.job.link == job.link, case .success(.message(let composed)) = next.composition else {
+                return nil
+            }
+            return composed
+        })
         noteConnection(outcome, link: job.link)
         if chain.fallsThrough(outcome, at: job.link) {
             // No reply at all (refused, timed out, TLS): the others skip this delivery for a while too.

@@ -53,12 +53,16 @@ final class RelaySender: MessageSender {
     init(session: Session) { self.session = session }
 
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
-        send(message, whileAwaitingReply: {})
+        send(message, preparingNext: { nil })
     }
 
-    func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome {
-        withoutActuallyEscaping(whileAwaitingReply) { hook in
-            message.deliver(server: session.peer) { try session.send($0, message: message.bytes, whileAwaitingReply: hook) }
+    func send(_ message: OutgoingMessage, preparingNext: () -> OutgoingMessage?) -> DeliveryOutcome {
+        withoutActuallyEscaping(preparingNext) { hook in
+            message.deliver(server: session.peer) { envelope in
+                try session.send(envelope, message: message.bytes, preparingNext: {
+                    hook().flatMap { next in (try? next.envelope()).map { NextMessage(envelope: $0, message: next.bytes) } }
+                })
+            }
         }
     }
 

@@ -42,17 +42,19 @@ public struct DeliveryOutcome: Sendable, Equatable {
 public protocol MessageSender: AnyObject {
     /// Delivers one message and says what happened; per-message problems are outcomes, not errors.
     func send(_ message: OutgoingMessage) -> DeliveryOutcome
-    /// The same, running `whileAwaitingReply` once while the server works on the message (SMTP: after the
+    /// The same, running `preparingNext` once while the server works on the message (SMTP: after the
     /// content went out, before its final reply), or after the send where there is nothing to wait for.
-    func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome
+    /// It may return the message the caller sends next through this sender, which may then be announced
+    /// early (SMTP: its MAIL, RCPT and DATA behind this message's final dot, RFC 2920).
+    func send(_ message: OutgoingMessage, preparingNext: () -> OutgoingMessage?) -> DeliveryOutcome
     /// Ends the session politely (QUIT) and releases the connection.
     func close()
 }
 
 extension MessageSender {
-    public func send(_ message: OutgoingMessage, whileAwaitingReply: () -> Void) -> DeliveryOutcome {
+    public func send(_ message: OutgoingMessage, preparingNext: () -> OutgoingMessage?) -> DeliveryOutcome {
         let outcome = send(message)
-        whileAwaitingReply()
+        _ = preparingNext()
         return outcome
     }
 }
