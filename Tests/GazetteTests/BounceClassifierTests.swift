@@ -13,7 +13,8 @@ final class BounceClassifierTests: XCTestCase {
     static let expectedClasses: [String: [BounceClass]] = [
         "simple_dsn.raw": [.soft],                       // 4.0.0, 426 connection timed out
         "simple_dsn_with_html.raw": [.soft],
-        "multi_recipient_dsn.raw": [.hard, .soft, .hard],  // not a registered user; delayed; user unknown
+        // not a registered user; delayed; a bare "550 user unknown" with 5.0.0 and no command (Sisimai: filtered)
+        "multi_recipient_dsn.raw": [.hard, .soft, .soft],
         "delayed_dsn.raw": [.soft],
         "dsn_with_multipart_alternative.raw": [.hard],   // 5.1.10 RecipientNotFound
     ]
@@ -97,7 +98,9 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(classify("550 5.2.1 <a@example.org>... User Unknown", status: "5.2.1"), .soft)
         XCTAssertEqual(classify("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.org>... No such user here", status: "5.3.0"), .hard)
         XCTAssertEqual(classify("553 5.3.0 <a@example.org>... No such user here", status: "5.3.0"), .soft)
-        XCTAssertEqual(classify("after RCPT TO: 550 5.7.1 <a@example.org>: Recipient address rejected: Access denied", status: "5.7.1"), .soft)
+        // Refusing the address itself (Postfix's recipient access table, Exchange Online's directory) is hard.
+        XCTAssertEqual(classify("after RCPT TO: 550 5.7.1 <a@example.org>: Recipient address rejected: Access denied", status: "5.7.1"), .hard)
+        XCTAssertEqual(classify("after end of data: 550 5.7.1 Message rejected: Access denied", status: "5.7.1"), .soft)
         XCTAssertEqual(classify("<a@example.org>: Name service error for domain example.org: Host not found, try again", status: nil), .soft)
         XCTAssertEqual(classify("Command died with status 1: procmail. Command output: cannot create", status: "5.1.1"), .soft)
     }
@@ -265,5 +268,96 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(subjects, ["one", "two"])
         XCTAssertTrue(MboxReader.isSeparator(Array("From a@example.com Sat Jan  3 01:05:34 1996\n".utf8)[...]))
         XCTAssertFalse(MboxReader.isSeparator(Array("From here on, at 10:00:00 on Thu Jul  2, things went wrong in 2020\n".utf8)[...]))
+    }
+
+    /// A bare "user unknown" with no addressing status and no sign of RCPT TO is what filters and appliances also
+    /// answer (Sisimai: filtered): soft. An addressing status, RCPT TO, the address beside the phrase, or Postfix's
+    /// recipient-table wording (given only at RCPT TO) make it the verdict on the address.
+    func testABareUserUnknownIsHardOnlyWithEvidence() {
+        func classify(_ text: String, status: String? = nil, context: String = "") -> BounceClass {
+            BounceReasoning.classify(text: text, context: context, status: status, replyCode: 550, permanent: true).0
+        }
+        XCTAssertEqual(classify("550 kijitora@example.com... No such user", status: "5.0.0"), .soft)
+        XCTAssertEqual(classify("Server mx.example.org failed with: 550 <a@example.org> No such user here"), .soft)
+        XCTAssertEqual(classify("550 Requested action not taken: mailbox unavailable"), .soft)
+        XCTAssertEqual(classify("Recipient Not Found"), .soft)
+        XCTAssertEqual(classify("550 5.1.1 a@example.com... No such user", status: "5.1.1"), .hard)
+        XCTAssertEqual(classify("550 No such user (in reply to RCPT TO command)"), .hard)
+        XCTAssertEqual(classify("550 No such user", context: ">>> rcpt to:<a@example.org>"), .hard)
+        XCTAssertEqual(classify("550 <a@ezweb.ne.jp>: User unknown", status: "5.0.0"), .hard)
+        XCTAssertEqual(classify("Unknown user: a@example.com"), .hard)
+        XCTAssertEqual(classify("550 <a@example.jp>: Recipient address rejected: User unknown in local recipient table"), .hard)
+        XCTAssertEqual(classify("The email account that you tried to reach does not exist.", status: "5.0.0"), .hard)
+    }
+
+    /// "Access denied" is a policy refusal, soft, unless it refuses the recipient address; RFC 7504's "does not
+    /// accept mail" is hard whatever the code beside it; a local delivery program's output (x-unix) is the program
+    /// failing, not the address.
+    func testAccessDeniedNullMXWordingAndLocalPrograms() {
+        XCTAssertEqual(BounceReasoning.classify(text: "5.1.0 - Unknown address error 550-'5.7.1 <a@example.org>... Access denied'",
+                                                status: "5.1.0", replyCode: 550, permanent: true).0, .soft)
+        XCTAssertEqual(BounceReasoning.classify(text: "550 5.4.1 Recipient address rejected: Access denied. [AM0PR01]",
+                                                status: "5.4.1", replyCode: 550, permanent: true).0, .hard)
+        XCTAssertEqual(BounceReasoning.classify(text: "550 Host does not accept mail", status: "5.7.27", replyCode: 550, permanent: true).0, .hard)
+        let report = DeliveryStatusReport(bytes: Array("""
+            Reporting-MTA: dns; mx.example.jp
+
+            Final-Recipient: rfc822; r@example.jp
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: x-unix; procmail: Couldn't create "/var/spool/mail/r": No such user
+            """.utf8)[...])
+        XCTAssertEqual(report.records.first?.diagnosticType, "x-unix")
+        XCTAssertEqual(report.recipients(explanation: "").map(\.bounceClass), [.soft])
+    }
+
+    /// sendmail's reports: the server's reply to a recipient's command is its verdict, whatever line follows; a
+    /// `NNN <address>... text` line stands alone; message IDs and the envelope sender are not recipients; and the
+    /// bare address in the list of failed ones is explained by the transcript paragraph below it.
+    func testSendmailTranscriptsAndVerdictLines() throws {
+        let report = try BounceClassifier.classify(bytes: Self.message("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>
+            Subject: Returned mail: see transcript for details
+            References: <200904290210.0000@mx.example.jp>
+            """, body: """
+            > Message-Id: <200904290210.0000@mx.example.jp>
+               ----- Transcript of session follows -----
+            While talking to smtp.example.org:
+            >>> RCPT To:<ann@example.org>
+            <<< 550 <ann@example.org>, User Unknown
+            421 example.org (smtp)... Deferred: Connection timed out during user open with example.org
+            554 <bob@example.edu>... Remote protocol error
+            550 example.edu (smtp)... 550 Host unknown
+            """))
+        XCTAssertEqual(report.recipients.map(\.address), ["ann@example.org", "bob@example.edu"])
+        XCTAssertEqual(report.recipients.map(\.bounceClass), [.hard, .soft])
+
+        let server = try BounceClassifier.classify(bytes: Self.message("""
+            From: MAILER-DAEMON@mx.example.com (Mail Delivery System)
+            Subject: Postfix SMTP server: errors from localhost[127.0.0.1]
+            """, body: """
+            Transcript of session follows.
+
+             In:  MAIL
+                 FROM:<sender=example.net@err.example.co.jp> SIZE=20088
+             Out: 250 2.1.0 Ok
+             In:  RCPT TO:<ann@example.org>
+             Out: 250 2.1.5 Ok
+             In:  DATA
+             Out: 451 4.3.0 Error: queue file write error
+            """))
+        XCTAssertEqual(server.recipients.map(\.address), ["ann@example.org"])
+        XCTAssertEqual(server.recipients.map(\.bounceClass), [.soft])
+
+        let dsn = DeliveryStatusReport(bytes: Array("Final-Recipient: RFC822; <ann@example.net>\nAction: failed\nStatus: 5.5.0\n".utf8)[...])
+        let explanation = """
+               ----- The following addresses had permanent fatal errors -----
+            <ann@example.net>
+
+               ----- Transcript of session follows -----
+            mail.local: unknown user: ann
+            554 <ann@example.net>... Service unavailable
+            """
+        XCTAssertEqual(dsn.recipients(explanation: explanation).map(\.bounceClass), [.hard])
     }
 }

@@ -73,9 +73,9 @@ final class BouncesCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let counts = try XCTUnwrap(object["counts"] as? [String: Int])
-        XCTAssertEqual(counts["hard"], 2)
-        XCTAssertEqual(counts["soft"], 1)
-        XCTAssertEqual(counts["suppressed"], 2)
+        XCTAssertEqual(counts["hard"], 1)
+        XCTAssertEqual(counts["soft"], 2)  // the third's bare "550 user unknown" (5.0.0, no command) is soft
+        XCTAssertEqual(counts["suppressed"], 1)
         let records = try XCTUnwrap(object["records"] as? [[String: Any]])
         XCTAssertEqual(records.compactMap { $0["email"] as? String }, ["arathib@vnet.ibm.com", "johnh@hpnjld.njd.hp.com", "wsnell@sdcc13.ucsd.edu"])
         XCTAssertEqual(try project.read("subscribers/suppressed.csv"), suppressed)

@@ -36,11 +36,12 @@ enum BounceReasoning {
         ("host not found, try again", "DNS failure"),
         // A local delivery program failed (Postfix's pipe and local agents, procmail): the mailer, not the address.
         ("command died with status", "mailer error"), ("command output:", "mailer error"),
-        ("on hold", "mailbox on hold"), ("authentication checks failed", "authentication failure"),
+        ("on hold", "mailbox on hold"), ("access denied", "access denied"), ("authentication checks failed", "authentication failure"),
     ]
 
     /// Phrases that mean the address is gone.
     static let hardPhrases: [(String, String)] = [
+        ("recipient address rejected: access denied", "recipient refused by the domain's directory"),
         ("user unknown", "user unknown"), ("unknown user", "user unknown"), ("no such user", "user unknown"),
         ("no such mailbox", "user unknown"), ("no such recipient", "user unknown"), ("no such account", "user unknown"),
         ("no such person", "user unknown"), ("no such local user", "user unknown"), ("user not found", "user unknown"),
@@ -86,6 +87,13 @@ enum BounceReasoning {
     static let afterDataMarkers = ["end of data", "after data", "reply to data", ">>> data", "data command", "after end of",
                                    "smtp command data"]
 
+    /// The bare wordings of "no such user" that mail filters and appliances (X1, McAfee, SurfControl, MailFoundry,
+    /// Zoho's, Exchange 2003's "Recipient Not Found") also give for a message they refuse; RFC 5321's own text for
+    /// 550 is "mailbox unavailable". Without an addressing status (5.1.x) or a sign that the reply answered RCPT TO,
+    /// such a text is not a verdict on the address: soft, and counted until the ledger's limit suppresses it.
+    static let bareUnknownUserPhrases: Set<String> = ["user unknown", "unknown user", "no such user", "recipient not found",
+                                                      "mailbox unavailable"]
+
     /// Providers that refuse a mailbox that does not exist in their reply to DATA, in words that say so: Yahoo's
     /// `554 delivery error: dd This user doesn't have a yahoo.com account`.
     static let repliesAtDataForUnknownUsers = ["delivery error: dd this user doesn't have a"]
@@ -109,9 +117,12 @@ enum BounceReasoning {
         let isTemporary = (status?.hasPrefix("4") == true && !givenUpOnAddress) || (status == nil && replyCode.map { $0 < 500 } == true)
             || permanent == false
         if status?.hasPrefix("2") == true { return (.notABounce, "delivered (status \(status ?? ""))") }
-        for (phrase, reason) in softPhrases where lower.containsPhrase(phrase) {
+        for (phrase, reason) in softPhrases where lower.containsPhrase(phrase) && !isRecipientAccessDenied(phrase, lower) {
             return (.soft, reason)
         }
+        // RFC 7504's wording for a host or domain that takes no mail (a null MX, RFC 7505) is a verdict on the
+        // domain whatever the code beside it (sendmail gives 5.7.27 with "550 Host does not accept mail").
+        if !isTemporary, lower.containsPhrase("does not accept mail") { return (.hard, "domain accepts no mail") }
         // RFC 3463: x.2.x is the mailbox's state (full, disabled), x.1.7 and x.1.8 the sender's address.
         let subject = status.map { $0.split(separator: ".").dropFirst().first.map(String.init) ?? "" }
         let aboutMailbox = (subject == "2" && status != "5.2.1") || status == "5.1.7" || status == "5.1.8"
@@ -129,6 +140,10 @@ enum BounceReasoning {
                 if afterData, !(status.map(hardStatuses.contains) ?? false), !repliesAtDataForUnknownUsers.contains(where: { lower.containsPhrase($0) }) {
                     return (.soft, "\(reason) after DATA (a filter)")
                 }
+                if bareUnknownUserPhrases.contains(phrase), !answeredRCPT, status.map(StatusCodeScanner.isGeneric) ?? true,
+                   !namesTheAddress(phrase, in: lower), !lower.containsPhrase("recipient address rejected: user unknown") {
+                    return (.soft, "\(reason), with no addressing status and not in reply to RCPT TO (a filter's answer, maybe)")
+                }
                 return (.hard, reason)
             }
             if let status, hardStatuses.contains(status) { return (.hard, "status \(status)") }
@@ -139,6 +154,26 @@ enum BounceReasoning {
         if let status { return (.soft, "status \(status)") }
         if let replyCode { return (.soft, "reply \(replyCode)") }
         return (.soft, "delivery failed")
+    }
+
+    /// `Recipient address rejected: Access denied` refuses the address itself: Exchange Online's directory-based edge
+    /// blocking (5.4.1, the address is not in the organisation's directory), Postfix's recipient access table.
+    /// Elsewhere "access denied" is a policy refusal of the message or sender, soft.
+    static func isRecipientAccessDenied(_ phrase: String, _ lower: String) -> Bool {
+        phrase == "access denied" && lower.containsPhrase("recipient address rejected: access denied")
+    }
+
+    /// True when the server put the address itself beside the phrase, `550 <user@example.jp>: User unknown` or
+    /// `Unknown user: user@example.com` (iMail): a verdict on that address, the way a mailbox that does not exist is
+    /// answered (compare `saysUserUnknownWithoutAddress`).
+    /// `lower` is normalized: lower-cased, one space between words.
+    static func namesTheAddress(_ phrase: String, in lower: String) -> Bool {
+        if lower.containsPhrase(">: " + phrase) || lower.containsPhrase(">:" + phrase) { return true }
+        let words = lower.split(separator: " "), label = (phrase + ":").split(separator: " ")
+        guard words.count > label.count else { return false }
+        return (0..<(words.count - label.count)).contains { start in
+            words[start..<(start + label.count)].elementsEqual(label) && words[start + label.count].contains("@")
+        }
     }
 
     /// `550 : User unknown`, the address left out before the colon: how KDDI's au (ezweb.ne.jp) answers mail that

@@ -12,6 +12,9 @@ struct DeliveryStatusReport {
         var action: String?
         var status: String?
         var diagnostic: String?
+        /// The diagnostic's type, lower-cased: `smtp` for a remote server's reply, `x-unix` for a local delivery
+        /// program's output (Postfix's pipe and local agents, sendmail's mailers).
+        var diagnosticType: String?
     }
 
     var records: [Record]
@@ -48,7 +51,8 @@ struct DeliveryStatusReport {
                 originalRecipient: block.value("Original-Recipient").flatMap(AddressScanner.fieldAddress),
                 action: block.value("Action")?.lowercased().split(separator: " ").first.map(String.init),
                 status: block.value("Status").flatMap { StatusCodeScanner.firstStatus(in: $0) },
-                diagnostic: block.value("Diagnostic-Code").map(Self.withoutType))
+                diagnostic: block.value("Diagnostic-Code").map(Self.withoutType),
+                diagnosticType: block.value("Diagnostic-Code").flatMap(Self.type))
             // The per-message block (Reporting-MTA, Arrival-Date) names no recipient.
             return record.finalRecipient == nil && record.originalRecipient == nil ? nil : record
         }
@@ -100,7 +104,23 @@ struct DeliveryStatusReport {
             count += line.count + 1
             cursor = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
         }
-        return String(lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n").prefix(1000))
+        let passage = String(lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n").prefix(1000))
+        // sendmail lists the failed addresses first, one a line, and explains them in the transcript below: a
+        // passage that is the bare address says nothing, and the paragraph of the next mention does, when it is
+        // about this address alone ("mail.local: unknown user: ann" above "554 <ann@example.org>... Service unavailable").
+        if lines.count == 1, passage.filter({ !" \t\r<>".contains($0) }).lowercased() == address.lowercased(),
+           let next = explanation[mention.upperBound...].range(of: address, options: .caseInsensitive) {
+            let before = explanation[..<next.lowerBound]
+            let paragraphStart = before.range(of: "\n\n", options: .backwards)?.upperBound
+                ?? before.range(of: "\r\n\r\n", options: .backwards)?.upperBound ?? before.startIndex
+            let after = explanation[next.upperBound...]
+            let paragraphEnd = after.range(of: "\n\n")?.lowerBound ?? after.range(of: "\r\n\r\n")?.lowerBound ?? after.endIndex
+            let paragraph = explanation[paragraphStart..<paragraphEnd]
+            if !paragraph.split(separator: "\n").contains(where: { Self.mentionsAny(lowerOthers, in: $0.utf8) }) {
+                return String(paragraph.prefix(1000))
+            }
+        }
+        return passage
     }
 
     /// True when `line` holds one of `addresses` (lower-cased), in any case.
@@ -115,10 +135,16 @@ struct DeliveryStatusReport {
 
     /// `smtp; 550 5.1.1 …` → `550 5.1.1 …` (RFC 3464 §2.3.6: the diagnostic type comes first).
     static func withoutType(_ value: String) -> String {
+        guard let type = type(value) else { return value }
+        return String(value.dropFirst(type.count + 1)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `smtp; 550 …` → `smtp`; nil when the value has no type.
+    static func type(_ value: String) -> String? {
         guard let semicolon = value.firstIndex(of: ";"), value[..<semicolon].allSatisfy({ $0.isLetter || $0 == "-" }) else {
-            return value
+            return nil
         }
-        return String(value[value.index(after: semicolon)...]).trimmingCharacters(in: .whitespaces)
+        return value[..<semicolon].lowercased()
     }
 
     /// Each record as a classified recipient. `explanation` (the human-readable part) is read when a
@@ -155,8 +181,13 @@ struct DeliveryStatusReport {
             }
             // The transcript's command for this recipient says which SMTP stage failed.
             let context = [mentioned, SessionTranscript.command(answeredFor: address, in: explanation)].compactMap { $0 }.joined(separator: "\n")
-            let (bounceClass, reason) = BounceReasoning.classify(text: text, context: context, status: status, replyCode: replyCode,
+            var (bounceClass, reason) = BounceReasoning.classify(text: text, context: context, status: status, replyCode: replyCode,
                                                                  permanent: permanent)
+            // A local delivery program's output ("procmail: … No such user") tells that the program failed, not that
+            // the address is gone: the server that wrote the report had accepted it.
+            if record.diagnosticType == "x-unix", bounceClass == .hard {
+                (bounceClass, reason) = (.soft, "mailer error (a local delivery program failed: \(reason))")
+            }
             return BounceRecipient(address: address, bounceClass: bounceClass, status: status, replyCode: replyCode,
                                    diagnostic: diagnostic, reason: reason)
         }

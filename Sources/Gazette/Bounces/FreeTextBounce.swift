@@ -86,7 +86,8 @@ enum FreeTextBounce {
 
         // Addresses that are ours or the mail system's, not the failed recipient's.
         var excluded: Set<String> = []
-        for name in ["From", "To", "Cc", "Reply-To", "Sender", "Delivered-To", "X-Original-To", "Return-Path", "Envelope-To"] {
+        for name in ["From", "To", "Cc", "Reply-To", "Sender", "Delivered-To", "X-Original-To", "Return-Path", "Envelope-To",
+                     "Message-ID", "References", "In-Reply-To"] {  // message IDs look like addresses
             for value in message.headers.values(name) { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
         }
         var originalHeaders = OriginalMessage.headers(in: message)
@@ -96,17 +97,21 @@ enum FreeTextBounce {
         for name in ["From", "Sender", "Return-Path", "Message-ID", "Reply-To", "References", "In-Reply-To"] {
             for value in originalHeaders?.values(name) ?? [] { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
         }
-        let found = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
+        let mentions = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
         func isSystem(_ address: String, strict: Bool) -> Bool {
             let local = address.lowercased().split(separator: "@").first.map(String.init) ?? ""
             return local.hasPrefix("mailer-daemon") || local == "mailer_daemon"
                 || (strict && ["postmaster", "root", "abuse", "noreply", "no-reply"].contains(local))
         }
+        let utf8 = Array(text.utf8)
+        // An address given as the envelope sender in a transcript (`In:  MAIL FROM:<a@b>`, qmail's `From: <a@b>
+        // RCPT: …`) is the sender's, not a recipient's.
+        let senders = Set(mentions.filter { isEnvelopeSender(utf8, at: $0.offset) }.map { $0.address.lowercased() })
+        let found = mentions.filter { !senders.contains($0.address.lowercased()) }
         // postmaster@ is usually a contact address in the text, but sometimes the recipient that failed.
         var candidates = found.filter { !isSystem($0.address, strict: true) }
         if candidates.isEmpty { candidates = found.filter { !isSystem($0.address, strict: false) } }
         var recipients: [BounceRecipient] = []
-        let utf8 = Array(text.utf8)
         // The text about the candidate at `position`: up to the next mention of another recipient, first or not
         // (Mail.ru writes its report twice, in Russian and in English: the last recipient of the first copy is
         // followed by the first recipient of the second), at most 2,000 bytes.
@@ -120,6 +125,13 @@ enum FreeTextBounce {
                 if let found = firstOccurrence(of: needle, in: lowerUTF8, from: start + candidate.address.utf8.count, before: end) {
                     end = found
                 }
+            }
+            // sendmail's verdict on one address, `554 <a@b>... Remote protocol error`, is a line of its own, its
+            // reply code in front: the next line may be about another host ("550 example.org (smtp)... 550 Host unknown").
+            if isSendmailVerdict(utf8, address: candidate.address, at: start) {
+                let lineStart = start - Self.lineStart(utf8, start).utf8.count
+                let lineEnd = utf8[start..<end].firstIndex(of: 0x0A) ?? end
+                return String(decoding: utf8[lineStart..<lineEnd], as: UTF8.self)
             }
             return String(decoding: utf8[start..<max(end, start)], as: UTF8.self)
         }
@@ -148,8 +160,11 @@ enum FreeTextBounce {
     /// One recipient, classified by the text after its address (or the whole explanation if that says nothing).
     /// `context` (the text before the address on its line, and the segment) tells which SMTP command failed.
     static func classify(address: String, segment: String, whole: String, context: String = "") -> BounceRecipient {
-        // The transcript's command for this recipient says which SMTP stage failed.
-        let context = [context, SessionTranscript.command(answeredFor: address, in: whole) ?? ""].joined(separator: "\n")
+        // The transcript's command for this recipient says which SMTP stage failed, and the server's reply to it is
+        // the verdict: what follows in the text may be about another host ("421 … Deferred: Connection timed out").
+        let exchange = SessionTranscript.exchange(answeredFor: address, in: whole)
+        let context = [context, exchange?.command ?? ""].joined(separator: "\n")
+        let segment = exchange.map { $0.reply } ?? segment
         var status = StatusCodeScanner.failureStatus(in: segment)
         var replyCode = StatusCodeScanner.firstReplyCode(in: segment)
         var (bounceClass, reason) = BounceReasoning.classify(text: segment, context: context, status: status, replyCode: replyCode, permanent: nil)
@@ -176,6 +191,23 @@ enum FreeTextBounce {
     }
 
     /// The text from the start of the line holding `offset` up to it ("SMTP error … after RCPT TO:<").
+    /// True when the address at `offset` is written as sendmail writes a recipient's verdict: `NNN <address>... `
+    /// at the start of a line (after spaces).
+    static func isSendmailVerdict(_ utf8: [UInt8], address: String, at offset: Int) -> Bool {
+        let before = lineStart(utf8, offset).utf8.drop { $0 == 0x20 }
+        guard before.count == 5, before.prefix(3).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              Array(before.suffix(2)) == Array(" <".utf8) else { return false }
+        let after = offset + address.utf8.count
+        return after + 4 <= utf8.count && Array(utf8[after..<(after + 4)]) == Array(">...".utf8)
+    }
+
+    /// True when the text before the address on its line ends with `FROM:<` or `From: <`, as transcripts and
+    /// qmail write the envelope sender.
+    static func isEnvelopeSender(_ utf8: [UInt8], at offset: Int) -> Bool {
+        let before = lineStart(utf8, offset).lowercased().replacingOccurrences(of: " ", with: "")
+        return before.hasSuffix("from:<")
+    }
+
     static func lineStart(_ utf8: [UInt8], _ offset: Int) -> String {
         var start = min(offset, utf8.count)
         while start > 0, utf8[start - 1] != 0x0A, offset - start < 300 { start -= 1 }
