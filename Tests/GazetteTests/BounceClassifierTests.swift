@@ -360,4 +360,43 @@ final class BounceClassifierTests: XCTestCase {
             """
         XCTAssertEqual(dsn.recipients(explanation: explanation).map(\.bounceClass), [.hard])
     }
+
+    /// The hand-written Date reader agrees with Foundation's DateFormatter on every Date field of the corpus that
+    /// the formatter reads, and reads RFC 5322's obsolete forms.
+    func testMessageDatesAsDateFormatterReadsThem() throws {
+        let utc = { (text: String) in MessageDateReader.date(text)?.timeIntervalSince1970 }
+        XCTAssertEqual(utc("Mon, 6 Jan 2025 07:00:30 +0900 (JST)"), 1_736_114_430)
+        XCTAssertEqual(utc("6 Jan 25 07:00 GMT"), 1_736_146_800)
+        XCTAssertEqual(utc("Thu, 29 Apr 1999 23:34:45 EST"), 925_446_885)
+        XCTAssertEqual(utc("29 Feb 2024 00:00:00 -0130"), 1_709_170_200)
+        XCTAssertNil(utc("yesterday"))
+        XCTAssertNil(utc("32 Jan 2025 07:00:30 +0000"))
+        XCTAssertNil(utc("6 Jan 2025 25:00:30 +0000"))
+
+        let folder = TestPaths.corpora.appendingPathComponent("bounces/sisimai/bsd")
+        try TestPaths.requireCorpus(folder)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var compared = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().prefix(800) {
+            let message = try MIMEReader.read([UInt8](Data(contentsOf: folder.appendingPathComponent(name))))
+            guard let value = message.header("Date") else { continue }
+            var text = value
+            if let comment = text.firstIndex(of: "(") { text = String(text[..<comment]) }
+            if let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
+            let joined = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).prefix(5).joined(separator: " ")
+            formatter.dateFormat = "d MMM yyyy HH:mm:ss Z"
+            guard let expected = formatter.date(from: joined) else { continue }
+            XCTAssertEqual(MessageDateReader.date(value), expected, "\(name): \(value)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 500)
+    }
+
+    /// An HTML explanation is read as text: tags become spaces, the four entities bounces use are decoded once.
+    func testHTMLExplanationsAsText() {
+        XCTAssertEqual(FreeTextBounce.stripTags("<p>550&nbsp;5.1.1 &lt;a@b&gt; &amp;lt; caf\u{E9}</p>"), " 550 5.1.1 <a@b> &lt; caf\u{E9} ")
+        XCTAssertEqual(FreeTextBounce.stripTags("a & b &gt"), "a & b &gt")
+    }
 }

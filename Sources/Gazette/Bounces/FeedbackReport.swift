@@ -15,13 +15,12 @@ struct FeedbackReport {
         var fields: [MIMEHeader]?
         if let part = message.allParts.first(where: { $0.contentType.mediaType == "message/feedback-report" }) {
             fields = HeaderFieldReader.readBlocks(part.decodedBody[...]).flatMap { $0 }
-        } else if message.contentType.parameters["report-type"]?.lowercased() == "feedback-report"
-                    || message.allParts.contains(where: { $0.contentType.type == "text" && $0.text.contains("Feedback-Type:") }) {
+        } else {
             // A text part that carries the fields (multipart/mixed variants).
             for part in message.allParts where part.contentType.type == "text" {
                 let text = part.text
-                guard let start = text.range(of: "Feedback-Type:") else { continue }
-                fields = HeaderFieldReader.readBlocks(Array(text[start.lowerBound...].utf8)[...]).first
+                guard let offset = text.utf8Offset(ofPhrase: "Feedback-Type:") else { continue }
+                fields = HeaderFieldReader.readBlocks(Array(text.utf8)[offset...]).first
                 break
             }
         }

@@ -57,10 +57,9 @@ enum FreeTextBounce {
         }.joined(separator: "\n")
         var original: String?
         let lower = text.lowercased()
-        let cuts = originalMarkers.compactMap { lower.range(of: $0)?.lowerBound }
-        if let cut = cuts.min() {
+        // A byte search: Foundation's range(of:) went through CFString and was 40 % of the bounce benchmark.
+        if let offset = originalMarkers.compactMap({ lower.utf8Offset(ofPhrase: $0) }).min() {
             // Indices of `lower` and `text` agree only for ASCII; cut by UTF-8 offset instead.
-            let offset = lower.utf8.distance(from: lower.utf8.startIndex, to: cut)
             let bytes = Array(text.utf8)
             if offset <= bytes.count {
                 original = String(decoding: bytes[offset...], as: UTF8.self)
@@ -231,14 +230,29 @@ enum FreeTextBounce {
 
     /// Text of an HTML part without its tags (enough to read a provider's notice).
     static func stripTags(_ html: String) -> String {
-        var output = ""
-        var inTag = false
-        for character in html {
-            if character == "<" { inTag = true; output.append(" "); continue }
-            if character == ">" { inTag = false; continue }
-            if !inTag { output.append(character) }
+        // Bytes, not Characters, and the four entities in one pass: Foundation's replacingOccurrences was a tenth of
+        // the bounce benchmark.
+        let entities: [([UInt8], UInt8)] = [(Array("&nbsp;".utf8), 0x20), (Array("&lt;".utf8), 0x3C), (Array("&gt;".utf8), 0x3E),
+                                            (Array("&amp;".utf8), 0x26)]
+        let bytes = Array(html.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var inTag = false, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if byte == UInt8(ascii: "<") { inTag = true; output.append(0x20); continue }
+            if byte == UInt8(ascii: ">") { inTag = false; continue }
+            if inTag { continue }
+            if byte == UInt8(ascii: "&"), let (entity, replacement) = entities.first(where: { entity, _ in
+                bytes[(index - 1)...].starts(with: entity)
+            }) {
+                output.append(replacement)
+                index += entity.count - 1
+                continue
+            }
+            output.append(byte)
         }
-        return output.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        return String(decoding: output, as: UTF8.self)
     }
 }
