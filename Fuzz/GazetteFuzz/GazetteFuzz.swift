@@ -13,16 +13,22 @@ enum GazetteFuzz {
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
                              _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>) -> Int32 {
-    let name = argc.pointee > 1 ? argv.pointee[1].map { String(cString: $0) } : nil
-    guard let name, let target = FuzzTarget(rawValue: name) else {
+    let first = argc.pointee > 1 ? argv.pointee[1].map { String(cString: $0) } : nil
+    if let first, let target = FuzzTarget(rawValue: first) {
+        GazetteFuzz.target = target
+        // libFuzzer reads its options from what is left: argv[0], then everything after the target name.
+        for index in 1..<Int(argc.pointee) { argv.pointee[index] = argv.pointee[index + 1] }
+        argc.pointee -= 1
+        // With -jobs/-workers libFuzzer starts children with its own options only: they find the target here.
+        setenv("GAZETTE_FUZZ_TARGET", first, 1)
+        return 0
+    }
+    guard let inherited = getenv("GAZETTE_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: inherited) else {
         print("usage: gazette-fuzz TARGET [libFuzzer options] [CORPUS…]; targets: "
               + FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
         exit(2)
     }
     GazetteFuzz.target = target
-    // libFuzzer reads its options from what is left: argv[0], then everything after the target name.
-    for index in 1..<Int(argc.pointee) { argv.pointee[index] = argv.pointee[index + 1] }
-    argc.pointee -= 1
     return 0
 }
 
