@@ -107,6 +107,25 @@ final class BouncesCommandTests: XCTestCase {
         XCTAssertTrue(rows[0] == "dee@example.org,hard-bounce,2026-01-26,4 soft bounces in 30 days (last 5.2.2)", rows[0])
     }
 
+    /// Bounces that arrive out of date order count as they are dated: the first import suppresses, and a second
+    /// import of the same messages changes nothing.
+    func testSoftBouncesOutOfDateOrderSuppressAtTheFirstImport() throws {
+        try project.write("email,reason,date,detail\n", to: "subscribers/suppressed.csv")
+        try project.write(Self.softBounce("dee@example.org", day: 1), to: "soft/a.eml")
+        try project.write(Self.softBounce("dee@example.org", day: 20), to: "soft/b.eml")
+        try project.write(Self.softBounce("dee@example.org", day: 10), to: "soft/c.eml")
+        let run = try gazette("bounces", "import", "soft/a.eml", "soft/b.eml", "soft/c.eml")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("3 in 30 days) → suppressed"), run.stdout)
+        let rows = try suppressedRows()
+        XCTAssertEqual(rows, ["dee@example.org,hard-bounce,2026-01-10,3 soft bounces in 30 days (last 5.2.2)"])
+        let before = try project.read("subscribers/suppressed.csv") + project.read("logs/bounces.jsonl")
+        let again = try gazette("bounces", "import", "soft/c.eml", "soft/b.eml", "soft/a.eml")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("suppressed 0, 3 seen before"), again.stdout)
+        XCTAssertEqual(try project.read("subscribers/suppressed.csv") + project.read("logs/bounces.jsonl"), before)
+    }
+
     func testTheSoftBounceRuleComesFromGazetteYMLAndFlagsOverrideIt() throws {
         try project.write("email,reason,date,detail\n", to: "subscribers/suppressed.csv")
         let yml = try project.read("gazette.yml")

@@ -147,7 +147,7 @@ public struct BounceImporter {
                         if !duplicate { try write(entry, to: ledger) }
                     case .soft:
                         if !duplicate { try write(entry, to: ledger) }
-                        let count = ledger.softCount(for: recipient.address, endingAt: date, days: options.softWindowDays)
+                        let count = ledger.softCount(for: recipient.address, around: date, days: options.softWindowDays)
                         outcome.softCount = count
                         if isSuppressed(recipient.address) {
                             outcome.action = duplicate ? .duplicate : .alreadySuppressed

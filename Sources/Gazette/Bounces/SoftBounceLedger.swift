@@ -52,13 +52,19 @@ public final class SoftBounceLedger {
     /// True when a record with `id` was imported before.
     public func contains(id: String) -> Bool { ids.contains(id) }
 
-    /// How many soft records `email` has dated within `days` days up to `date`.
-    public func softCount(for email: String, endingAt date: Date, days: Int) -> Int {
+    /// The most soft records `email` has within any window of `days` days that holds `date`. Any window, not only
+    /// the one ending at `date`: bounces arrive out of date order (two folders, a late mbox), and a count that
+    /// depended on the order would suppress on the second import of the same messages what the first missed.
+    public func softCount(for email: String, around date: Date, days: Int) -> Int {
         let key = AddressKey.normalize(email)
-        let start = date.addingTimeInterval(-Double(days) * 86_400)
-        return entries.filter {
-            $0.bounceClass == .soft && AddressKey.normalize($0.email) == key && $0.date > start && $0.date <= date
-        }.count
+        let window = Double(days) * 86_400
+        let dates = entries.filter { $0.bounceClass == .soft && AddressKey.normalize($0.email) == key }.map(\.date).sorted()
+        var best = 0
+        // Windows (end - days, end] that hold `date`: their end is a record's date from `date` on, before date + days.
+        for end in dates where end >= date && end.timeIntervalSince(date) < window {
+            best = max(best, dates.filter { $0 <= end && end.timeIntervalSince($0) < window }.count)
+        }
+        return best
     }
 
     /// Adds `entry` in memory only (a dry run).
