@@ -95,6 +95,19 @@ final class SubscriberListTests: XCTestCase {
         XCTAssertEqual(diagnostic { _ = try list("\"email,name\n").open() }?.code, "list-header-unreadable")
     }
 
+    /// A suppression list linked from elsewhere whose target is gone is an error that names the link and its
+    /// target, never an empty suppression list (which would mail everyone on it).
+    func testADanglingLinkIsNamedAndNeverAnEmptyList() throws {
+        try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("subscribers"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("subscribers/suppressed.csv").path,
+                                                   withDestinationPath: "/nonexistent/shared/suppressed.csv")
+        var problem: Diagnostic?
+        do { _ = try SuppressionList(root: directory.url) } catch let error as DiagnosticError { problem = error.diagnostics.first }
+        XCTAssertEqual(problem?.code, "list-missing")
+        XCTAssertEqual(problem?.message, "subscribers/suppressed.csv is a symbolic link to /nonexistent/shared/suppressed.csv, which does not exist")
+        XCTAssertEqual(problem?.hint, "restore /nonexistent/shared/suppressed.csv, or replace the link with the list itself")
+    }
+
     func testListNamesAreTheCSVFilesButTheSuppressionList() throws {
         try directory.write("email\n", to: "subscribers/partners.csv")
         try directory.write("email\n", to: "subscribers/main.csv")

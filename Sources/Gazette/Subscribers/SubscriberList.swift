@@ -47,6 +47,13 @@ public struct SubscriberList: Sendable, Hashable {
     func open(chunkSize: Int, observer: ((UnsafeRawBufferPointer) -> Void)?) throws -> SubscriberListReader {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            // A link to a list kept elsewhere (shared between projects) whose target is gone: say so, and never read
+            // it as an empty list (an empty suppression list would mail everyone on it).
+            if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                throw DiagnosticError(.error(
+                    "list-missing", "\(path) is a symbolic link to \(destination), which does not exist", at: SourceLocation(path: path),
+                    hint: "restore \(destination), or replace the link with the list itself"))
+            }
             throw DiagnosticError(.error(
                 "list-missing", "the subscriber list \"\(name)\" does not exist", at: SourceLocation(path: path),
                 hint: "create \(path) with a header row such as `email,name`, or correct the list's name"))
