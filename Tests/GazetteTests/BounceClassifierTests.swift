@@ -399,4 +399,28 @@ final class BounceClassifierTests: XCTestCase {
         XCTAssertEqual(FreeTextBounce.stripTags("<p>550&nbsp;5.1.1 &lt;a@b&gt; &amp;lt; caf\u{E9}</p>"), " 550 5.1.1 <a@b> &lt; caf\u{E9} ")
         XCTAssertEqual(FreeTextBounce.stripTags("a & b &gt"), "a & b &gt")
     }
+
+    /// The addresses a bounce was delivered to (To, X-Original-To) are ours, unless the text names no other: then
+    /// the one it names is the failed recipient (DragonFly's dma puts it in X-Original-To).
+    func testTheBouncesOwnRecipientOnlyWhenTheTextNamesNoOther() throws {
+        let dma = try BounceClassifier.classify(bytes: Self.message("""
+            X-Original-To: <gone@example.org>
+            From: MAILER-DAEMON <>
+            To: news@example.com
+            Subject: Mail delivery failed
+            """, body: """
+            There was an error delivering your mail to <gone@example.org>.
+            mbox.example.org [192.0.2.25] did not like our RCPT TO:
+            550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown
+            """))
+        XCTAssertEqual(dma.recipients.map(\.address), ["gone@example.org"])
+        XCTAssertEqual(dma.recipients.map(\.bounceClass), [.hard])
+        let usual = try BounceClassifier.classify(bytes: Self.message("""
+            Delivered-To: bounces@example.com
+            From: MAILER-DAEMON@mx.example.net
+            To: bounces@example.com
+            Subject: failure notice
+            """, body: "Your message for bounces@example.com to <ann@example.org> failed: 550 5.1.1 user unknown\n"))
+        XCTAssertEqual(usual.recipients.map(\.address), ["ann@example.org"])
+    }
 }

@@ -134,7 +134,7 @@ final class BounceCorpusTests: XCTestCase {
         print("bounce corpus: class \(total.classAgrees)/\(total.rows) = \(classRate), recipient found \(total.recipientFound)/\(total.bounceRows) = \(recipientRate), status \(total.statusAgrees)/\(total.statusRows) = \(statusRate)")
         // Floors at the measured values (docs/bounces.md): a change that lowers one fails here.
         XCTAssertGreaterThanOrEqual(classRate, 0.970, misses.prefix(30).joined(separator: "\n"))
-        XCTAssertGreaterThanOrEqual(recipientRate, 0.988)
+        XCTAssertGreaterThanOrEqual(recipientRate, 0.992)
         XCTAssertGreaterThanOrEqual(statusRate, 0.962)
     }
 

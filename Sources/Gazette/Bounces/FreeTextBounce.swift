@@ -85,9 +85,14 @@ enum FreeTextBounce {
 
         // Addresses that are ours or the mail system's, not the failed recipient's.
         var excluded: Set<String> = []
-        for name in ["From", "To", "Cc", "Reply-To", "Sender", "Delivered-To", "X-Original-To", "Return-Path", "Envelope-To",
-                     "Message-ID", "References", "In-Reply-To"] {  // message IDs look like addresses
+        for name in ["From", "Cc", "Reply-To", "Sender", "Return-Path", "Message-ID", "References", "In-Reply-To"] {  // message IDs look like addresses
             for value in message.headers.values(name) { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
+        }
+        // Where the bounce itself went is ours too, unless the text names no other address: some MTAs deliver the
+        // bounce with the failed recipient in X-Original-To (DragonFly's dma), or bounce a message sent to oneself.
+        var deliveredTo: Set<String> = []
+        for name in ["To", "Delivered-To", "X-Original-To", "Envelope-To"] {
+            for value in message.headers.values(name) { for address in AddressScanner.addresses(in: value) { deliveredTo.insert(address.lowercased()) } }
         }
         var originalHeaders = OriginalMessage.headers(in: message)
         if originalHeaders == nil, let inlineOriginal {
@@ -96,7 +101,9 @@ enum FreeTextBounce {
         for name in ["From", "Sender", "Return-Path", "Message-ID", "Reply-To", "References", "In-Reply-To"] {
             for value in originalHeaders?.values(name) ?? [] { for address in AddressScanner.addresses(in: value) { excluded.insert(address.lowercased()) } }
         }
-        let mentions = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
+        let named = AddressScanner.addresses(in: text[...]).filter { !excluded.contains($0.address.lowercased()) }
+        let elsewhere = named.filter { !deliveredTo.contains($0.address.lowercased()) }
+        let mentions = elsewhere.isEmpty ? named : elsewhere
         func isSystem(_ address: String, strict: Bool) -> Bool {
             let local = address.lowercased().split(separator: "@").first.map(String.init) ?? ""
             return local.hasPrefix("mailer-daemon") || local == "mailer_daemon"
