@@ -32,6 +32,21 @@ final class CheckerTests: XCTestCase {
         XCTAssertEqual(lines, [2, 4, 5], "front matter lines of the title, the date and the tags")
     }
 
+    /// A problem of a file every issue reads (here a suppression list linked to a file that is gone) is one
+    /// finding, not one per issue.
+    func testAProblemOfASharedFileIsReportedOnce() throws {
+        let example = try TemporaryDirectory("checker-example")
+        addTeardownBlock { example.remove() }
+        try example.copy(from: TestPaths.packageRoot, skipping: [".git", ".venv", ".venv-bench", "public", "logs", "outbox",
+                                                                 "Sources", "Tests", "Benchmarks", "Fuzz", "scripts", "docs", ".ci"])
+        let link = example.url.appendingPathComponent("subscribers/suppressed.csv")
+        try FileManager.default.removeItem(at: link)
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/nonexistent/suppressed.csv")
+        let report = Checker(project: try Project(root: example.url), options: BuildOptions()).run()
+        XCTAssertGreaterThan(report.issues.count, 1)
+        XCTAssertEqual(report.diagnostics.filter { $0.code == "list-missing" }.count, 1, "\(report.diagnostics)")
+    }
+
     func testBuildLeavesTheIssueOutOfTheArchive() throws {
         let project = try Project(root: directory.url)
         let result = SiteBuilder(project: project, options: BuildOptions()).build()

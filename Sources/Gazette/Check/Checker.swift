@@ -55,6 +55,9 @@ public struct Checker {
                                              audience: sequenceAudiences[sequence] ?? nil))
             report.diagnostics += checker.check(rendered)
         }
+        // A problem of a file every issue reads (a list, the suppression list) is found once per issue: say it once.
+        var seen = Set<Diagnostic>()
+        report.diagnostics = report.diagnostics.filter { seen.insert($0).inserted }
         return report
     }
 }
