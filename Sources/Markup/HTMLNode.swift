@@ -149,10 +149,10 @@ public struct HTMLNode {
         Self.forgetVisibility(node)
     }
 
-    /// Sets an attribute from UTF-8 bytes without making a String first; appends the terminating NUL to `bytes`
-    /// (libxml2 reads up to the first NUL, as it does for a String).
-    func setAttribute(_ name: StaticString, terminatedBytes bytes: inout [UInt8]) {
-        bytes.append(0)
+    /// Sets an attribute from UTF-8 bytes that end in a NUL, without making a String first (libxml2 reads up to
+    /// the first NUL, as it does for a String).
+    func setAttribute(_ name: StaticString, nulTerminatedBytes bytes: [UInt8]) {
+        precondition(bytes.last == 0, "attribute bytes must end in a NUL")
         bytes.withUnsafeBufferPointer { buffer in
             _ = xmlSetProp(node, name.utf8Start, buffer.baseAddress)
         }

@@ -45,38 +45,72 @@ public struct Inliner: Sendable {
         var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
         var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
         var candidates: [Int32] = []
+        var matched: [Int32] = []
+        // Elements matched by the same rules with the same `style` get the same output (most paragraphs, links
+        // and cells of an issue): it is worked out for the first and copied. Not when custom properties are in
+        // play, as a value may then come from an ancestor.
+        let reusesOutput = !(options.resolveCSSVariables && index.usesCustomProperties)
+        var firstWithSignature: [StyleSignature: Int] = [:]
+        var sameOutputAs = [Int](repeating: -1, count: matcher.count)
         // Instances are read through a pointer: a copy would retain every part of its selector.
         index.instances.withUnsafeBufferPointer { instances in
             for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
-                var cascade: InlinerCascade?
                 index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element],
                                  into: &candidates)
+                matched.removeAll(keepingCapacity: true)
                 for candidate in candidates {
                     guard let instance = instances.baseAddress.map({ $0 + Int(candidate) }),
                           matcher.matches(instance.pointee.selector, element: element) else { continue }
-                    if cascade == nil {
-                        cascade = styleAttributeCascade(of: element, matcher: matcher, document: document,
-                                                        properties: properties, report: &report)
-                    }
                     ruleMatched[instance.pointee.rule] = true
-                    let specificity = instance.pointee.selector.specificity
-                    for position in instance.pointee.declarations {
-                        cascade?.add(InlinerCascade.Entry(
+                    matched.append(candidate)
+                }
+                guard !matched.isEmpty else { continue }
+                let styleText = matcher.attribute("style", of: element)
+                let signature = reusesOutput
+                    ? StyleSignature(name: matcher.names[element], style: styleText, instances: matched) : nil
+                if let signature, let first = firstWithSignature[signature] {
+                    sameOutputAs[element] = first
+                    continue
+                }
+                var cascade = styleAttributeCascade(of: element, styleText: styleText, matcher: matcher, document: document,
+                                                    properties: properties, report: &report)
+                for candidate in matched {
+                    let instance = instances[Int(candidate)]
+                    let specificity = instance.selector.specificity
+                    for position in instance.declarations {
+                        cascade.add(InlinerCascade.Entry(
                             property: ruleProperties[position],
                             origin: index.declarations[position].isImportant ? .importantRule : .rule,
                             specificity: specificity, position: position, source: Int(candidate)))
                     }
                 }
+                // A style attribute with a problem is reported for every element that has it; one with custom
+                // properties may hold values for descendants.
+                if let signature, cascade.isReusable { firstWithSignature[signature] = element }
                 styles[element] = cascade
             }
         }
 
         // Every property of the run is numbered by now: look up the Outlook attributes' ones once.
         let outlookProperties = OutlookAttributes.Property.allCases.map { properties.existingNumber(of: $0.name) }
+        var outputs: [Int: StyleOutput] = [:]
         for element in 0..<matcher.count {
-            guard let cascade = styles[element] else { continue }
-            write(cascade, to: element, styles: styles, rules: index.declarations, matcher: matcher, document: document,
-                  properties: properties, outlookProperties: outlookProperties, report: &report)
+            let output: StyleOutput
+            if sameOutputAs[element] >= 0, let first = outputs[sameOutputAs[element]] {
+                output = first
+            } else if let cascade = styles[element] {
+                output = self.output(of: cascade, for: element, styles: styles, rules: index.declarations, matcher: matcher,
+                                     properties: properties, outlookProperties: outlookProperties)
+                if reusesOutput { outputs[element] = output }
+            } else {
+                continue
+            }
+            let node = HTMLNode(document: document, node: matcher.nodes[element])
+            if !output.style.isEmpty {
+                node.setAttribute("style", nulTerminatedBytes: output.style)
+                report.elementsStyled += 1
+            }
+            for (name, value) in output.attributes { node.setAttribute(name, value) }
         }
 
         report.rulesInlined = ruleMatched.filter { $0 }.count
@@ -112,13 +146,14 @@ public struct Inliner: Sendable {
 
     /// A cascade seeded with the element's own `style` attribute, which outranks normal rules.
     private func styleAttributeCascade(
-        of element: Int, matcher: SelectorMatcher, document: HTMLDocument, properties: InlinerProperties,
+        of element: Int, styleText: String?, matcher: SelectorMatcher, document: HTMLDocument, properties: InlinerProperties,
         report: inout InlineReport
     ) -> InlinerCascade {
         var cascade = InlinerCascade(propertyCount: properties.count)
-        guard let text = matcher.attribute("style", of: element), !text.allSatisfy(\.isWhitespace) else { return cascade }
+        guard let text = styleText, !text.allSatisfy(\.isWhitespace) else { return cascade }
         let parsed = Stylesheet.declarations(inStyleAttribute: text, source: "")
         if !parsed.diagnostics.isEmpty {
+            cascade.isReusable = false
             // Named only when something is wrong: building the label for every element showed in the profile.
             let line = HTMLNode(document: document, node: matcher.nodes[element]).line
             report.diagnostics += parsed.diagnostics.map { diagnostic in
@@ -130,6 +165,7 @@ public struct Inliner: Sendable {
         }
         cascade.attributeDeclarations = parsed.declarations
         for (position, declaration) in parsed.declarations.enumerated() {
+            if declaration.traits.mayUseVariables || declaration.property.hasPrefix("--") { cascade.isReusable = false }
             cascade.add(InlinerCascade.Entry(
                 property: properties.number(of: declaration.property),
                 origin: declaration.isImportant ? .importantStyleAttribute : .styleAttribute,
@@ -138,13 +174,19 @@ public struct Inliner: Sendable {
         return cascade
     }
 
-    /// Writes the `style` attribute and the presentational attributes of one element; `rules` are the declarations
-    /// of the run's rules, which the cascades' entries point into.
-    private func write(
-        _ cascade: InlinerCascade, to element: Int, styles: [InlinerCascade?], rules: [Declaration], matcher: SelectorMatcher,
-        document: HTMLDocument, properties: InlinerProperties, outlookProperties: [Int32?], report: inout InlineReport
-    ) {
-        // Custom properties inherit: look on the element, then up its ancestors (Juice's findVariableValue).
+    /// What inlining writes on one element: its `style` (bytes, no terminator) and presentational attributes.
+    struct StyleOutput {
+        /// Empty, or the declarations ending in a NUL.
+        var style: [UInt8]
+        var attributes: [(name: String, value: String)]
+    }
+
+    /// The `style` attribute and the presentational attributes of one element; `rules` are the declarations of the
+    /// run's rules, which the cascades' entries point into.
+    private func output(
+        of cascade: InlinerCascade, for element: Int, styles: [InlinerCascade?], rules: [Declaration], matcher: SelectorMatcher,
+        properties: InlinerProperties, outlookProperties: [Int32?]
+    ) -> StyleOutput {
         let lookup: (String) -> String? = { name in
             var current: Int? = element
             while let index = current {
@@ -187,15 +229,11 @@ public struct Inliner: Sendable {
             if options.preserveImportant, declaration.isImportant { Self.append(" !important", to: &style) }
             style.append(UInt8(ascii: ";"))
         }
-        let node = HTMLNode(document: document, node: matcher.nodes[element])
-        if !style.isEmpty {
-            node.setAttribute("style", terminatedBytes: &style)
-            report.elementsStyled += 1
-        }
         let attributes = OutlookAttributes.attributes(for: matcher.names[element], options: options) { property in
             cascade.winner(outlookProperties[property.rawValue], rules: rules).map { resolve($0.value) }
         }
-        for (name, value) in attributes { node.setAttribute(name, value) }
+        if !style.isEmpty { style.append(0) }  // for libxml2
+        return StyleOutput(style: style, attributes: attributes)
     }
 
     /// Appends a String's UTF-8 bytes in one copy (appending the UTF8View byte by byte was slower than the rest

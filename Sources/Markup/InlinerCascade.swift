@@ -43,6 +43,10 @@ struct InlinerCascade {
     /// The element's own `style` declarations, which entries from the attribute (source -1) point into.
     var attributeDeclarations: [Declaration] = []
 
+    /// False when another element with the same rules and `style` may not get the same output: the attribute has
+    /// a problem to report for each element, or holds custom properties.
+    var isReusable = true
+
     var isEmpty: Bool { entries.isEmpty }
 
     /// The declaration of `entries[index]`; `rules` is every declaration of the run's rules, in source order.
@@ -106,4 +110,12 @@ struct InlinerCascade {
         keyed.sort { $0.key < $1.key }
         return keyed.map(\.index)
     }
+}
+
+/// What decides an element's inlined output when no custom properties are in play: its name (for the Outlook
+/// attributes), its own `style` and the rule instances that matched it, in order.
+struct StyleSignature: Hashable {
+    var name: String
+    var style: String?
+    var instances: [Int32]
 }

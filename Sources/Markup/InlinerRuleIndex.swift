@@ -16,6 +16,8 @@ struct InlinerRuleIndex {
     /// Every declaration of every inlinable rule; the position is the source order used by the cascade.
     private(set) var declarations: [Declaration] = []
     private(set) var ruleCount = 0
+    /// Whether a declaration defines a custom property or uses `var()`.
+    private(set) var usesCustomProperties = false
     /// Rules and at-rules to write into the retained `<style>`, as CSS text, `@import` first as CSS requires.
     private(set) var retained: [String] = []
     private var retainedImports: [String] = []
@@ -45,6 +47,9 @@ struct InlinerRuleIndex {
         ruleCount += 1
         let start = declarations.count
         declarations += rule.declarations
+        if !usesCustomProperties {
+            usesCustomProperties = rule.declarations.contains { $0.traits.mayUseVariables || $0.property.hasPrefix("--") }
+        }
         let range = start..<declarations.count
         var kept: [Selector] = []
         for selector in rule.selectors {

@@ -117,6 +117,38 @@ final class InlinerTests: XCTestCase {
         XCTAssertEqual(style(of: "p", in: kept), "--pad: 4px; color: var(--main); padding: var(--pad); margin: var(--none, var(--pad)); border: var(--missing);")
     }
 
+    func testElementsWithTheSameRulesShareTheirOutputButNotWhatDiffers() throws {
+        // Worked out once per (name, style, matched rules): what differs in name, style or rules still differs.
+        let (document, report) = try inline("""
+        <style>td { width: 120px; color: red } .x { color: blue } p { margin: 0 }</style>
+        <table><tr><td>a</td><td class="x">b</td><td>c</td><td style="padding: 1px">d</td><td style="padding: 1px">e</td></tr></table>
+        <p>f</p><p>g</p><p style="color: ">h</p><p style="color: ">i</p>
+        """)
+        XCTAssertEqual((0..<5).map { style(of: "td", in: document, at: $0) }, [
+            "width: 120px; color: red;", "width: 120px; color: blue;", "width: 120px; color: red;",
+            "width: 120px; color: red; padding: 1px;", "width: 120px; color: red; padding: 1px;",
+        ])
+        XCTAssertEqual(document.allElements.filter { $0.name == "td" }.map { $0.attribute("width") }, Array(repeating: "120", count: 5))
+        XCTAssertEqual((0..<2).map { style(of: "p", in: document, at: $0) }, ["margin: 0;", "margin: 0;"])
+        XCTAssertEqual(report.elementsStyled, 9)
+        // A broken style attribute is reported where each copy of it is.
+        XCTAssertEqual(report.diagnostics.compactMap(\.documentLine), [3, 3], "\(report.diagnostics)")
+
+        // A custom property's value may come from an ancestor (one that rules matched, as in Juice): the same rules
+        // give different styles.
+        let (variables, _) = try inline("""
+        <style>div { margin: 0 } p { color: var(--c, black) }</style>
+        <div style="--c: red"><p>a</p></div><div style="--c: blue"><p>b</p></div><p>c</p>
+        """)
+        XCTAssertEqual((0..<3).map { style(of: "p", in: variables, at: $0) }, ["color: red;", "color: blue;", "color: black;"])
+        // … also when only the style attributes use them.
+        let (attributes, _) = try inline("""
+        <style>div, p { margin: 0 }</style>
+        <div style="--c: red"><p style="color: var(--c)">a</p></div><div style="--c: blue"><p style="color: var(--c)">b</p></div>
+        """)
+        XCTAssertEqual((0..<2).map { style(of: "p", in: attributes, at: $0) }, ["margin: 0; color: red;", "margin: 0; color: blue;"])
+    }
+
     func testLinkedStylesheetsAndLoaderFailures() throws {
         struct Unreadable: Error {}
         let html = """
