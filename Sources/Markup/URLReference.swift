@@ -9,29 +9,35 @@ public struct URLReference: Sendable, Equatable {
     public var query: String?
     public var fragment: String?
 
-    /// Splits `text` as the regular expression of RFC 3986 Appendix B does; every string splits.
+    /// Splits `text` as the regular expression of RFC 3986 Appendix B does; every string splits. The delimiters
+    /// are ASCII, so the text is split by its UTF-8 bytes (finding them by Character cost more than the rest of a
+    /// build's URL work).
     public init(_ text: String) {
-        var rest = Substring(text)
-        if let end = rest.firstIndex(where: { $0 == ":" || $0 == "/" || $0 == "?" || $0 == "#" }),
-           rest[end] == ":", end != rest.startIndex {
-            scheme = String(rest[..<end])
-            rest = rest[rest.index(after: end)...]
+        let utf8 = text.utf8
+        var rest = utf8.startIndex
+        let end = utf8.endIndex
+        let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/"), question = UInt8(ascii: "?"), hash = UInt8(ascii: "#")
+        if let delimiter = utf8.firstIndex(where: { $0 == colon || $0 == slash || $0 == question || $0 == hash }),
+           utf8[delimiter] == colon, delimiter != rest {
+            scheme = String(decoding: utf8[rest..<delimiter], as: UTF8.self)
+            rest = utf8.index(after: delimiter)
         }
-        if rest.hasPrefix("//") {
-            rest = rest.dropFirst(2)
-            let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-            authority = String(rest[..<end])
-            rest = rest[end...]
+        if rest != end, utf8[rest] == slash, utf8.index(after: rest) != end, utf8[utf8.index(after: rest)] == slash {
+            let start = utf8.index(rest, offsetBy: 2)
+            let stop = utf8[start...].firstIndex { $0 == slash || $0 == question || $0 == hash } ?? end
+            authority = String(decoding: utf8[start..<stop], as: UTF8.self)
+            rest = stop
         }
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = String(rest[rest.index(after: hash)...])
-            rest = rest[..<hash]
+        var pathEnd = end
+        if let mark = utf8[rest...].firstIndex(of: hash) {
+            fragment = String(decoding: utf8[utf8.index(after: mark)..<end], as: UTF8.self)
+            pathEnd = mark
         }
-        if let question = rest.firstIndex(of: "?") {
-            query = String(rest[rest.index(after: question)...])
-            rest = rest[..<question]
+        if let mark = utf8[rest..<pathEnd].firstIndex(of: question) {
+            query = String(decoding: utf8[utf8.index(after: mark)..<pathEnd], as: UTF8.self)
+            pathEnd = mark
         }
-        path = String(rest)
+        path = String(decoding: utf8[rest..<pathEnd], as: UTF8.self)
     }
 
     /// The reference written back (RFC 3986 §5.3).
@@ -79,32 +85,41 @@ public struct URLReference: Sendable, Equatable {
     }
 
     /// RFC 3986 §5.2.4: `.` and `..` segments interpreted and removed (`/a/b/../c/./d` → `/a/c/d`); a `..`
-    /// above the root is dropped (`/../g` → `/g`).
+    /// above the root is dropped (`/../g` → `/g`). On the path's bytes: every rule starts at a "." or "/".
     public static func removeDotSegments(_ path: String) -> String {
-        var input = Substring(path)
-        var output: [Substring] = []  // segments, each with its leading "/" when it had one
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        let bytes = Array(path.utf8)
+        // Without a segment that starts with a dot, every step is rule E and the path comes out as it went in.
+        if bytes.first != dot, !zip(bytes, bytes.dropFirst()).contains(where: { $0 == slash && $1 == dot }) { return path }
+        var input = bytes[...]
+        var output: [ArraySlice<UInt8>] = []  // segments, each with its leading "/" when it had one
+        func starts(_ prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            return input.count >= count && (0..<count).allSatisfy { input[input.startIndex + $0] == prefix.utf8Start[$0] }
+        }
+        func equals(_ literal: StaticString) -> Bool { input.count == literal.utf8CodeUnitCount && starts(literal) }
         while !input.isEmpty {
-            if input.hasPrefix("../") {
+            if starts("../") {
                 input = input.dropFirst(3)                                     // A
-            } else if input.hasPrefix("./") {
+            } else if starts("./") {
                 input = input.dropFirst(2)                                     // A
-            } else if input.hasPrefix("/./") {
+            } else if starts("/./") {
                 input = input.dropFirst(2)                                     // B: "/./" → "/"
-            } else if input == "/." {
-                input = "/"                                                    // B
-            } else if input.hasPrefix("/../") || input == "/.." {
-                input = input.count == 3 ? "/" : input.dropFirst(3)            // C: "/../" → "/", drop last output
+            } else if equals("/.") {
+                input = [slash][...]                                           // B
+            } else if starts("/../") || equals("/..") {
+                input = input.count == 3 ? [slash][...] : input.dropFirst(3)   // C: "/../" → "/", drop last output
                 if !output.isEmpty { output.removeLast() }
-            } else if input == "." || input == ".." {
-                input = ""                                                     // D
+            } else if equals(".") || equals("..") {
+                input = []                                                     // D
             } else {
                 // E: the first segment, with its "/" if any, up to the next "/".
-                let start = input.hasPrefix("/") ? input.index(after: input.startIndex) : input.startIndex
-                let end = input[start...].firstIndex(of: "/") ?? input.endIndex
+                let start = input.first == slash ? input.startIndex + 1 : input.startIndex
+                let end = input[start...].firstIndex(of: slash) ?? input.endIndex
                 output.append(input[..<end])
                 input = input[end...]
             }
         }
-        return output.joined()
+        return String(decoding: output.joined(), as: UTF8.self)
     }
 }

@@ -46,6 +46,15 @@ final class URLReferenceTests: XCTestCase {
         XCTAssertEqual(URLReference.removeDotSegments("/"), "/")
     }
 
+    /// Split by bytes: letters beyond ASCII (and a combining mark right after a delimiter) stay where they were.
+    func testReferencesBeyondASCII() {
+        let nested = "https://example.org/news/"
+        XCTAssertEqual(URLReference.resolve("naïve/../é.pdf?q=ü#ß", against: nested), "https://example.org/news/é.pdf?q=ü#ß")
+        XCTAssertEqual(URLReference.resolve("a/\u{301}b/./c", against: nested), "https://example.org/news/a/\u{301}b/c")
+        let split = URLReference("ß://hôst/päth?qü#fé")
+        XCTAssertEqual([split.scheme, split.authority, split.path, split.query, split.fragment], ["ß", "hôst", "/päth", "qü", "fé"])
+    }
+
     /// A newsletter's base URL, with and without a path; links as issues write them.
     func testNewsletterLinks() {
         let root = "https://news.example.org/", nested = "https://example.org/news/"

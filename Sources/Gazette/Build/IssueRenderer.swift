@@ -24,6 +24,8 @@ public struct IssueRenderer {
         var diagnostics: [Diagnostic]
         /// The line of `html` on which the body begins; nil when the layout does not hold the body as it is.
         var contentStartLine: Int?
+        /// `newsletter.*` and `issue.*` as the email saw them, for the text part.
+        var baseContext: [String: Any]
     }
 
     func emailLayout(_ issue: IssueSource, slots: SlotTable) throws -> EmailLayout {
@@ -44,13 +46,14 @@ public struct IssueRenderer {
         }
 
         // 3. The email layout around the content.
-        var emailContext = baseContext(for: issue, basePath: configuration.baseURL)
+        let base = baseContext(for: issue, basePath: configuration.baseURL)
+        var emailContext = base
         emailContext["content"] = emailContent
         emailContext["subscriber"] = SubscriberSlots(table: slots)
         emailContext["unsubscribe_url"] = slots.token(for: "unsubscribe_url")
         let html = try templates.render("email.html", emailContext, slots: slots)
         return EmailLayout(html: html, markdownHTML: markdownHTML, diagnostics: diagnostics,
-                           contentStartLine: Self.firstLine(of: emailContent, in: html))
+                           contentStartLine: Self.firstLine(of: emailContent, in: html), baseContext: base)
     }
 
     /// The email as the inliner receives it, with linked stylesheets pasted into `<style>` elements:
@@ -104,7 +107,7 @@ public struct IssueRenderer {
         let textOptions = PlainTextOptions(width: configuration.textWidth,
                                            links: configuration.textLinks == .inline ? .inline : .references)
         let contentText = contentNode.map { PlainTextWriter.text(from: $0, options: textOptions) } ?? ""
-        var textContext = baseContext(for: issue, basePath: configuration.baseURL)
+        var textContext = layout.baseContext
         textContext["content_text"] = contentText
         textContext["content"] = contentText
         textContext["subscriber"] = SubscriberSlots(table: slots)
