@@ -1,5 +1,6 @@
 // A parsed stylesheet: style rules and at-rules in source order, and what was skipped as broken.
 // Parsing never fails; see CSSParser for how broken CSS is recovered from.
+import Foundation
 
 /// A stylesheet parsed once, then matched against a document by the `Inliner`.
 public struct Stylesheet: Sendable {
@@ -10,16 +11,22 @@ public struct Stylesheet: Sendable {
     }
 
     /// Style rules and at-rules in source order (nested rules flattened after their parent).
-    public var items: [Item]
+    public private(set) var items: [Item]
     /// What was skipped, with lines inside this stylesheet.
-    public var diagnostics: [CSSDiagnostic]
+    public private(set) var diagnostics: [CSSDiagnostic]
+    /// Tells this parse from every other in the process (copies share it): the inliner keeps the rule index it
+    /// builds from a list of stylesheets by their identities.
+    let identity: Int
 
     /// Parses CSS text; `source` names it in diagnostics ("extra CSS", an href …).
     public init(parsing css: String, source: String = "") {
         var parser = CSSParser(css, source: source)
         items = parser.parseStylesheet()
         diagnostics = parser.diagnostics
+        identity = Self.identities.next()
     }
+
+    private static let identities = IdentityCounter()
 
     /// The style rules only, in source order.
     public var rules: [StyleRule] {
@@ -39,5 +46,18 @@ public struct Stylesheet: Sendable {
         var parser = CSSParser(text, source: source)
         let declarations = parser.parseDeclarationList()
         return (declarations, parser.diagnostics)
+    }
+}
+
+/// Numbers from 1 up, one per call, from any thread.
+final class IdentityCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = 0  // behind `lock`
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
     }
 }

@@ -24,7 +24,7 @@ public struct Inliner: Sendable {
     ) throws -> InlineReport {
         var report = InlineReport()
         let sources = collectSources(in: document, stylesheetLoader: stylesheetLoader)
-        let index = InlinerRuleIndex(stylesheets: sources.stylesheets, options: options)
+        let index = InlinerRuleIndex.cached(for: sources.stylesheets, options: options)
         report.diagnostics = sources.diagnostics
         for (stylesheet, documentLine) in zip(sources.stylesheets, sources.documentLines) {
             report.diagnostics += stylesheet.diagnostics.map { diagnostic in
@@ -40,8 +40,8 @@ public struct Inliner: Sendable {
         }
         let matcher = SelectorMatcher(document)
 
-        let properties = InlinerProperties()
-        let ruleProperties = index.declarations.map { properties.number(of: $0.property) }
+        let properties = InlinerProperties(startingWith: index.propertyNumbers)
+        let ruleProperties = index.ruleProperties
         var styles = [InlinerCascade?](repeating: nil, count: matcher.count)
         var ruleMatched = [Bool](repeating: false, count: index.ruleCount)
         var candidates: [Int32] = []
@@ -126,10 +126,12 @@ public struct Inliner: Sendable {
         return report
     }
 
-    /// Forgets the stylesheets parsed so far. Inlining keeps parsed CSS by its text for the life of the process,
-    /// so a build of many issues parses its stylesheet once; benchmarks call this to measure a cold run.
+    /// Forgets the stylesheets parsed so far and the rule indexes built from them. Inlining keeps parsed CSS by its
+    /// text for the life of the process, so a build of many issues parses its stylesheet once; benchmarks call this
+    /// to measure a cold run.
     public static func removeCachedStylesheets() {
         StylesheetCache.removeAll()
+        InlinerRuleIndex.removeCached()
     }
 
     /// Parses `html`, inlines as `inline(_:stylesheetLoader:)` does and serializes, keeping the template code

@@ -3,9 +3,15 @@
 
 /// Interned CSS property names: the same name always gets the same number within a run.
 final class InlinerProperties {
-    private var numbers: [String: Int32] = [:]
+    private(set) var numbers: [String: Int32]
     /// How many names have a number; numbers run from 0 to `count - 1`.
-    private(set) var count = 0
+    private(set) var count: Int
+
+    /// Numbers that continue `numbers` (those of a cached rule index), or start from nothing.
+    init(startingWith numbers: [String: Int32] = [:]) {
+        self.numbers = numbers
+        count = numbers.count
+    }
 
     /// The number of `name`, given a new one when it was not seen before.
     func number(of name: String) -> Int32 {

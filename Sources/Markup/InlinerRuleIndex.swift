@@ -2,7 +2,7 @@
 // the rightmost compound's id, class or tag, so each element is tested only against selectors that can match it.
 
 /// Inlinable selectors bucketed for lookup, and the CSS that must stay in a `<style>`.
-struct InlinerRuleIndex {
+struct InlinerRuleIndex: Sendable {
     /// One selector of one rule: Juice applies a rule once per selector in its list, in order.
     struct Instance {
         var selector: Selector
@@ -22,6 +22,10 @@ struct InlinerRuleIndex {
     private(set) var retained: [String] = []
     private var retainedImports: [String] = []
 
+    /// The rule declarations' property names numbered (InlinerProperties), and each declaration's number.
+    private(set) var propertyNumbers: [String: Int32] = [:]
+    private(set) var ruleProperties: [Int32] = []
+
     private var byID: [String: [Int32]] = [:]
     private var byClass: [String: [Int32]] = [:]
     private var byTag: [String: [Int32]] = [:]
@@ -40,6 +44,36 @@ struct InlinerRuleIndex {
             }
         }
         retained = retainedImports + retained
+        let properties = InlinerProperties()
+        ruleProperties = declarations.map { properties.number(of: $0.property) }
+        propertyNumbers = properties.numbers
+    }
+
+    /// The index of `stylesheets` for `options`, built once per process for the same parsed stylesheets (a build
+    /// inlines every issue with the same email.css, and the stylesheets themselves are cached by their text).
+    static func cached(for stylesheets: [Stylesheet], options: InlinerOptions) -> InlinerRuleIndex {
+        // Huge stylesheets are not cached by their text either (StylesheetCache): neither is their index.
+        guard stylesheets.reduce(0, { $0 + $1.items.count }) <= maximumCachedItems else {
+            return InlinerRuleIndex(stylesheets: stylesheets, options: options)
+        }
+        let key = CacheKey(stylesheets: stylesheets.map(\.identity), retainNonInlinableRules: options.retainNonInlinableRules,
+                           retainedAtRules: options.retainedAtRules)
+        return cache.value(for: key) { InlinerRuleIndex(stylesheets: stylesheets, options: options) }
+    }
+
+    /// What an index depends on: the stylesheets and the options that decide what is retained.
+    private struct CacheKey: Hashable, Sendable {
+        var stylesheets: [Int]
+        var retainNonInlinableRules: Bool
+        var retainedAtRules: Set<String>
+    }
+
+    private static let cache = LeastRecentlyUsedCache<CacheKey, InlinerRuleIndex>(capacity: 16)
+    static let maximumCachedItems = 5000
+
+    /// Forgets the indexes built so far (for measuring a cold run).
+    static func removeCached() {
+        cache.removeAll()
     }
 
     private mutating func add(_ rule: StyleRule, options: InlinerOptions) {

@@ -149,6 +149,25 @@ final class InlinerTests: XCTestCase {
         XCTAssertEqual((0..<2).map { style(of: "p", in: attributes, at: $0) }, ["margin: 0; color: red;", "margin: 0; color: blue;"])
     }
 
+    func testTheRuleIndexIsKeptPerStylesheetsAndOptions() throws {
+        // The index of a stylesheet is built once per process; what it retains depends on the options of each run.
+        let html = "<style>a:hover { color: red } p { margin: 0 } @font-face { font-family: x }</style><p>t</p>"
+        var dropping = InlinerOptions()
+        dropping.retainNonInlinableRules = false
+        dropping.retainedAtRules = []
+        for _ in 0..<2 {
+            let (kept, keptReport) = try inline(html)
+            XCTAssertEqual(keptReport.rulesRetained, 2)
+            XCTAssertTrue(kept.serialized().contains("a:hover"))
+            let (dropped, droppedReport) = try inline(html, options: dropping)
+            XCTAssertEqual(droppedReport.rulesRetained, 0)
+            XCTAssertFalse(dropped.serialized().contains("a:hover"))
+            XCTAssertEqual(style(of: "p", in: dropped), "margin: 0;")
+        }
+        let (changed, _) = try inline(html.replacingOccurrences(of: "margin: 0", with: "margin: 1px"))
+        XCTAssertEqual(style(of: "p", in: changed), "margin: 1px;")
+    }
+
     func testLinkedStylesheetsAndLoaderFailures() throws {
         struct Unreadable: Error {}
         let html = """
