@@ -38,7 +38,7 @@ do {
     let input = try renderer.preInlineHTML(issue)
     try Data(input.utf8).write(to: URL(fileURLWithPath: arguments[3]))
 
-    // GAZETTE_PROFILE=inline|build|reload:N runs one stage N times and prints nothing: for callgrind and perf
+    // GAZETTE_PROFILE=inline|text|build|reload:N runs one stage N times and prints nothing: for callgrind and perf
     // (BENCHMARKS.md shows how).
     if let profile = ProcessInfo.processInfo.environment["GAZETTE_PROFILE"] {
         let parts = profile.split(separator: ":")
@@ -52,6 +52,13 @@ do {
                 let templates = try TemplateSet(projectRoot: project.root)
                 let issue = try project.loadIssue(at: project.findIssue(arguments[2]))
                 _ = checker.check(try IssueRenderer(project: project, templates: templates).render(issue))
+            } else if parts[0] == "text" {
+                // The text part alone, from the inlined email's #content (made once, outside the loop's count
+                // only in that callgrind's difference of two runs removes it).
+                let document = try HTMLDocument(parsing: html)
+                _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
+                let content = document.allElements.first { $0.attribute("id") == "content" } ?? document.body
+                if let content { _ = PlainTextWriter.text(from: content) }
             } else if parts[0] == "inline" {
                 let document = try HTMLDocument(parsing: html)
                 _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }

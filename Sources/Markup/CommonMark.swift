@@ -23,10 +23,14 @@ public struct CommonMarkOptions: OptionSet, Sendable {
 public enum CommonMark {
     /// Renders Markdown to an HTML fragment.
     public static func html(fromMarkdown text: String, options: CommonMarkOptions = .default) throws -> String {
-        // CMARK_OPT_VALIDATE_UTF8 replaces invalid sequences instead of passing them on.
-        let flags = options.rawValue | CMARK_OPT_VALIDATE_UTF8
-        let rendered = text.utf8CString.withUnsafeBufferPointer { buffer in
-            cmark_markdown_to_html(buffer.baseAddress, buffer.count - 1, flags)
+        // A String's UTF-8 is always valid, so cmark's CMARK_OPT_VALIDATE_UTF8 pass would find nothing; cmark
+        // reads the given length, so a NUL inside the text is read (as U+FFFD), not taken for the end.
+        var text = text
+        let rendered = text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return cmark_markdown_to_html("", 0, options.rawValue) }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                cmark_markdown_to_html($0, bytes.count, options.rawValue)
+            }
         }
         guard let rendered else { throw MarkupError(.markdownRenderingFailed) }
         defer { free(rendered) }

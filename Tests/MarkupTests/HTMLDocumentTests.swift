@@ -23,4 +23,11 @@ final class HTMLDocumentTests: XCTestCase {
         let html = try CommonMark.html(fromMarkdown: "\"Hi\" -- `{{x}}`\n")
         XCTAssertEqual(html, "<p>“Hi” – <code>{{x}}</code></p>\n")
     }
+
+    func testCommonMarkReadsTheWholeText() throws {
+        XCTAssertEqual(try CommonMark.html(fromMarkdown: ""), "")
+        // A NUL is read as U+FFFD (CommonMark §2.3), and what follows it is rendered too.
+        XCTAssertEqual(try CommonMark.html(fromMarkdown: "a\u{0}b *c*"), "<p>a\u{FFFD}b <em>c</em></p>\n")
+        XCTAssertEqual(try CommonMark.html(fromMarkdown: "é *ü* 日本"), "<p>é <em>ü</em> 日本</p>\n")
+    }
 }
