@@ -151,29 +151,35 @@ extension PlainTextWriter {
     /// Preformatted text as it stands: no wrapping, indentation kept; only trailing spaces go.
     private mutating func visitPreformatted(_ node: xmlNodePtr) {
         breakBlock(blank: true)
-        var text = ""
+        var text: [UInt8] = []
         Self.gatherPreformatted(node, into: &text)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        while let first = lines.first, first.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-            lines.removeFirst()
+        // Lines end at a line feed not preceded by a carriage return (as splitting on the Character "\n" did: "\r\n"
+        // is one Character); blank lines around the code go, a carriage return ending a line too.
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for index in text.indices where text[index] == 0x0A && (index == 0 || text[index - 1] != 0x0D) {
+            lines.append(text[start..<index])
+            start = index + 1
         }
-        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-            lines.removeLast()
-        }
+        lines.append(text[start...])
+        let isBlank = { (line: ArraySlice<UInt8>) in line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+        while let first = lines.first, isBlank(first) { lines.removeFirst() }
+        while let last = lines.last, isBlank(last) { lines.removeLast() }
         let indent = String(repeating: " ", count: options.codeIndent)
         push(Container(first: indent, rest: indent))
         for line in lines {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            emit(trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) ? "" : String(trimmed))
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            emit(trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? "" : String(decoding: trimmed, as: UTF8.self))
         }
         pop()
         breakBlock(blank: true)
     }
 
-    private static func gatherPreformatted(_ node: xmlNodePtr, into text: inout String, depth: Int = 0) {
+    /// The text of a `pre` as bytes, `<br>` as a line feed, a no-break space as a space.
+    private static func gatherPreformatted(_ node: xmlNodePtr, into text: inout [UInt8], depth: Int = 0) {
         if depth >= maximumDepth, let content = xmlNodeGetContent(node) {
             defer { gazette_xmlFree(content) }
-            text += String(cString: content)
+            appendPreformatted(content, to: &text)
             return
         }
         var child = node.pointee.children
@@ -182,13 +188,12 @@ extension PlainTextWriter {
             switch current.pointee.type {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 guard let content = current.pointee.content else { continue }
-                let piece = String(cString: content)
-                text += piece.contains("\u{A0}") ? piece.replacingNoBreakSpaces() : piece
+                appendPreformatted(content, to: &text)
             case XML_ELEMENT_NODE:
                 let name = HTMLNode.elementName(current)
                 if HTMLNode.hidesContent(current, named: name) { continue }
                 if name == "br" {
-                    text += "\n"
+                    text.append(0x0A)
                 } else {
                     gatherPreformatted(current, into: &text, depth: depth + 1)
                 }
@@ -197,10 +202,18 @@ extension PlainTextWriter {
             }
         }
     }
-}
 
-private extension String {
-    func replacingNoBreakSpaces() -> String {
-        String(unicodeScalars.map { $0 == "\u{A0}" ? " " : Character($0) })
+    /// Appends libxml2's NUL-terminated UTF-8, U+00A0 (C2 A0) made a space.
+    private static func appendPreformatted(_ content: UnsafePointer<xmlChar>, to text: inout [UInt8]) {
+        var index = 0
+        while content[index] != 0 {
+            if content[index] == 0xC2, content[index + 1] == 0xA0 {
+                text.append(0x20)
+                index += 2
+            } else {
+                text.append(content[index])
+                index += 1
+            }
+        }
     }
 }

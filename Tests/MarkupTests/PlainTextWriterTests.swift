@@ -102,6 +102,14 @@ final class PlainTextWriterTests: XCTestCase {
         XCTAssertEqual(output, "Code:\n\n\(code)\n\nAfter\n")
     }
 
+    func testPreformattedEdges() throws {
+        // Blank lines around the code go; a no-break space reads as a space; <br> breaks; a hidden span is left out;
+        // a line of spaces is blank; indentation stays.
+        let html = "<pre>\n  \n  a&nbsp;b<br>c<span style=\"display:none\">x</span>\nd\n   \n\tf&nbsp;g\n\n</pre>"
+        XCTAssertEqual(try text(html), "  a b\nc\nd\n\n\tf g\n")
+        XCTAssertEqual(try text("<pre>é\u{A0}ü 日本</pre>"), "é ü 日本\n")
+    }
+
     func testCodeIndentOption() throws {
         let html = "<blockquote><pre>a\n  b</pre></blockquote>"
         XCTAssertEqual(try text(html, PlainTextOptions(codeIndent: 4)), ">     a\n>       b\n")
