@@ -269,8 +269,8 @@ public struct IssueRenderer {
     static func absoluteURL(_ value: String, baseURL: String) -> String? {
         // Most links start with a scheme (https:, mailto:): settled from the bytes, before any trimming.
         if hasScheme(value.utf8) { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.contains("{{") {
+        let trimmed = value.trimmingWhitespaces()
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(SlotTable.prefix) || trimmed.containsPhrase("{{") {
             return nil
         }
         if let colon = trimmed.firstIndex(of: ":"),

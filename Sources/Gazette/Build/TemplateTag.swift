@@ -26,7 +26,7 @@ struct TemplateTag: Equatable {
             let start = index + (triple ? 3 : 2)
             let closing: [UInt8] = triple ? Array("}}}".utf8) : Array("}}".utf8)
             guard let end = find(closing, in: bytes, from: start) else { break }
-            let inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let inner = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespaces()
             let tagLine = line, column = index - lineStart + 1
             for byte in bytes[start..<end] where byte == UInt8(ascii: "\n") { line += 1 }
             index = end + closing.count
@@ -35,7 +35,7 @@ struct TemplateTag: Equatable {
                 continue
             }
             guard let sigil = inner.first else { continue }
-            let rest = String(inner.dropFirst()).trimmingCharacters(in: .whitespaces)
+            let rest = String(inner.dropFirst()).trimmingWhitespaces()
             let kind: Kind
             let name: String
             switch sigil {

@@ -121,7 +121,7 @@ struct ContentInspector {
         if Self.startsWithHTTPS(value.utf8), let last = value.utf8.last, last != 0x20, last != 0x09, last < 0x80 {
             return shortenerFinding(value, kind: kind, location: location)
         }
-        let url = value.trimmingCharacters(in: .whitespaces)
+        let url = value.trimmingWhitespaces()
         let lower = url.lowercased()
         if url.isEmpty {
             return [.warning("link-empty", "a \(kind) has an empty address", at: location, hint: "fill in the URL or remove the \(kind)")]
@@ -137,7 +137,7 @@ struct ContentInspector {
             return findings
         }
         if lower.hasPrefix("https://") { return shortenerFinding(url, kind: kind, location: location) }
-        if url.hasPrefix("#") || url.hasPrefix("//") || url.contains("{{") || url.hasPrefix(SlotTable.prefix)
+        if url.hasPrefix("#") || url.hasPrefix("//") || url.containsPhrase("{{") || url.hasPrefix(SlotTable.prefix)
             || IssueRenderer.hasScheme(lower.utf8) {  // ^[a-z][a-z0-9+.-]*: on the lower-cased URL
             return []
         }

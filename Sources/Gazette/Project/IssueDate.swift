@@ -55,7 +55,12 @@ public struct IssueDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `2026-11-23`
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // By hand: String(format:) goes through Foundation's formatter, and every build asks for this twice.
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 
     /// `23 November 2026`
