@@ -42,6 +42,13 @@ public struct HTMLNode {
         return String(cString: content)
     }
 
+    /// `textContent`'s UTF-8 bytes, valid during the call: no String made (an email's body is some 10 KB).
+    public func withTextContent<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        guard let content = xmlNodeGetContent(node) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        defer { gazette_xmlFree(content) }
+        return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+    }
+
     /// Replaces the content of a text or comment node.
     public func setTextContent(_ text: String) {
         xmlNodeSetContent(node, nil)

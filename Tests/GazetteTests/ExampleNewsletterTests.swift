@@ -41,6 +41,24 @@ final class ExampleNewsletterTests: XCTestCase {
         XCTAssertEqual(report.issues.count, 3)
     }
 
+    /// The postal address is found in the email's text with white space collapsed on both sides (the footer
+    /// may wrap it, gazette.yml may spell it with line breaks or no-break spaces); another address is not.
+    func testThePostalAddressIsFoundWhateverItsWhiteSpace() throws {
+        let footer = "templates/partials/email-footer.html"
+        try directory.write(try directory.read(footer).replacingOccurrences(
+            of: "{{newsletter.postal_address}}", with: "Lighthouse Project,\n   c/o Harbour&nbsp;Commons, 12 Quay Street, Portsmouth, NH 03801, USA"), to: footer)
+        let configuration = try directory.read("gazette.yml")
+        let findings = { (address: String) throws -> [String] in
+            try self.directory.write(configuration.replacingOccurrences(
+                of: "\"Lighthouse Project, c/o Harbour Commons, 12 Quay Street, Portsmouth, NH 03801, USA\"", with: address),
+                to: "gazette.yml")
+            let report = Checker(project: try Project(root: self.directory.url), options: BuildOptions()).run()
+            return report.diagnostics.filter { $0.code == "postal-address" }.map(\.message)
+        }
+        XCTAssertEqual(try findings("\"Lighthouse  Project, c/o Harbour Commons,\\n12 Quay\\u00A0Street, Portsmouth, NH 03801, USA\""), [])
+        XCTAssertEqual(try findings("\"Lighthouse Project, 12 Quay Street\""), ["the email does not show the postal address"])
+    }
+
     func testFirstIssueMatchesGoldenHTMLAndText() throws {
         let rendered = try render("001")
         let readable = rendered.prepared.slotNames.map { "{{\($0)}}" }

@@ -30,42 +30,45 @@ extension ContentInspector {
                 unsubscribeToken.map { link.href.containsPhrase($0) } ?? false
             }
             if let address = project.configuration.postalAddress, !address.isEmpty {
-                measurements.hasPostalAddress = Self.containsCollapsed(body.textContent, address)
+                let collapsedAddress = Self.collapsedWhitespace(address)
+                measurements.hasPostalAddress = body.withTextContent { Self.contains(Self.collapsedWhitespace($0), collapsedAddress) }
             }
         }
         measurements.hasPreheader = !(issue.preheader ?? "").trimmingWhitespaces().isEmpty
         return measurements
     }
 
-    static func collapseWhitespace(_ text: String) -> String {
-        String(decoding: collapsedWhitespace(text), as: UTF8.self)
-    }
-
     /// The text's non-blank runs joined by single spaces: what `split(whereSeparator: \.isWhitespace)` and
     /// `joined(separator: " ")` give, except that a blank followed by a combining mark counts as blank.
     static func collapsedWhitespace(_ text: String) -> [UInt8] {
-        var output: [UInt8] = []
         var text = text
-        text.withUTF8 { bytes in
-            output.reserveCapacity(bytes.count)
+        return text.withUTF8(collapsedWhitespace)
+    }
+
+    /// `collapsedWhitespace` of UTF-8 bytes. Written into a buffer of the input's size (the output is never longer).
+    static func collapsedWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
             var pendingSpace = false
             var index = 0
             while index < bytes.count {
-                let length = whitespaceLength(bytes, at: index)
+                let byte = bytes[index]
+                // Printable ASCII, most of any text, is never white space.
+                let length = byte > 0x20 && byte < 0x80 ? 0 : whitespaceLength(bytes, at: index)
                 if length > 0 {
-                    pendingSpace = !output.isEmpty
+                    pendingSpace = written > 0
                     index += length
                     continue
                 }
                 if pendingSpace {
-                    output.append(0x20)
+                    output[written] = 0x20
+                    written += 1
                     pendingSpace = false
                 }
-                output.append(bytes[index])
+                output[written] = byte
+                written += 1
                 index += 1
             }
         }
-        return output
     }
 
     /// The byte length of the Unicode White_Space character at `index` (what Character.isWhitespace tests), or 0.
@@ -84,11 +87,6 @@ extension ContentInspector {
         case 0xE3: return next == 0x80 && third == 0x80 ? 3 : 0  // U+3000
         default: return 0
         }
-    }
-
-    /// Whether `address` appears in `text` once both have their whitespace collapsed.
-    static func containsCollapsed(_ text: String, _ address: String) -> Bool {
-        contains(collapsedWhitespace(text), collapsedWhitespace(address))
     }
 
     /// Whether the UTF-8 text `haystack` contains `needle` as String's `contains` finds it (by Character).
