@@ -105,7 +105,14 @@ struct ContentInspector {
 
     /// `12:1-14:20` → 12
     static func startLine(ofSourcePosition position: String) -> Int? {
-        Int(position.prefix { $0.isNumber })
+        // cmark writes ASCII digits; read on bytes (Character.isNumber showed in the build's profile).
+        var line = 0, digits = 0
+        for byte in position.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { break }
+            line = line * 10 + Int(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? line : nil
     }
 
     /// `12:1-14:20` → 12...14
@@ -116,27 +123,28 @@ struct ContentInspector {
         return start...end
     }
 
-    func inspectURL(_ value: String, attribute kind: String, location: SourceLocation) -> [Diagnostic] {
+    /// `location` is made only for a finding: most links have none.
+    func inspectURL(_ value: String, attribute kind: String, location: @autoclosure () -> SourceLocation) -> [Diagnostic] {
         // The usual link, https:// with nothing to trim, can only be a shortener: no Foundation trimming for it.
         if Self.startsWithHTTPS(value.utf8), let last = value.utf8.last, last != 0x20, last != 0x09, last < 0x80 {
-            return shortenerFinding(value, kind: kind, location: location)
+            return shortenerFinding(value, kind: kind, location: location())
         }
         let url = value.trimmingWhitespaces()
         let lower = url.lowercased()
         if url.isEmpty {
-            return [.warning("link-empty", "a \(kind) has an empty address", at: location, hint: "fill in the URL or remove the \(kind)")]
+            return [.warning("link-empty", "a \(kind) has an empty address", at: location(), hint: "fill in the URL or remove the \(kind)")]
         }
         if lower.hasPrefix("javascript:") {
-            return [.error("unsafe-html", "a \(kind) runs JavaScript, which email clients block", at: location,
+            return [.error("unsafe-html", "a \(kind) runs JavaScript, which email clients block", at: location(),
                            hint: "link to a web page instead")]
         }
         if lower.hasPrefix("http://") {
-            var findings: [Diagnostic] = [.warning("link-http", "the \(kind) \(url) is not https", at: location,
+            var findings: [Diagnostic] = [.warning("link-http", "the \(kind) \(url) is not https", at: location(),
                                                    hint: "use https://; plain http links look unsafe to filters and readers")]
-            findings += shortenerFinding(url, kind: kind, location: location)
+            findings += shortenerFinding(url, kind: kind, location: location())
             return findings
         }
-        if lower.hasPrefix("https://") { return shortenerFinding(url, kind: kind, location: location) }
+        if lower.hasPrefix("https://") { return shortenerFinding(url, kind: kind, location: location()) }
         if url.hasPrefix("#") || url.hasPrefix("//") || url.containsPhrase("{{") || url.hasPrefix(SlotTable.prefix)
             || IssueRenderer.hasScheme(lower.utf8) {  // ^[a-z][a-z0-9+.-]*: on the lower-cased URL
             return []
@@ -151,7 +159,7 @@ struct ContentInspector {
         let resolved = url.hasPrefix("/") ? target : URLReference.resolve(url, against: frame)
         guard resolved.hasPrefix(frame) else {
             return [.error("missing-file", "the \(kind) points to \(url), which is outside \(Project.contentDirectory)/; it would become \(target)",
-                           at: location,
+                           at: location(),
                            hint: "relative addresses are read from \(Project.contentDirectory)/ and published under base_url: put the file in \(Project.contentDirectory)/ (e.g. \(Project.contentDirectory)/files/report.pdf, linked as files/report.pdf), or write the full https:// address")]
         }
         var path = URLReference(String(resolved.dropFirst(frame.count))).path
@@ -160,7 +168,7 @@ struct ContentInspector {
         if path.isEmpty || path.hasSuffix("/") { return [] }
         if !FileManager.default.fileExists(atPath: file.path) {
             return [.error("missing-file", "the \(kind) points to \(url), but \(Project.contentDirectory)/\(path) does not exist",
-                           at: location, hint: "relative addresses are read from \(Project.contentDirectory)/ (e.g. images/chart.png); fix the path or add the file")]
+                           at: location(), hint: "relative addresses are read from \(Project.contentDirectory)/ (e.g. images/chart.png); fix the path or add the file")]
         }
         return []
     }
@@ -168,11 +176,11 @@ struct ContentInspector {
     /// content/ as a folder below a root, to resolve relative paths in.
     static let contentFrame = "gazette:/\(Project.contentDirectory)/"
 
-    func shortenerFinding(_ url: String, kind: String, location: SourceLocation) -> [Diagnostic] {
+    func shortenerFinding(_ url: String, kind: String, location: @autoclosure () -> SourceLocation) -> [Diagnostic] {
         guard Self.mayUseShortener(url.utf8), let host = URL(string: url)?.host?.lowercased() else { return [] }
         let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
         guard Self.shorteners.contains(bare) else { return [] }
-        return [.warning("link-shortener", "the \(kind) uses the URL shortener \(bare)", at: location,
+        return [.warning("link-shortener", "the \(kind) uses the URL shortener \(bare)", at: location(),
                          hint: "link to the destination itself: spam filters distrust shorteners")]
     }
 
