@@ -271,6 +271,28 @@ final class PlainTextWriterTests: XCTestCase {
         XCTAssertTrue(paragraphs[1].isVisible, "mso-hide alone hides only in Outlook")
     }
 
+    /// The answer is remembered per element until an attribute it reads changes; other attributes keep it.
+    func testVisibilityFollowsTheAttributesItReads() throws {
+        let document = try HTMLDocument(parsing: "<p data-sourcepos='1:1-1:5'>x</p>")
+        let paragraph = try XCTUnwrap(document.body?.descendants(named: "p").first)
+        XCTAssertFalse(paragraph.hidesContent)
+        paragraph.setAttribute("href", "https://example.org/")
+        paragraph.removeAttribute("data-sourcepos")
+        XCTAssertFalse(paragraph.hidesContent)
+        paragraph.setAttribute("style", "display: none")
+        XCTAssertTrue(paragraph.hidesContent)
+        paragraph.removeAttribute("style")
+        XCTAssertFalse(paragraph.hidesContent)
+        paragraph.setAttribute("hidden", "")
+        XCTAssertTrue(paragraph.hidesContent)
+        paragraph.removeAttribute("hidden")
+        paragraph.setAttribute("aria-hidden", "true")
+        XCTAssertTrue(paragraph.hidesContent)
+        paragraph.setAttribute("aria-hidden", "false")
+        XCTAssertFalse(paragraph.hidesContent)
+        XCTAssertEqual(PlainTextWriter.text(from: paragraph), "x\n")
+    }
+
     // MARK: Shape of the output
 
     func testAtMostOneBlankLineNoTrailingSpacesOneFinalNewline() throws {
