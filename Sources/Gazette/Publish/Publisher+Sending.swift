@@ -60,8 +60,10 @@ extension Publisher {
 
     /// Sends to `audience` (those `admit` lets through, when given) and logs it: `header` first when the log is new,
     /// then run-start, every outcome, run-end. `log` nil is a dry run. Issues and sequence steps alike.
+    /// `suppression` is read by the caller before it announces or opens anything: an unreadable suppressed.csv
+    /// stops the run before a line is logged.
     func sendLogged(composer: MessageComposer, chain: DeliveryChain, log: PublishLog?, header: LogRecord?,
-                    audience: Audience, state: PublishLogState, admit: ((Subscriber) -> Bool)? = nil,
+                    audience: Audience, suppression: SuppressionList, state: PublishLogState, admit: ((Subscriber) -> Bool)? = nil,
                     ab: ABPublishPlan? = nil, progress: @escaping @Sendable (PublishSummary) -> Void) throws -> PublishSummary {
         let configuration = project.configuration
         if let header { try log?.append(header) }
@@ -78,7 +80,7 @@ extension Publisher {
                                       history: configuration.delivery.maxPerHour == nil && configuration.delivery.maxPerDay == nil
                                           ? [] : Self.sendHistory(in: project.url("logs")))
         let run = PublishRun(publisher: self, composer: composer, chain: chain, log: log, limiter: limiter,
-                             suppression: try SuppressionList(project: project), configuration: configuration, ab: ab)
+                             suppression: suppression, configuration: configuration, ab: ab)
         var summary = try run.send(audience: audience, state: state, admit: admit, progress: progress)
         summary.interrupted = isStopping
 

@@ -104,6 +104,7 @@ public final class Publisher: @unchecked Sendable {
         var audience = try Audience(project: project, lists: frozen.listNames, files: frozen.files, shard: options.shard ?? .all)
         audience.segment = issue.segment
         let estimate = audience.estimatedRows
+        let suppression = try SuppressionList(project: project)
         onPlan(Plan(issue: issue.path, transport: chain.description, logPath: options.dryRun ? nil : "logs/\(stem).jsonl",
                     estimatedRecipients: estimate, resumed: state.header != nil, warnings: warnings))
 
@@ -120,7 +121,8 @@ public final class Publisher: @unchecked Sendable {
                 header?.testShare = test.shareDescription
             }
         }
-        var summary = try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience, state: state,
+        var summary = try sendLogged(composer: composer, chain: chain, log: log, header: header, audience: audience,
+                                     suppression: suppression, state: state,
                                      ab: ab, progress: progress)
         // A dry run sends no phase: it is not waiting for anything (the held count still says who would wait).
         summary.abPhase = options.dryRun ? nil : ab?.phase

@@ -150,12 +150,13 @@ public final class SequenceRunner: @unchecked Sendable {
         guard admission.counts.due > 0 else { return stepResult }
 
         let composer = try publisher.makeComposer(prepared, setup: setup)
+        let suppression = try SuppressionList(project: project)
         let log: PublishLog? = options.dryRun ? nil : try PublishLog(url: logURL)
         defer { log?.close() }
         let header = state.header == nil ? Publisher.header(for: prepared) : nil
         let sending = StepAdmission(schedule: schedule, state: state, claimed: claimed)
         stepResult.summary = try publisher.sendLogged(composer: composer, chain: setup.chain, log: log, header: header,
-                                                      audience: audience, state: state,
+                                                      audience: audience, suppression: suppression, state: state,
                                                       admit: { sending.admit($0, claim: true) }, progress: { _ in })
         stepResult.counts = sending.counts
         stepResult.logPath = log == nil ? nil : logPath
