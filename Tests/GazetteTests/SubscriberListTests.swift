@@ -108,6 +108,16 @@ final class SubscriberListTests: XCTestCase {
         XCTAssertEqual(problem?.hint, "restore /nonexistent/shared/suppressed.csv, or replace the link with the list itself")
     }
 
+    /// A folder where a list should be is named as one, not reported as a missing list.
+    func testAFolderInPlaceOfAListIsNamed() throws {
+        try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("subscribers/suppressed.csv"),
+                                                withIntermediateDirectories: true)
+        var problem: Diagnostic?
+        do { _ = try SuppressionList(root: directory.url) } catch let error as DiagnosticError { problem = error.diagnostics.first }
+        XCTAssertEqual(problem?.code, "list-missing")
+        XCTAssertEqual(problem?.message, "subscribers/suppressed.csv is a folder, not a list")
+    }
+
     func testListNamesAreTheCSVFilesButTheSuppressionList() throws {
         try directory.write("email\n", to: "subscribers/partners.csv")
         try directory.write("email\n", to: "subscribers/main.csv")

@@ -54,6 +54,11 @@ public struct SubscriberList: Sendable, Hashable {
                     "list-missing", "\(path) is a symbolic link to \(destination), which does not exist", at: SourceLocation(path: path),
                     hint: "restore \(destination), or replace the link with the list itself"))
             }
+            if isDirectory.boolValue {
+                throw DiagnosticError(.error(
+                    "list-missing", "\(path) is a folder, not a list", at: SourceLocation(path: path),
+                    hint: "move the folder away and put the list there: a CSV file with a header row such as `email,name`"))
+            }
             throw DiagnosticError(.error(
                 "list-missing", "the subscriber list \"\(name)\" does not exist", at: SourceLocation(path: path),
                 hint: "create \(path) with a header row such as `email,name`, or correct the list's name"))
