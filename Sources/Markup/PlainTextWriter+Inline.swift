@@ -40,16 +40,15 @@ extension PlainTextWriter {
 
     private mutating func appendRun(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
         guard end > start else { return }
-        let piece = String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
-        appendPiece(piece)
+        appendPiece(UnsafeBufferPointer(start: bytes + start, count: end - start))
     }
 
     /// Adds text without whitespace, joined to the last word when no whitespace came between them.
-    mutating func appendPiece(_ piece: String) {
-        if joinsPrevious, let last = words.indices.last, words[last] != TextWrapper.lineBreak {
-            words[last] += piece
+    mutating func appendPiece(_ piece: UnsafeBufferPointer<UInt8>) {
+        if joinsPrevious, !words.isEmpty, !words.isLineBreak(words.count - 1) {
+            words.extendLast(bytes: piece)
         } else {
-            words.append(piece)
+            words.append(bytes: piece)
         }
         joinsPrevious = true
     }
@@ -62,7 +61,7 @@ extension PlainTextWriter {
     }
 
     mutating func appendLineBreak() {
-        words.append(TextWrapper.lineBreak)
+        words.appendLineBreak()
         joinsPrevious = false
     }
 
@@ -78,7 +77,7 @@ extension PlainTextWriter {
             altWords[0] = "[" + altWords[0]
             altWords[altWords.count - 1] += "]"
             joinsPrevious = false
-            words += altWords
+            words.append(contentsOf: altWords)
             joinsPrevious = false
             return
         }
@@ -95,13 +94,13 @@ extension PlainTextWriter {
         joinsPrevious = false
         guard !words.isEmpty else { return }
         finishOpenLinkBeforeFlush()
-        var start = words.startIndex
-        var end = words.endIndex
-        while start < end, words[start] == TextWrapper.lineBreak { start += 1 }
-        while end > start, words[end - 1] == TextWrapper.lineBreak { end -= 1 }
+        var start = 0
+        var end = words.count
+        while start < end, words.isLineBreak(start) { start += 1 }
+        while end > start, words.isLineBreak(end - 1) { end -= 1 }
         let width = availableWidth
-        let lines = TextWrapper.wrap(words[start..<end], width: width)
-        words.removeAll(keepingCapacity: true)
+        let lines = TextWrapper.wrap(words, start..<end, width: width)
+        words.removeAll()
         var widest = 0
         for line in lines {
             emit(line)

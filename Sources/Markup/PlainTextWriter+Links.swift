@@ -46,28 +46,29 @@ extension PlainTextWriter {
 
     private mutating func finishLink(href: String, textFrom start: Int) {
         let start = min(start, words.count)
-        guard let last = words[start...].lastIndex(where: { $0 != TextWrapper.lineBreak }) else {
+        guard let last = (start..<words.count).last(where: { !words.isLineBreak($0) }) else {
             // Nothing to read (an image with empty alt, an empty anchor): a bare URL would only be noise.
             return
         }
         if Self.hasPrefix(href, "mailto:") {
             let address = Self.mailAddress(href)
-            let text = words[start...last].filter { $0 != TextWrapper.lineBreak }.joined(separator: " ")
+            let text = words.strings(from: start).joined(separator: " ")
             guard !address.isEmpty, address.lowercased() != text.lowercased() else { return }
             words.append("<" + address + ">")
             return
         }
         // A URL is one word: only a one-word text can be the URL itself.
-        if start == last, Self.normalizedURL(words[last]) == Self.normalizedURL(href) {
+        if start == last, Self.normalizedURL(words.word(last)) == Self.normalizedURL(href) {
             // The text is the URL (perhaps without its scheme): show the whole URL once, clickable.
-            words.replaceSubrange(start..., with: [href])
+            words.removeWords(from: start)
+            words.append(href)
             return
         }
         switch options.links {
         case .inline:
             words.append("<" + href + ">")
         case .references:
-            words[last] += " [\(referenceNumber(for: href))]"
+            words.extend(last, with: " [\(referenceNumber(for: href))]")
         }
     }
 

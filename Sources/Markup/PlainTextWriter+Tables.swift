@@ -135,8 +135,12 @@ extension PlainTextWriter {
             for (column, value) in row.enumerated() where !value.isEmpty {
                 push(Container(first: "", rest: "  "))
                 let heading = column < headings.count ? headings[column] : ""
-                if !heading.isEmpty { words = heading.split(separator: " ").map(String.init); words[words.count - 1] += ":" }
-                words += value
+                if !heading.isEmpty {
+                    var headingWords = heading.split(separator: " ").map(String.init)
+                    headingWords[headingWords.count - 1] += ":"
+                    words = WordList(headingWords)
+                }
+                words.append(contentsOf: value)
                 pop()
             }
             breakBlock(blank: true)
@@ -146,10 +150,10 @@ extension PlainTextWriter {
     /// The words of one cell, gathered apart from the paragraph around the table.
     private mutating func cellWords(_ cell: xmlNodePtr) -> [String] {
         let saved = words
-        words = []
+        words = WordList()
         joinsPrevious = false
         visitChildren(cell)
-        let result = words.filter { $0 != TextWrapper.lineBreak }
+        let result = words.strings()
         words = saved
         joinsPrevious = false
         return result

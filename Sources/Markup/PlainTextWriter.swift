@@ -53,7 +53,7 @@ public struct PlainTextWriter {
     var lastLineBlank = true
 
     // Inline text of the block being gathered: words, with `TextWrapper.lineBreak` for `<br>`.
-    var words: [String] = []
+    var words = WordList()
     /// The next text continues the last word (no whitespace between them in the HTML).
     var joinsPrevious = false
 
@@ -82,7 +82,6 @@ public struct PlainTextWriter {
     init(options: PlainTextOptions) {
         self.options = options
         output.reserveCapacity(16 * 1024)
-        words.reserveCapacity(256)
     }
 
     // MARK: Blocks and lines

@@ -40,6 +40,45 @@ public enum TextWrapper {
         return lines
     }
 
+    /// `wrap` of the words `indices` of a WordList, read from its bytes.
+    static func wrap(_ words: WordList, _ indices: Range<Int>, width: Int) -> [String] {
+        var lines: [String] = []
+        var line: [UInt8] = []
+        line.reserveCapacity(width * 2)
+        var lineWidth = 0
+        words.bytes.withUnsafeBufferPointer { bytes in
+            for index in indices {
+                if words.isLineBreak(index) {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    line.removeAll(keepingCapacity: true)
+                    lineWidth = 0
+                    continue
+                }
+                let word = UnsafeBufferPointer(rebasing: bytes[words.range(of: index)])
+                let wordWidth = displayWidth(of: word)
+                if lineWidth == 0 {
+                    line.removeAll(keepingCapacity: true)
+                    lineWidth = wordWidth
+                } else if lineWidth + 1 + wordWidth <= width {
+                    line.append(0x20)
+                    lineWidth += 1 + wordWidth
+                } else {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    line.removeAll(keepingCapacity: true)
+                    lineWidth = wordWidth
+                }
+                line.append(contentsOf: word)
+            }
+        }
+        if lineWidth > 0 || !lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
+        return lines
+    }
+
+    /// `displayWidth(of:)` of UTF-8 bytes.
+    static func displayWidth(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.allSatisfy { $0 < 0x80 } ? bytes.count : displayWidth(of: String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Wraps running text, collapsing its whitespace first.
     public static func wrap(_ text: String, width: Int) -> [String] {
         wrap(text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init), width: width)

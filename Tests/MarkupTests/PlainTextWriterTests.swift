@@ -293,6 +293,26 @@ final class PlainTextWriterTests: XCTestCase {
         XCTAssertEqual(PlainTextWriter.text(from: paragraph), "x\n")
     }
 
+    /// The words of a paragraph are kept as bytes (WordList): a reference added to a word with line breaks after it,
+    /// a link whose text is its URL, a mail link and words glued across elements read as they always did.
+    func testWordsAcrossLinksAndBreaks() throws {
+        let html = """
+            <p>Re<a href="https://a.example/x">read<br><br></a> this, <a href="https://b.example/">b.example</a>,
+            <a href="mailto:ada@example.org?subject=Hi">write</a> to <a href="mailto:bo@example.org">bo@example.org</a>
+            and é<b>tú</b>d<a href="https://a.example/x">e</a>.</p>
+            """
+        XCTAssertEqual(try text(html), """
+            Reread [1]
+
+            this, https://b.example/, write <ada@example.org> to bo@example.org and
+            étúde [1].
+
+            Links:
+            [1] https://a.example/x
+
+            """)
+    }
+
     // MARK: Shape of the output
 
     func testAtMostOneBlankLineNoTrailingSpacesOneFinalNewline() throws {
