@@ -157,9 +157,12 @@ public struct HTMLNode {
     }
 
     /// Sets an attribute from UTF-8 bytes that end in a NUL, without making a String first (libxml2 reads up to
-    /// the first NUL, as it does for a String).
+    /// the first NUL, as it does for a String); bytes without one are given it in a copy.
     func setAttribute(_ name: StaticString, nulTerminatedBytes bytes: [UInt8]) {
-        precondition(bytes.last == 0, "attribute bytes must end in a NUL")
+        guard bytes.last == 0 else {
+            setAttribute(name, nulTerminatedBytes: bytes + [0])
+            return
+        }
         bytes.withUnsafeBufferPointer { buffer in
             _ = xmlSetProp(node, name.utf8Start, buffer.baseAddress)
         }

@@ -9,38 +9,12 @@ public enum TextWrapper {
     /// Wraps `words` (no spaces inside except on purpose, `lineBreak` for hard breaks) into lines of at
     /// most `width` columns; a longer word stands alone on its line.
     public static func wrap<Words: Sequence<String>>(_ words: Words, width: Int) -> [String] {
-        // Lines are gathered as bytes: appending small Strings one by one cost more than the wrapping itself.
-        var lines: [String] = []
-        var line: [UInt8] = []
-        line.reserveCapacity(width * 2)
-        var lineWidth = 0
-        for var word in words {
-            if word == lineBreak {
-                lines.append(String(decoding: line, as: UTF8.self))
-                line.removeAll(keepingCapacity: true)
-                lineWidth = 0
-                continue
-            }
-            let wordWidth = displayWidth(of: word)
-            if lineWidth == 0 {
-                line.removeAll(keepingCapacity: true)
-                lineWidth = wordWidth
-            } else if lineWidth + 1 + wordWidth <= width {
-                line.append(0x20)
-                lineWidth += 1 + wordWidth
-            } else {
-                lines.append(String(decoding: line, as: UTF8.self))
-                line.removeAll(keepingCapacity: true)
-                lineWidth = wordWidth
-            }
-            // Appended in place, not through a nested function: capturing `line` cost an exclusivity check per word.
-            word.withUTF8 { line.append(contentsOf: $0) }
-        }
-        if lineWidth > 0 || !lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
-        return lines
+        let list = WordList(Array(words))
+        return wrap(list, 0..<list.count, width: width)
     }
 
-    /// `wrap` of the words `indices` of a WordList, read from its bytes.
+    /// `wrap` of the words `indices` of a WordList, read from its bytes. Lines are gathered as bytes: appending
+    /// small Strings one by one cost more than the wrapping itself.
     static func wrap(_ words: WordList, _ indices: Range<Int>, width: Int) -> [String] {
         var lines: [String] = []
         var line: [UInt8] = []

@@ -24,6 +24,15 @@ final class HTMLDocumentTests: XCTestCase {
         XCTAssertEqual(html, "<p>“Hi” – <code>{{x}}</code></p>\n")
     }
 
+    func testAttributeBytesWithAndWithoutTheirNUL() throws {
+        let document = try HTMLDocument(parsing: "<p>x</p>")
+        let paragraph = try XCTUnwrap(document.body?.descendants(named: "p").first)
+        paragraph.setAttribute("style", nulTerminatedBytes: Array("color: red;".utf8) + [0])
+        XCTAssertEqual(paragraph.attribute("style"), "color: red;")
+        paragraph.setAttribute("style", nulTerminatedBytes: Array("margin: 0;".utf8))
+        XCTAssertEqual(paragraph.attribute("style"), "margin: 0;")
+    }
+
     func testCommonMarkReadsTheWholeText() throws {
         XCTAssertEqual(try CommonMark.html(fromMarkdown: ""), "")
         // A NUL is read as U+FFFD (CommonMark §2.3), and what follows it is rendered too.
