@@ -1,5 +1,6 @@
 // The one live libxml2 tree we keep: parsed once, inlined and read for text, serialized by HTMLSerializer.
-// Owns the xmlDoc; nodes (HTMLNode) hold a strong reference to it so they cannot outlive it.
+// Owns the xmlDoc; nodes (HTMLNode) hold a strong reference to it so they cannot outlive it. Well-formed input is
+// read by WellFormedHTMLParser into the tree libxml2 would build; the rest by libxml2's parser, with its messages.
 internal import CLibXML2
 import Foundation
 
@@ -26,8 +27,26 @@ public final class HTMLDocument {
 
     deinit { xmlFreeDoc(tree) }
 
+    /// Which parser reads the input: tests compare the two.
+    enum Parser {
+        /// `WellFormedHTMLParser` when it can, else libxml2's: the same tree either way.
+        case wellFormedFirst
+        case libxml2
+    }
+
     /// Parses an HTML document or fragment (a fragment gets implied `html` and `body` elements).
     public convenience init(parsing html: String) throws {
+        try self.init(parsing: html, parser: .wellFormedFirst)
+    }
+
+    convenience init(parsing html: String, parser: Parser) throws {
+        if parser == .wellFormedFirst {
+            var html = html
+            if let (tree, issues) = html.withUTF8({ WellFormedHTMLParser.parse($0) }) {
+                self.init(takingOwnershipOf: tree, parseIssues: issues)
+                return
+            }
+        }
         let collector = ParseIssueCollector()
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }

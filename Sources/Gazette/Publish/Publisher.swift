@@ -49,7 +49,6 @@ public final class Publisher: @unchecked Sendable {
     /// Renders and checks the issue, then sends; throws (exit 1) on content or setup errors before anything is sent.
     public func run(onPlan: (Plan) -> Void = { _ in }, progress: @escaping @Sendable (PublishSummary) -> Void = { _ in })
         throws -> PublishSummary {
-        let configuration = project.configuration
         var warnings: [Diagnostic] = []
 
         // 1. Render and check: an issue with errors is never sent.
