@@ -57,12 +57,11 @@ public final class HTMLDocument {
         }
         defer { xmlSetStructuredErrorFunc(nil, nil) }
 
-        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue)
         var utf8 = Array(html.utf8)
         if utf8.isEmpty { utf8 = Array("<html><body></body></html>".utf8) }
         let parsed = utf8.withUnsafeBufferPointer { bytes in
             bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
-                htmlReadMemory(chars, Int32(bytes.count), nil, "UTF-8", options)
+                htmlReadMemory(chars, Int32(bytes.count), nil, "UTF-8", Self.parseOptions)
             }
         }
         guard let parsed else {
@@ -70,6 +69,9 @@ public final class HTMLDocument {
         }
         self.init(takingOwnershipOf: parsed, parseIssues: collector.issues)
     }
+
+    /// No network, no default doctype: what the document says, nothing more.
+    static let parseOptions = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue)
 
     /// The `<html>` element.
     public var root: HTMLNode? {

@@ -19,8 +19,12 @@ enum WellFormedHTMLParser {
             xmlFreeDoc(tree)
             return nil
         }
-        tree.pointee.dict = dictionary  // names interned, as in a parsed document; freed with it
+        // What htmlReadMemory sets, but for the name dictionary: libxml2's HTML documents copy each name, ours
+        // intern them (freed with the document; xmlNewDocNode and xmlSetProp use it for nodes added later too).
+        tree.pointee.dict = dictionary
         tree.pointee.properties = Int32(XML_DOC_HTML.rawValue)
+        tree.pointee.parseFlags = Int32(HTML_PARSE_NODEFDTD.rawValue)  // of parseOptions, libxml2 records only this
+        tree.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
         var reader = Reader(input: input, tree: tree, dictionary: dictionary)
         do {
             try reader.read()

@@ -51,7 +51,6 @@ extension CorpusNewsletterTests {
                 return
             }
         }
-        print("PARITY compared \(compared)")
         XCTAssertGreaterThan(compared, 500, "too few mutations were read by the fast path to test it")
     }
 
@@ -98,7 +97,6 @@ final class HTMLParserParityTests: XCTestCase {
             read += 1
             XCTAssert(fast == reference, "\(path)\n" + HTMLParserParity.firstDifference(fast, reference))
         }
-        print("PARITY peers read \(read) declined \(declined)")
         XCTAssertGreaterThan(read + declined, 100)
         XCTAssertGreaterThan(read, 10, "the fast path read almost none of the peers' cases")
     }
@@ -156,7 +154,8 @@ enum HTMLParserParity {
     }
 
     static func describe(_ document: HTMLDocument) -> String {
-        var lines: [String] = []
+        let tree = document.tree.pointee
+        var lines = ["document properties \(tree.properties) flags \(tree.parseFlags) encoding \(string(tree.encoding))"]
         if let dtd = document.tree.pointee.intSubset {
             lines.append("doctype \(string(dtd.pointee.name)) public=\(string(dtd.pointee.ExternalID)) system=\(string(dtd.pointee.SystemID))")
         }
