@@ -99,15 +99,16 @@ public enum HTMLSerializer {
         return UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
     }
 
+    /// The void names as bytes, compared by length first: no String per element.
+    private static let voidNames: [[UInt8]] = voidElements.map { Array($0.utf8) }
+
     private static func isVoid(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Every void element name is 2–8 bytes; most elements are rejected by length and first letter alone.
         guard name.count >= 2, name.count <= 8 else { return false }
-        return voidElements.contains(String(decoding: name, as: UTF8.self))
+        return voidNames.contains { $0.count == name.count && $0.withUnsafeBufferPointer { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 } }
     }
 
     private static func isRawText(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard name.count == 5 || name.count == 6 else { return false }
-        return rawTextElements.contains(String(decoding: name, as: UTF8.self))
+        name.elementsEqual("style".utf8) || name.elementsEqual("script".utf8)
     }
 
     /// `&` always; `<` and `>` in text, `"` in attribute values; a no-break space as `&nbsp;` so it stays visible.

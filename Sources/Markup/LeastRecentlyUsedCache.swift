@@ -8,9 +8,10 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
 
     // NSLock rather than Synchronization.Mutex, which needs macOS 15. Every stored property is behind it.
     private let lock = NSLock()
-    private var entries: [Key: Value] = [:]
-    /// Keys from least to most recently used.
-    private var order: [Key] = []
+    /// Each value with the tick of its last use. A hit hashes and compares its key once: keys can be whole
+    /// stylesheets and templates, and an ordered list of keys cost a comparison of them per hit.
+    private var entries: [Key: (value: Value, lastUse: UInt64)] = [:]
+    private var tick: UInt64 = 0
 
     public init(capacity: Int) {
         self.capacity = capacity
@@ -24,10 +25,8 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
         let made = try make()
         lock.lock()
         defer { lock.unlock() }
-        if let kept = entries[key] { return kept }  // another thread made it meanwhile: one value for everyone
-        entries[key] = made
-        order.append(key)
-        if order.count > capacity { entries[order.removeFirst()] = nil }
+        if let kept = entries[key] { return kept.value }  // another thread made it meanwhile: one value for everyone
+        add(made, for: key)
         return made
     }
 
@@ -35,28 +34,25 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
     public func cachedValue(for key: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
-        guard let cached = entries[key] else { return nil }
-        touch(key)
-        return cached
+        guard let index = entries.index(forKey: key) else { return nil }
+        tick += 1
+        entries.values[index].lastUse = tick
+        return entries.values[index].value
     }
 
     /// Keeps `value` for `key`, replacing what was kept.
     public func insert(_ value: Value, for key: Key) {
         lock.lock()
         defer { lock.unlock() }
-        if entries.updateValue(value, forKey: key) == nil {
-            order.append(key)
-            if order.count > capacity { entries[order.removeFirst()] = nil }
-        } else {
-            touch(key)
-        }
+        add(value, for: key)
     }
 
-    /// Moves `key` to the most recently used end; the lock is held.
-    private func touch(_ key: Key) {
-        if order.last != key, let index = order.firstIndex(of: key) {
-            order.remove(at: index)
-            order.append(key)
+    /// Keeps `value` as the most recently used, dropping the least recently used beyond `capacity`; the lock is held.
+    private func add(_ value: Value, for key: Key) {
+        tick += 1
+        entries[key] = (value, tick)
+        if entries.count > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            entries.removeValue(forKey: oldest.key)
         }
     }
 
@@ -64,7 +60,7 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
     public var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
-        return order.compactMap { entries[$0] }
+        return entries.values.sorted { $0.lastUse < $1.lastUse }.map(\.value)
     }
 
     /// How many values are kept.
@@ -79,6 +75,5 @@ public final class LeastRecentlyUsedCache<Key: Hashable & Sendable, Value: Senda
         lock.lock()
         defer { lock.unlock() }
         entries.removeAll()
-        order.removeAll()
     }
 }
