@@ -108,7 +108,7 @@ public enum HTMLSerializer {
     }
 
     private static func isRawText(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.elementsEqual("style".utf8) || name.elementsEqual("script".utf8)
+        (name.count == 5 && memcmp(name.baseAddress!, "style", 5) == 0) || (name.count == 6 && memcmp(name.baseAddress!, "script", 6) == 0)
     }
 
     /// `&` always; `<` and `>` in text, `"` in attribute values; a no-break space as `&nbsp;` so it stays visible.

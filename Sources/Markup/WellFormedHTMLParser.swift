@@ -313,16 +313,26 @@ private struct Reader {
         guard isASCIILetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: ":") || first == UInt8(ascii: ".") else {
             throw NeedsLibXML2()
         }
-        scratch.removeAll(keepingCapacity: true)
+        let start = position
+        var hasUpperCase = false
         while position < input.count {
             let character = input[position]
             guard Self.isASCIILetterOrDigit(character) || character == UInt8(ascii: ":") || character == UInt8(ascii: "-")
                     || character == UInt8(ascii: "_") || character == UInt8(ascii: ".") else { break }
-            scratch.append(character >= UInt8(ascii: "A") && character <= UInt8(ascii: "Z") ? character | 0x20 : character)
+            if character >= UInt8(ascii: "A"), character <= UInt8(ascii: "Z") { hasUpperCase = true }
             position += 1
         }
-        guard scratch.count <= Self.longestName else { throw NeedsLibXML2() }  // libxml2 would cut it short
-        let interned = scratch.withUnsafeBufferPointer { xmlDictLookup(dictionary, $0.baseAddress, Int32($0.count)) }
+        guard position - start <= Self.longestName else { throw NeedsLibXML2() }  // libxml2 would cut it short
+        let interned: UnsafePointer<xmlChar>?
+        if hasUpperCase {
+            scratch.removeAll(keepingCapacity: true)
+            for character in input[start..<position] {
+                scratch.append(character >= UInt8(ascii: "A") && character <= UInt8(ascii: "Z") ? character | 0x20 : character)
+            }
+            interned = scratch.withUnsafeBufferPointer { xmlDictLookup(dictionary, $0.baseAddress, Int32($0.count)) }
+        } else {
+            interned = xmlDictLookup(dictionary, input.baseAddress! + start, Int32(position - start))  // as written
+        }
         guard let interned else { throw NeedsLibXML2() }
         return interned
     }
@@ -348,6 +358,13 @@ private struct Reader {
         let quote = byte(at: position)
         if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
             position += 1
+            // Most values hold no reference and no line feed: copied in one piece up to the quote.
+            let start = position
+            while position < input.count, input[position] != quote, input[position] >= 0x20, input[position] != UInt8(ascii: "&"),
+                  input[position] != 0xEF {
+                position += 1
+            }
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<position]))
             while position < input.count, input[position] != quote {
                 try readAttributeCharacter()
             }
@@ -385,6 +402,11 @@ private struct Reader {
         var blank = true
         while position < input.count {
             let character = input[position]
+            if character > 0x20, character != UInt8(ascii: "<"), character != UInt8(ascii: "&"), character != 0xEF {
+                blank = false  // the common case, with no further test
+                position += 1
+                continue
+            }
             if character == UInt8(ascii: "<") || character == UInt8(ascii: "&") { break }
             try checkCharacter(at: position)
             if character == 0x0A { line += 1 }
@@ -509,6 +531,10 @@ private struct Reader {
         let start = position
         while position < input.count {
             let character = input[position]
+            if character > 0x20, character != UInt8(ascii: "<"), character != 0xEF {
+                position += 1
+                continue
+            }
             if character == UInt8(ascii: "<"), byte(at: position + 1) == UInt8(ascii: "/"), isASCIILetter(byte(at: position + 2)) { break }
             try checkCharacter(at: position)
             if character == 0x0A { line += 1 }
