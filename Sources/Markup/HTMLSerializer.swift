@@ -117,6 +117,12 @@ public enum HTMLSerializer {
         var index = 0
         while index < text.count {
             let byte = text[index]
+            // Letters, digits, spaces and most punctuation: nothing to decide (`"` 0x22, `&` 0x26, `<` 0x3C, `>` 0x3E,
+            // and the no-break space's lead byte 0xC2 are the only bytes that may need an entity).
+            if byte != 0xC2, byte > UInt8(ascii: ">") || (byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "&") && byte < UInt8(ascii: "<")) {
+                index += 1
+                continue
+            }
             let replacement: StaticString?
             var length = 1
             switch byte {
