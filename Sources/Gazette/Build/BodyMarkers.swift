@@ -111,6 +111,23 @@ struct BodyMarkers {
     private static func find<C: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in bytes: C, from start: C.Index) -> C.Index?
     where C.Index == Int {
         guard let first = needle.first, bytes.endIndex - start >= needle.count else { return nil }
+        // memchr for the first byte where the bytes are contiguous (they always are here): this runs over a whole
+        // body on each build, and a byte-by-byte loop was its cost.
+        if let found = bytes.withContiguousStorageIfAvailable({ buffer -> Int in
+            guard let base = buffer.baseAddress else { return -1 }
+            var offset = start - bytes.startIndex
+            let lastStart = buffer.count - needle.count
+            while offset <= lastStart, let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) {
+                let candidate = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if needle.withUnsafeBytes({ memcmp(base + candidate, $0.baseAddress!, needle.count) }) == 0 {
+                    return bytes.startIndex + candidate
+                }
+                offset = candidate + 1
+            }
+            return -1
+        }) {
+            return found == -1 ? nil : found
+        }
         var index = start
         let last = bytes.endIndex - needle.count
         while index <= last {
