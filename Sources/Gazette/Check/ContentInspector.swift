@@ -82,6 +82,8 @@ struct ContentInspector {
         var rows: Set<Int> = []
         var body = body
         body.withUTF8 { bytes in
+            // A body without a pipe has no such row: settled by memchr, without counting lines.
+            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "|")), bytes.count) != nil else { return }
             var line = 1, start = 0, pipe = false, dash = false
             for index in 0...bytes.count {
                 let byte = index < bytes.count ? bytes[index] : 0x0A
@@ -288,7 +290,9 @@ struct ContentInspector {
             }
             var index = 0
             while index + 1 < bytes.count {
-                guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+                // The next `<` by memchr: a body is some thousands of bytes of text between tags.
+                guard let hit = memchr(bytes.baseAddress! + index, Int32(UInt8(ascii: "<")), bytes.count - 1 - index) else { break }
+                index = UnsafeRawPointer(hit) - UnsafeRawPointer(bytes.baseAddress!)
                 let next = bytes[index + 1]
                 if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
                     // libxml2 ends a comment at the first "-->" from the fourth byte after "<!--" on, as searched here.
