@@ -107,6 +107,16 @@ extension LinkStatistics {
             var index = 0
             while true {
                 let byte = bytes[index]
+                if !inLink, byte > 0x20, byte < 0x80 {
+                    // Plain ASCII outside a link, most of a body: a run counted in one go.
+                    var end = index + 1
+                    while bytes[end] > 0x20, bytes[end] < 0x80 { end += 1 }
+                    statistics.characters += end - index
+                    if !inWord { statistics.words += 1 }
+                    inWord = true
+                    index = end
+                    continue
+                }
                 if byte == 0 { return }
                 switch byte {
                 case 0x20, 0x09, 0x0A, 0x0D, 0x0C:

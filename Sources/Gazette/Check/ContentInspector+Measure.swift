@@ -128,6 +128,14 @@ extension ContentInspector {
         text.withUTF8 { bytes in
             for index in 0..<bytes.count {
                 let byte = bytes[index]
+                if byte > 0x20 {  // most bytes: inside a word or starting one
+                    if !inWord {
+                        inWord = true
+                        words += 1
+                    }
+                    previous = byte
+                    continue
+                }
                 var separator = false
                 if byte == 0x20 {
                     separator = index + 1 == bytes.count || bytes[index + 1] < 0xC0
