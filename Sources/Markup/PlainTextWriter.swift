@@ -13,7 +13,7 @@ public struct PlainTextWriter {
         var writer = PlainTextWriter(options: options)
         writer.visit(node.node)
         writer.finish()
-        return writer.output
+        return String(decoding: writer.output, as: UTF8.self)
     }
 
     /// A piece of line prefix owned by an enclosing block: `> ` for a quote, `- ` then `  ` for a list item.
@@ -41,7 +41,9 @@ public struct PlainTextWriter {
     }
 
     let options: PlainTextOptions
-    var output = ""
+    /// The text so far, as UTF-8: lines are appended as bytes (a String per line, extended and trimmed, was a
+    /// good part of the text part's time).
+    var output: [UInt8] = []
 
     // Line output
     var containers: [Container] = []
@@ -126,31 +128,30 @@ public struct PlainTextWriter {
             pendingBlank = false
             emitBlank(depth: blankDepth)
         }
-        var line = ""
+        let lineStart = output.count
         for index in containers.indices {
-            line += containers[index].usedFirst ? containers[index].rest : containers[index].first
+            output += (containers[index].usedFirst ? containers[index].rest : containers[index].first).utf8
             containers[index].usedFirst = true
         }
-        line += content
-        appendLine(line)
+        output += content.utf8
+        endLine(startedAt: lineStart)
         lastLineBlank = false
     }
 
     private mutating func emitBlank(depth: Int) {
         guard !lastLineBlank else { return }
-        var line = ""
-        for container in containers.prefix(depth) { line += container.rest }
-        appendLine(line)
+        let lineStart = output.count
+        for container in containers.prefix(depth) { output += container.rest.utf8 }
+        endLine(startedAt: lineStart)
         lastLineBlank = true
     }
 
-    private mutating func appendLine(_ line: String) {
-        var line = line
-        while let last = line.utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            line.removeLast()
+    /// Ends the line begun at `lineStart`, without the spaces and tabs it ends with.
+    private mutating func endLine(startedAt lineStart: Int) {
+        while output.count > lineStart, let last = output.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            output.removeLast()
         }
-        output += line
-        output += "\n"
+        output.append(UInt8(ascii: "\n"))
     }
 
     /// Flushes the last paragraph and writes the "Links:" list.
@@ -164,7 +165,7 @@ public struct PlainTextWriter {
                 emit("[\(index + 1)] \(url)")
             }
         }
-        while output.utf8.last == UInt8(ascii: "\n") { output.removeLast() }
-        if !output.isEmpty { output += "\n" }
+        while output.last == UInt8(ascii: "\n") { output.removeLast() }
+        if !output.isEmpty { output.append(UInt8(ascii: "\n")) }
     }
 }
