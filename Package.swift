@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "GazetteTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "GazetteTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "GazetteTestSupport"]),
-        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup", "CLibXML2", .product(name: "Yams", package: "Yams")],
+        .testTarget(name: "GazetteTests", dependencies: ["Gazette", "GazetteTestSupport", "Markup", .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "GazetteServerTests", dependencies: ["GazetteServer", "Gazette", "GazetteTestSupport"]),
     ],

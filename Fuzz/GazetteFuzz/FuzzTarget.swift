@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case csv, bounce, reply, markdown
+    case csv, bounce, reply, markdown, html
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -12,6 +12,7 @@ enum FuzzTarget: String, CaseIterable {
         case .bounce: BounceFuzz.run(bytes)
         case .reply: ReplyParserFuzz.run(bytes)
         case .markdown: MarkdownTextFuzz.run(bytes)
+        case .html: HTMLParityFuzz.run(bytes)
         }
     }
 }
@@ -19,7 +20,8 @@ enum FuzzTarget: String, CaseIterable {
 /// Stops the run as a finding when two readings of one input that must agree do not (libFuzzer saves the input).
 func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {
-        print("gazette-fuzz: invariant broken: \(message())")
+        // To standard error, unbuffered: printed to a pipe, the message stayed in the buffer that abort() drops.
+        fputs("gazette-fuzz: invariant broken: \(message())\n", stderr)
         abort()
     }
 }

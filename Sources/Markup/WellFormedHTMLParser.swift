@@ -133,6 +133,7 @@ private struct Reader {
                 try readCharacterData()
             }
         }
+        guard phase != .beforeRoot else { throw NeedsLibXML2() }  // no element at all: libxml2 reports the document empty
         try flushText()
         open.removeAll()  // libxml2 closes what is still open at the end without a word
     }
@@ -378,7 +379,12 @@ private struct Reader {
         }
         scratch.append(0)
         let added = scratch.withUnsafeBufferPointer { xmlNewNsPropEatName(node, nil, UnsafeMutablePointer(mutating: name), $0.baseAddress) }
-        guard added != nil else { throw NeedsLibXML2() }
+        guard let added else { throw NeedsLibXML2() }
+        // An HTML ID (`id`, or `name` on <a>) is registered with the document; libxml2's parser reports one that
+        // is already defined ("ID … already defined"), so a repeated one is left to it.
+        if Self.equals(name, "id") || (Self.equals(name, "name") && Self.equals(node.pointee.name, "a")) {
+            guard scratch.withUnsafeBufferPointer({ xmlGetID(tree, $0.baseAddress) }) == added else { throw NeedsLibXML2() }
+        }
     }
 
     private mutating func readAttributeCharacter() throws(NeedsLibXML2) {
