@@ -238,6 +238,8 @@ private struct Reader {
     private mutating func readStartTag() throws(NeedsLibXML2) {
         position += 1
         let name = try readName()
+        // libxml2 splits a prefixed element name (`<o:p>` becomes <p>, the prefix dropped): left to it.
+        if strchr(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), Int32(UInt8(ascii: ":"))) != nil { throw NeedsLibXML2() }
         let index = number(of: name)
         try checkPlacement(of: name, index: index)
         guard let node = xmlNewDocNodeEatName(tree, nil, UnsafeMutablePointer(mutating: name), nil) else { throw NeedsLibXML2() }
