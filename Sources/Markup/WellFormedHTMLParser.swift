@@ -14,7 +14,8 @@ enum WellFormedHTMLParser {
     /// The tree libxml2 would build for `input` and the one message it would give for such input ("Tag … invalid"),
     /// or nil when the input needs libxml2's own parser.
     static func parse(_ input: UnsafeBufferPointer<UInt8>) -> (tree: htmlDocPtr, issues: [HTMLParseIssue])? {
-        guard input.count > 0, input.count < Int(Int32.max), let tree = htmlNewDocNoDtD(nil, nil) else { return nil }
+        // Over 10 MB a text node could pass libxml2's XML_MAX_TEXT_LENGTH, which it reports: left to it.
+        guard input.count > 0, input.count <= 10_000_000, let tree = htmlNewDocNoDtD(nil, nil) else { return nil }
         guard let dictionary = xmlDictCreate() else {
             xmlFreeDoc(tree)
             return nil
@@ -89,6 +90,8 @@ private struct Reader {
 
     /// libxml2 hands character data to the tree in pieces of at least this many bytes (HTML_PARSER_BIG_BUFFER_SIZE).
     private static let pieceSize = 1000
+    /// Deeper nesting is left to libxml2, which has its limit at 256 open elements.
+    private static let deepest = 250
     /// libxml2 reads at most this many characters of a name (HTML_PARSER_BUFFER_SIZE).
     private static let longestName = 99
 
@@ -263,6 +266,8 @@ private struct Reader {
         }
         position += 1
         if rules.isVoid { return }
+        // libxml2 stops at a depth of 256 without XML_PARSE_HUGE ("Excessive depth in document"): left to it.
+        if open.count >= Self.deepest { throw NeedsLibXML2() }
         open.append((node, name, index))
         if phase == .beforeRoot { phase = .inRoot }
         if Self.equals(name, "script") || Self.equals(name, "style") { try readRawText(of: node) }
@@ -534,7 +539,7 @@ private struct Reader {
         xmlAddChild(open.last?.node ?? documentNode, comment)
     }
 
-    /// The content of `script` or `style`, to the first `</` and a letter: one CDATA node, as libxml2 makes it.
+    /// The content of `script` or `style`, to the first `</`: one CDATA node, as libxml2 makes it.
     private mutating func readRawText(of node: xmlNodePtr) throws(NeedsLibXML2) {
         let start = position
         while position < input.count {
@@ -543,7 +548,9 @@ private struct Reader {
                 position += 1
                 continue
             }
-            if character == UInt8(ascii: "<"), byte(at: position + 1) == UInt8(ascii: "/"), isASCIILetter(byte(at: position + 2)) { break }
+            // Any `</` ends the raw text here: one not followed by this element's name is a mismatched end tag
+            // (declined below), and libxml2 takes a `</` not followed by a letter apart its own way.
+            if character == UInt8(ascii: "<"), byte(at: position + 1) == UInt8(ascii: "/") { break }
             try checkCharacter(at: position)
             if character == 0x0A { line += 1 }
             position += 1
