@@ -542,6 +542,12 @@ private struct Reader {
     /// The content of `script` or `style`, to the first `</`: one CDATA node, as libxml2 makes it.
     private mutating func readRawText(of node: xmlNodePtr) throws(NeedsLibXML2) {
         let start = position
+        // libxml2 looks for a start tag before it reads raw text, and one that closes the element (`<body>`)
+        // ends it: a `<` and a name first thing is left to it.
+        let second = byte(at: position + 1)
+        if byte(at: position) == UInt8(ascii: "<"), isASCIILetter(second) || second == UInt8(ascii: "_") || second == UInt8(ascii: ":") {
+            throw NeedsLibXML2()
+        }
         while position < input.count {
             let character = input[position]
             if character > 0x20, character != UInt8(ascii: "<"), character != 0xEF {
