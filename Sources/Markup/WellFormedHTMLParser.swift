@@ -298,6 +298,9 @@ private struct Reader {
             throw NeedsLibXML2()
         }
         if Self.equals(name, "head") || Self.equals(name, "body") { throw NeedsLibXML2() }
+        // In <head>, libxml2 closes the head before an element that does not belong there, even one it does not
+        // know (`<s.yle>`): only the head's own elements are read here.
+        if open.count == 2, sawHead, !sawBody, !Self.belongsInHead(name) { throw NeedsLibXML2() }
         guard let current = open.last?.index else { throw NeedsLibXML2() }
         if closes(index, current) { throw NeedsLibXML2() }
     }
@@ -593,6 +596,11 @@ private struct Reader {
         let answer = HTMLElementRules.shared.closes(String(cString: names[starting]), String(cString: names[current]))
         if let cell { closings[cell] = answer ? 1 : 2 }
         return answer
+    }
+
+    private static func belongsInHead(_ name: UnsafePointer<xmlChar>) -> Bool {
+        equals(name, "title") || equals(name, "meta") || equals(name, "link") || equals(name, "style")
+            || equals(name, "script") || equals(name, "base")
     }
 
     private func isHTMLOrHead(_ name: UnsafePointer<xmlChar>) -> Bool {
