@@ -261,6 +261,8 @@ private struct Reader {
             issues.append(HTMLParseIssue(level: .error, line: line, message: "Tag \(String(cString: name)) invalid"))
         }
         if input[position] == UInt8(ascii: "/") {
+            // `<html/>`, `<head/>`, `<body/>`: libxml2 keeps what follows inside them; left to it.
+            if open.count <= 1 { throw NeedsLibXML2() }
             position += 2  // `<x/>`: libxml2 closes any element written so, void or not
             return
         }

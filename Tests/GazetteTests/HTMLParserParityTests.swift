@@ -202,7 +202,8 @@ enum HTMLParserParity {
         // Found by the `html` fuzz target: a document of one space; elements left open at the end, a repeated id.
         " ", "<!DOCTYPE html>\n<!-- only a comment -->\n", "<html>\n  <head>\n    <style></\ndy>\n",
         "<html><body>'<style><body>'<style>r</style></body></html>", "<html><head><style><b>x</b></style></head></html>",
-        "<html>\n<head>\n<style>\nt}\n</style>\n<s.yle>\n>\n>\n", "<html><head><noscript><p>x</p></noscript><xml></xml></head><body></body></html>",
+        "<html>\n<head>\n<style>\nt}\n</style>\n<s.yle>\n>\n>\n", "\n<html xml/><html ml/><html ><head></head></html>",
+        "<html><head/><body><p>x</p></body></html>", "<html><body/><p>x</p></html>", "<html><head><noscript><p>x</p></noscript><xml></xml></head><body></body></html>",
         "<html><head><me:ta name=\"viewport\"></head><body><p>Outlook's <o:p></o:p></p></body></html>",
         "<html><body>\n<div id=\"wrap\" a=\"b\">\n  <div class=\"wrap\" id=\"wrap-2\">\n    <dimlody>\n<div id=\"wrap\" a=\"b\">\n  <di>\n",
         "<html><body><div><p>a</p></div><span><a href=\"x\">l</a></span></body></html>",
