@@ -12,18 +12,7 @@ final class CorpusNewsletterTests: XCTestCase {
 
     func testEveryCorpusNewsletterBuildsAndIsChecked() throws {
         try TestPaths.requireCorpus(Self.corpus)
-        let directory = try TemporaryDirectory("corpus")
-        addTeardownBlock { directory.remove() }
-        try Scaffold.initialize(directory.url, force: true, templatesOnly: true)
-        try directory.write(try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("gazette.yml"), encoding: .utf8),
-                            to: "gazette.yml")
-        var converted: [String: String] = [:]  // issue path → corpus file
-        for (index, file) in try corpusFiles().enumerated() {
-            let (frontMatter, body) = try convert(file)
-            let path = "content/issues/\(String(format: "%03d", index + 1))-\(file.deletingPathExtension().lastPathComponent.lowercased()).md"
-            try directory.write("---\n\(frontMatter)---\n\(body)", to: path)
-            converted[path] = file.deletingLastPathComponent().lastPathComponent + "/" + file.lastPathComponent
-        }
+        let (directory, converted) = try corpusProject()
         XCTAssertEqual(converted.count, 90)
 
         let project = try Project(root: directory.url)
@@ -57,6 +46,24 @@ final class CorpusNewsletterTests: XCTestCase {
         let text = rendered.prepared.text.render(rendered.prepared.slotNames.map { _ in "x" })
         XCTAssertFalse(text.contains("<a href"), "\(rendered.source.path) has HTML in its text part", file: file, line: line)
         XCTAssertGreaterThan(text.count, 200, rendered.source.path, file: file, line: line)
+    }
+
+    /// A project in a temporary folder (removed after the test) with the default templates, the example's
+    /// gazette.yml and the 90 corpus newsletters as its issues; `converted` maps each issue path to its corpus file.
+    func corpusProject() throws -> (directory: TemporaryDirectory, converted: [String: String]) {
+        let directory = try TemporaryDirectory("corpus")
+        addTeardownBlock { directory.remove() }
+        try Scaffold.initialize(directory.url, force: true, templatesOnly: true)
+        try directory.write(try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("gazette.yml"), encoding: .utf8),
+                            to: "gazette.yml")
+        var converted: [String: String] = [:]
+        for (index, file) in try corpusFiles().enumerated() {
+            let (frontMatter, body) = try convert(file)
+            let path = "content/issues/\(String(format: "%03d", index + 1))-\(file.deletingPathExtension().lastPathComponent.lowercased()).md"
+            try directory.write("---\n\(frontMatter)---\n\(body)", to: path)
+            converted[path] = file.deletingLastPathComponent().lastPathComponent + "/" + file.lastPathComponent
+        }
+        return (directory, converted)
     }
 
     func corpusFiles() throws -> [URL] {

@@ -11,16 +11,7 @@ import XCTest
 extension CorpusNewsletterTests {
     func testDumpRenderedIssues() throws {
         guard let out = ProcessInfo.processInfo.environment["GAZETTE_DUMP_DIR"] else { throw XCTSkip("set GAZETTE_DUMP_DIR to dump every rendered issue there") }
-        let directory = try TemporaryDirectory("corpus")
-        addTeardownBlock { directory.remove() }
-        try Scaffold.initialize(directory.url, force: true, templatesOnly: true)
-        try directory.write(try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("gazette.yml"), encoding: .utf8),
-                            to: "gazette.yml")
-        for (index, file) in try corpusFiles().enumerated() {
-            let (frontMatter, body) = try convert(file)
-            let path = "content/issues/\(String(format: "%03d", index + 1))-\(file.deletingPathExtension().lastPathComponent.lowercased()).md"
-            try directory.write("---\n\(frontMatter)---\n\(body)", to: path)
-        }
+        let (directory, _) = try corpusProject()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for root in [directory.url, TestPaths.packageRoot] {
             let project = try Project(root: root)

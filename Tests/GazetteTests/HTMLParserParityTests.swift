@@ -55,16 +55,7 @@ extension CorpusNewsletterTests {
 
     /// The email layouts (the exact text `render` parses) and web bodies of the corpus and the example.
     private func renderedDocuments() throws -> [(name: String, html: String)] {
-        let directory = try TemporaryDirectory("parity")
-        addTeardownBlock { directory.remove() }
-        try Scaffold.initialize(directory.url, force: true, templatesOnly: true)
-        try directory.write(try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("gazette.yml"), encoding: .utf8),
-                            to: "gazette.yml")
-        for (index, file) in try corpusFiles().enumerated() {
-            let (frontMatter, body) = try convert(file)
-            let path = "content/issues/\(String(format: "%03d", index + 1))-\(file.deletingPathExtension().lastPathComponent.lowercased()).md"
-            try directory.write("---\n\(frontMatter)---\n\(body)", to: path)
-        }
+        let (directory, _) = try corpusProject()
         var documents: [(String, String)] = []
         for root in [directory.url, TestPaths.packageRoot] {
             let project = try Project(root: root)
