@@ -170,7 +170,7 @@ public struct HTMLNode {
     }
 
     public func removeAttribute(_ name: String) {
-        guard let attribute = xmlHasProp(node, name) else { return }
+        guard isElement, let attribute = Self.findAttribute(name, of: node) else { return }
         xmlRemoveProp(attribute)
         Self.forgetVisibility(node)
     }

@@ -111,7 +111,7 @@ extension PlainTextWriter {
             visitPreformatted(node)
         case .rule:
             breakBlock(blank: true)
-            emit(String(repeating: "-", count: availableWidth))
+            emit(String.repeated("-", count: availableWidth))
             breakBlock(blank: true)
         case .table:
             visitTable(node)
@@ -165,7 +165,7 @@ extension PlainTextWriter {
         let isBlank = { (line: ArraySlice<UInt8>) in line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
         while let first = lines.first, isBlank(first) { lines.removeFirst() }
         while let last = lines.last, isBlank(last) { lines.removeLast() }
-        let indent = String(repeating: " ", count: options.codeIndent)
+        let indent = String.repeated(" ", count: options.codeIndent)
         push(Container(first: indent, rest: indent))
         for line in lines {
             let trimmed = line.last == 0x0D ? line.dropLast() : line

@@ -107,7 +107,7 @@ extension PlainTextWriter {
             if underline != nil { widest = max(widest, TextWrapper.displayWidth(of: line)) }
         }
         if let underline, widest > 0 {
-            emit(String(repeating: underline, count: min(widest, width)))
+            emit(String.repeated(underline, count: min(widest, width)))
         }
     }
 }

@@ -119,12 +119,12 @@ extension PlainTextWriter {
                     let text = column < row.count ? row[column] : ""
                     line += text
                     if position < columns.count - 1 {
-                        line += String(repeating: " ", count: widths[column] - TextWrapper.displayWidth(of: text) + 2)
+                        line += String.repeated(" ", count: widths[column] - TextWrapper.displayWidth(of: text) + 2)
                     }
                 }
                 emit(line)
                 if index == headerRow {
-                    emit(columns.map { String(repeating: "-", count: widths[$0]) }.joined(separator: "  "))
+                    emit(columns.map { String.repeated("-", count: widths[$0]) }.joined(separator: "  "))
                 }
             }
             return

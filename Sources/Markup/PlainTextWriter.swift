@@ -29,7 +29,7 @@ public struct PlainTextWriter {
 
         /// A prefix whose continuation lines line up under the text after `marker`.
         init(marker: String) {
-            self.init(first: marker, rest: String(repeating: " ", count: TextWrapper.displayWidth(of: marker)))
+            self.init(first: marker, rest: String.repeated(" ", count: TextWrapper.displayWidth(of: marker)))
         }
     }
 

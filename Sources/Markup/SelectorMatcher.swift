@@ -103,14 +103,7 @@ final class SelectorMatcher {
     var count: Int { nodes.count }
 
     static func value(of attribute: xmlAttrPtr, in node: xmlNodePtr) -> String {
-        // The common case is one text child holding the value; anything else goes through libxml2.
-        if let text = attribute.pointee.children, text.pointee.next == nil, text.pointee.type == XML_TEXT_NODE,
-           let content = text.pointee.content {
-            return String(cString: content)
-        }
-        guard let raw = xmlNodeListGetString(node.pointee.doc, attribute.pointee.children, 1) else { return "" }
-        defer { gazette_xmlFree(raw) }
-        return String(cString: raw)
+        HTMLNode.withValue(of: attribute, in: node) { String(decoding: $0, as: UTF8.self) }
     }
 
     func parent(of element: Int) -> Int? {
@@ -121,7 +114,8 @@ final class SelectorMatcher {
     /// An attribute's value, nil when absent. `name` is lower-case, as libxml2's HTML parser stores names.
     func attribute(_ name: String, of element: Int) -> String? {
         let node = nodes[element]
-        guard let attribute = xmlHasProp(node, name) else { return nil }
+        // Found on the bytes: xmlHasProp would be given a copy of `name` made for C.
+        guard let attribute = HTMLNode.findAttribute(name, of: node) else { return nil }
         return SelectorMatcher.value(of: attribute, in: node)
     }
 

@@ -175,15 +175,18 @@ public struct IssueRenderer {
     func samplePersonalizedSize(_ prepared: PreparedIssue) -> Int {
         // A tracked URL: the base, /c/ and a token about 1.4 times the link plus 60 characters (docs/tracking.md).
         let base = configuration.trackingBase ?? configuration.baseURL
-        let tracking = TrackingValues(clicks: (prepared.trackedLinks ?? []).map { base + "/c/" + String(repeating: "x", count: $0.utf8.count * 14 / 10 + 80) },
-                                      open: base + "/o/" + String(repeating: "x", count: 120) + ".gif")
+        let tracking = TrackingValues(clicks: (prepared.trackedLinks ?? []).map { base + "/c/" + Self.filler($0.utf8.count * 14 / 10 + 80) },
+                                      open: base + "/o/" + Self.filler(120) + ".gif")
         let sample = prepared.slotValues(
             fields: [:], unsubscribeURL: (configuration.unsubscribeURL ?? configuration.baseURL)
-                + "?token=" + String(repeating: "x", count: 120),
+                + "?token=" + Self.filler(120),
             defaults: configuration.personalizationDefaults, tracking: tracking
-        ).map { $0.isEmpty ? String(repeating: "x", count: 40) : $0 }
+        ).map { $0.isEmpty ? Self.filler(40) : $0 }
         return prepared.html.renderedByteCount(sample)
     }
+
+    /// A sample value of `count` characters.
+    static func filler(_ count: Int) -> String { .repeated("x", count: count) }
 
     /// The 1-based line of `html` on which `content` first appears as it is (1 for empty content); nil when it is
     /// not in it, as when a layout escapes it with `{{content}}` or leaves it out.

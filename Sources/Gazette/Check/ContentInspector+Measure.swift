@@ -31,7 +31,9 @@ extension ContentInspector {
             }
             if let address = project.configuration.postalAddress, !address.isEmpty {
                 let collapsedAddress = Self.collapsedWhitespace(address)
-                measurements.hasPostalAddress = body.withTextContent { Self.contains(Self.collapsedWhitespace($0), collapsedAddress) }
+                measurements.hasPostalAddress = body.withTextContent { text in
+                    Self.containsCollapsed(text, collapsedAddress) ?? Self.contains(Self.collapsedWhitespace(text), collapsedAddress)
+                }
             }
         }
         measurements.hasPreheader = !(issue.preheader ?? "").trimmingWhitespaces().isEmpty
@@ -107,8 +109,47 @@ extension ContentInspector {
         return String(decoding: haystack, as: UTF8.self).contains(String(decoding: needle, as: UTF8.self))
     }
 
+    /// `contains(collapsedWhitespace(text), needle)` for a collapsed ASCII `needle`, without making the collapsed
+    /// copy: a run of white space in `text` matches one space of `needle`. Nil when it finds no match in text
+    /// that is not all ASCII, which only String's comparison can settle (the body's text is some 10 KB, and
+    /// collapsing it was most of the postal-address check).
+    static func containsCollapsed(_ text: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool? {
+        guard let base = text.baseAddress, let first = needle.first, first != 0x20, needle.allSatisfy({ $0 < 0x80 }) else {
+            return nil
+        }
+        var from = 0
+        while from < text.count, let found = memchr(base + from, Int32(first), text.count - from) {
+            let start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            var position = start
+            var matched = true
+            for byte in needle {
+                if byte == 0x20 {
+                    let runStart = position
+                    while position < text.count {
+                        let length = whitespaceLength(text, at: position)
+                        if length == 0 { break }
+                        position += length
+                    }
+                    if position == runStart { matched = false; break }
+                } else if position < text.count, text[position] == byte {
+                    position += 1
+                } else {
+                    matched = false
+                    break
+                }
+            }
+            if matched, position == text.count || !startsWithExtendingScalar(text, at: position) { return true }
+            from = start + 1
+        }
+        return text.allSatisfy({ $0 < 0x80 }) ? false : nil
+    }
+
     /// Whether the scalar at `index` would join the character before it (a combining mark, ZWJ …).
     private static func startsWithExtendingScalar(_ bytes: [UInt8], at index: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { startsWithExtendingScalar($0, at: index) }
+    }
+
+    private static func startsWithExtendingScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard bytes[index] >= 0xC0 else { return false }
         var iterator = bytes[index...].makeIterator()
         var decoder = UTF8()
@@ -139,7 +180,7 @@ extension ContentInspector {
                 var separator = false
                 if byte == 0x20 {
                     separator = index + 1 == bytes.count || bytes[index + 1] < 0xC0
-                        || !startsWithExtendingScalar(Array(bytes[(index + 1)...].prefix(4)), at: 0)
+                        || !startsWithExtendingScalar(bytes, at: index + 1)
                 } else if byte == 0x0A {
                     separator = previous != 0x0D
                 }

@@ -13,10 +13,34 @@ extension ContentInspector {
         var markerFindings: [Diagnostic] = []
         var tableFindings: [Diagnostic] = []
         var reportedLines: Set<String> = []
+        /// What the walk asks of each element name, worked out once per name (a String and a Set lookup per
+        /// element were a fifth of the walk).
+        var names = ElementNameIndex()
+        var factsOfName: [NameFacts] = []
+
+        struct NameFacts {
+            let name: String
+            let isUnsafe: Bool
+            /// `<style>`, `<script>` and `<head>` hold no markers a reader would see.
+            let hidesMarkers: Bool
+            let isCode: Bool
+            let isLink: Bool, isImage: Bool, isParagraph: Bool
+
+            init(name: String) {
+                self.name = name
+                isLink = name == "a"
+                isImage = name == "img"
+                isParagraph = name == "p"
+                isUnsafe = ContentInspector.unsafeElements.contains(name)
+                hidesMarkers = name == "style" || name == "script" || name == "head"
+                isCode = name == "code" || name == "pre"
+            }
+        }
 
         /// `sourceLine` is the Markdown line of the nearest element with `data-sourcepos` (nil: the template).
         mutating func visit(_ node: HTMLNode, insideCode: Bool, checksMarkers: Bool, sourceLine: Int?, isRoot: Bool = false) {
-            let name = node.name
+            let facts = facts(of: node)
+            let name = facts.name
             var handlers: [String] = []
             var position: String?
             var markedValues: [String] = []
@@ -34,7 +58,7 @@ extension ContentInspector {
             // Made only when something is reported: most elements have nothing to say.
             lazy var location = inspector.location(markdownLine: line)
 
-            if ContentInspector.unsafeElements.contains(name) {
+            if facts.isUnsafe {
                 elementFindings.append(.error("unsafe-html", "<\(name)> does not work in email and is removed or flagged by filters",
                                               at: location, hint: "link to a web page instead of embedding \(name == "form" ? "a form" : "it")"))
             }
@@ -42,25 +66,30 @@ extension ContentInspector {
                 elementFindings.append(.error("unsafe-html", "the event handler \(attribute)= on <\(name)> is script, which email clients strip",
                                               at: location, hint: "remove the \(attribute) attribute"))
             }
-            if name == "a", let href = node.attribute("href") {
-                elementFindings += inspector.inspectURL(href, attribute: "link", location: location)
+            if facts.isLink, let href = node.attribute("href") {
+                // Into a local first: appended in one expression, the inspector was copied for the call.
+                let findings = inspector.inspectURL(href, attribute: "link", location: location)
+                elementFindings += findings
             }
-            if name == "img" {
+            if facts.isImage {
                 let src = node.attribute("src")
-                if let src { elementFindings += inspector.inspectURL(src, attribute: "image", location: location) }
+                if let src {
+                    let findings = inspector.inspectURL(src, attribute: "image", location: location)
+                    elementFindings += findings
+                }
                 if !node.hasAttribute("alt") {
                     elementFindings.append(.warning("image-alt", "an image has no alt text (\(src ?? "no src"))",
                                                     at: location, hint: "write ![what it shows](…); use an empty alt only for decoration"))
                 }
             }
-            if name == "p", !isRoot, !delimiterRows.isEmpty, let position {
+            if facts.isParagraph, !isRoot, !delimiterRows.isEmpty, let position {
                 checkPipeTable(position)
             }
 
             // Markers: not in <style>, <script> or <head>; attributes count even inside code, text does not.
-            let marks = checksMarkers && name != "style" && name != "script" && name != "head"
+            let marks = checksMarkers && !facts.hidesMarkers
             if marks { for value in markedValues { report(value, location) } }
-            let code = insideCode || name == "code" || name == "pre"
+            let code = insideCode || facts.isCode
             var child = node.firstChild
             while let current = child {
                 switch current.kind {
@@ -76,6 +105,12 @@ extension ContentInspector {
                 }
                 child = current.nextSibling
             }
+        }
+
+        private mutating func facts(of element: HTMLNode) -> NameFacts {
+            guard let number = names.number(of: element) else { return NameFacts(name: element.name) }
+            if number == factsOfName.count { factsOfName.append(NameFacts(name: element.name)) }
+            return factsOfName[number]
         }
 
         private mutating func report(_ text: String, _ location: SourceLocation) {

@@ -198,17 +198,32 @@ struct ContentInspector {
     /// False when the URL's host, read from the bytes, is plainly no shortener; true when it is one or when
     /// the authority is unusual (percent-escapes, IPv6, non-ASCII), which Foundation's URL then decides.
     static func mayUseShortener(_ bytes: String.UTF8View) -> Bool {
-        let url = Array(bytes)
-        guard let separator = url.firstRange(of: Array("://".utf8), from: 0) else { return true }
-        var host: [UInt8] = []
-        for byte in url[(separator + 3)...] {
+        // Read in place: a copy of the URL and of its host was most of the cost of a link's checks.
+        bytes.withContiguousStorageIfAvailable(mayUseShortener) ?? Array(bytes).withUnsafeBufferPointer(mayUseShortener)
+    }
+
+    private static func mayUseShortener(_ url: UnsafeBufferPointer<UInt8>) -> Bool {
+        var separator: Int?
+        if url.count >= 3 {
+            for index in 0...(url.count - 3)
+            where url[index] == UInt8(ascii: ":") && url[index + 1] == UInt8(ascii: "/") && url[index + 2] == UInt8(ascii: "/") {
+                separator = index
+                break
+            }
+        }
+        guard let separator else { return true }
+        var hostStart = separator + 3
+        var hostEnd = hostStart
+        for index in hostStart..<url.count {
+            let byte = url[index]
             if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
             if byte >= 0x80 || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "[") { return true }
-            if byte == UInt8(ascii: "@") { host.removeAll(); continue }  // user information comes before the host
-            host.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            hostEnd = index + 1
+            if byte == UInt8(ascii: "@") { hostStart = hostEnd }  // user information comes before the host
         }
-        if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host.removeSubrange(colon...) }
-        var name = String(decoding: host, as: UTF8.self)
+        var host = UnsafeBufferPointer(rebasing: url[hostStart..<hostEnd])
+        if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = UnsafeBufferPointer(rebasing: host[..<colon]) }
+        var name = String(decoding: host, as: UTF8.self).lowercased()
         if name.hasPrefix("www.") { name.removeFirst(4) }
         return shorteners.contains(name)
     }
