@@ -94,6 +94,21 @@ public final class HTMLDocument {
     /// The `<body>` element, if any.
     public var body: HTMLNode? { root?.firstChildElement(named: "body") }
 
+    /// The first element, in document order, whose `id` is `id`.
+    public func element(withID id: String) -> HTMLNode? {
+        guard let root = root?.node else { return nil }
+        var found: xmlNodePtr?
+        var wanted = id
+        wanted.withUTF8 { bytes in
+            HTMLNode.walkElements(from: root) { element in
+                guard let attribute = HTMLNode.findAttribute("id", of: element) else { return true }
+                if HTMLNode.withValue(of: attribute, in: element, { $0.elementsEqual(bytes) }) { found = element }
+                return found == nil
+            }
+        }
+        return found.map { HTMLNode(document: self, node: $0) }
+    }
+
     /// Every element in document order.
     public var allElements: [HTMLNode] {
         var result: [HTMLNode] = []

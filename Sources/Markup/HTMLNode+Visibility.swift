@@ -108,10 +108,6 @@ extension HTMLNode {
     }
 
     /// Whether the NUL-terminated `name` is `literal`.
-    private static func equals(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
-        equals(name, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
     /// Whether "none", "hidden", "collapse" or "opacity" occurs in any ASCII case: one pass that looks further
     /// only at their first letters (the four separate scans showed in the profile).
     private static func mentionsHidingWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -126,14 +126,39 @@ public struct HTMLNode {
         // any other is compared as Strings.
         wanted.withUTF8 { bytes in
             let isASCII = bytes.allSatisfy { $0 < 0x80 }
-            visitElements { element in
-                guard element.node != node else { return }
-                let matches = isASCII ? element.node.pointee.name.map { Self.equals($0, bytes) } ?? bytes.isEmpty
-                    : element.name == name
-                if matches { result.append(element) }
+            Self.walkElements(from: node) { element in
+                guard element != node else { return true }
+                let matches = isASCII ? element.pointee.name.map { Self.equals($0, bytes) } ?? bytes.isEmpty
+                    : String(cString: element.pointee.name) == name
+                if matches { result.append(HTMLNode(document: document, node: element)) }
+                return true
             }
         }
         return result
+    }
+
+    /// Calls `visit` with `start` (if an element) and every element below it in document order, until it returns
+    /// false. On libxml2's pointers, without recursion or a wrapper per element; the tree must not change meanwhile.
+    static func walkElements(from start: xmlNodePtr, _ visit: (xmlNodePtr) -> Bool) {
+        var next: xmlNodePtr? = start
+        while let current = next {
+            if current.pointee.type == XML_ELEMENT_NODE, !visit(current) { return }
+            // Entity references share their children with the declaration (HTML documents have none).
+            if current.pointee.type != XML_ENTITY_REF_NODE, let child = current.pointee.children {
+                next = child
+                continue
+            }
+            next = nil
+            var climbing = current
+            while climbing != start {
+                if let sibling = climbing.pointee.next {
+                    next = sibling
+                    break
+                }
+                guard let parent = climbing.pointee.parent else { break }
+                climbing = parent
+            }
+        }
     }
 
     // MARK: Attributes
@@ -222,6 +247,11 @@ public struct HTMLNode {
     static func equals(_ name: UnsafePointer<xmlChar>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for index in 0..<bytes.count where name[index] != bytes[index] { return false }
         return name[bytes.count] == 0
+    }
+
+    /// Whether the NUL-terminated `name` is `literal` (an element or attribute name in lower case).
+    static func equals(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+        equals(name, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// The value of an attribute as bytes: its one text child directly (the usual case), else as libxml2 joins it.

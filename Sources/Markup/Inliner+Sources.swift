@@ -16,9 +16,13 @@ extension Inliner {
     func collectSources(in document: HTMLDocument, stylesheetLoader: (String) throws -> String?) -> Sources {
         var sources = Sources()
         var candidates: [HTMLNode] = []
-        document.root?.visitElements { element in
-            let name = element.name
-            if name == "style" || name == "link" { candidates.append(element) }
+        if let root = document.root?.node {
+            HTMLNode.walkElements(from: root) { element in
+                if let name = element.pointee.name, HTMLNode.equals(name, "style") || HTMLNode.equals(name, "link") {
+                    candidates.append(HTMLNode(document: document, node: element))
+                }
+                return true
+            }
         }
         for element in candidates {
             if element.name == "style" {

@@ -65,9 +65,9 @@ final class SelectorMatcher {
                 var property = node.pointee.properties
                 while let attribute = property {
                     if let name = attribute.pointee.name {
-                        if isName(name, "id") {
+                        if HTMLNode.equals(name, "id") {
                             id = SelectorMatcher.value(of: attribute, in: node)
-                        } else if isName(name, "class") {
+                        } else if HTMLNode.equals(name, "class") {
                             classList = SelectorMatcher.value(of: attribute, in: node)
                                 .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
                                 .map(String.init)
@@ -91,12 +91,6 @@ final class SelectorMatcher {
                     child = current.pointee.prev
                 }
             }
-        }
-
-        private func isName(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
-            let expected = literal.utf8Start
-            for offset in 0..<literal.utf8CodeUnitCount where name[offset] != expected[offset] { return false }
-            return name[literal.utf8CodeUnitCount] == 0
         }
     }
 

@@ -334,14 +334,3 @@ public struct IssueRenderer {
         return String(decoding: output, as: UTF8.self)
     }
 }
-
-extension HTMLDocument {
-    /// The first element whose `id` is `id`.
-    func element(withID id: String) -> HTMLNode? {
-        var found: HTMLNode?
-        root?.visitElements { element in
-            if found == nil, element.attribute("id") == id { found = element }
-        }
-        return found
-    }
-}
