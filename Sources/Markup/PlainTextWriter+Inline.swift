@@ -99,12 +99,13 @@ extension PlainTextWriter {
         while start < end, words.isLineBreak(start) { start += 1 }
         while end > start, words.isLineBreak(end - 1) { end -= 1 }
         let width = availableWidth
-        let lines = TextWrapper.wrap(words, start..<end, width: width)
+        TextWrapper.wrap(words, start..<end, width: width, into: &wrappedLines)
         words.removeAll()
         var widest = 0
-        for line in lines {
-            emit(line)
-            if underline != nil { widest = max(widest, TextWrapper.displayWidth(of: line)) }
+        for index in 0..<wrappedLines.count {
+            let line = wrappedLines.bytes[wrappedLines.range(of: index)]
+            emit(line: line)
+            if underline != nil { widest = max(widest, line.withUnsafeBufferPointer(TextWrapper.displayWidth(of:))) }
         }
         if let underline, widest > 0 {
             emit(String.repeated(underline, count: min(widest, width)))

@@ -56,6 +56,8 @@ public struct PlainTextWriter {
 
     // Inline text of the block being gathered: words, with `TextWrapper.lineBreak` for `<br>`.
     var words = WordList()
+    /// The lines of the paragraph being written (TextWrapper's output), kept to reuse their buffers.
+    var wrappedLines = WordList()
     /// The next text continues the last word (no whitespace between them in the HTML).
     var joinsPrevious = false
 
@@ -124,6 +126,26 @@ public struct PlainTextWriter {
             emitBlank(depth: containers.count)
             return
         }
+        let lineStart = startLine()
+        output += content.utf8
+        endLine(startedAt: lineStart)
+        lastLineBlank = false
+    }
+
+    /// `emit` of a line's UTF-8 bytes (wrapped paragraphs, which are gathered as bytes).
+    mutating func emit(line content: ArraySlice<UInt8>) {
+        if content.isEmpty {
+            emitBlank(depth: containers.count)
+            return
+        }
+        let lineStart = startLine()
+        output.append(contentsOf: content)
+        endLine(startedAt: lineStart)
+        lastLineBlank = false
+    }
+
+    /// Writes the blank line owed and the containers' prefixes of a content line; returns where the line starts.
+    private mutating func startLine() -> Int {
         if pendingBlank {
             pendingBlank = false
             emitBlank(depth: blankDepth)
@@ -133,9 +155,7 @@ public struct PlainTextWriter {
             output += (containers[index].usedFirst ? containers[index].rest : containers[index].first).utf8
             containers[index].usedFirst = true
         }
-        output += content.utf8
-        endLine(startedAt: lineStart)
-        lastLineBlank = false
+        return lineStart
     }
 
     private mutating func emitBlank(depth: Int) {

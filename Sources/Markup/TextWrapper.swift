@@ -13,17 +13,24 @@ public enum TextWrapper {
         return wrap(list, 0..<list.count, width: width)
     }
 
-    /// `wrap` of the words `indices` of a WordList, read from its bytes. Lines are gathered as bytes: appending
-    /// small Strings one by one cost more than the wrapping itself.
+    /// `wrap` of the words `indices` of a WordList, read from its bytes.
     static func wrap(_ words: WordList, _ indices: Range<Int>, width: Int) -> [String] {
-        var lines: [String] = []
+        var lines = WordList()
+        wrap(words, indices, width: width, into: &lines)
+        return (0..<lines.count).map(lines.word)
+    }
+
+    /// `wrap` into `lines`, one entry per line (emptied first): the text part writes them straight from its bytes
+    /// and reuses the buffers (a String per line, made and copied again, showed in the profile).
+    static func wrap(_ words: WordList, _ indices: Range<Int>, width: Int, into lines: inout WordList) {
+        lines.removeAll()
         var line: [UInt8] = []
         line.reserveCapacity(width * 2)
         var lineWidth = 0
         words.bytes.withUnsafeBufferPointer { bytes in
             for index in indices {
                 if words.isLineBreak(index) {
-                    lines.append(String(decoding: line, as: UTF8.self))
+                    line.withUnsafeBufferPointer { lines.append(bytes: $0) }
                     line.removeAll(keepingCapacity: true)
                     lineWidth = 0
                     continue
@@ -37,15 +44,14 @@ public enum TextWrapper {
                     line.append(0x20)
                     lineWidth += 1 + wordWidth
                 } else {
-                    lines.append(String(decoding: line, as: UTF8.self))
+                    line.withUnsafeBufferPointer { lines.append(bytes: $0) }
                     line.removeAll(keepingCapacity: true)
                     lineWidth = wordWidth
                 }
                 line.append(contentsOf: word)
             }
         }
-        if lineWidth > 0 || !lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
-        return lines
+        if lineWidth > 0 || !lines.isEmpty { line.withUnsafeBufferPointer { lines.append(bytes: $0) } }
     }
 
     /// `displayWidth(of:)` of UTF-8 bytes.
