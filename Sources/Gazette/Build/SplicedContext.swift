@@ -21,8 +21,9 @@ struct SplicedContext {
     }
 
     /// Paths of `content`, `content_text` and `issue.*` values, which are spliced when they are non-empty strings.
-    static func isSpliced(_ path: [String]) -> Bool {
-        path.count == 1 ? path[0] == "content" || path[0] == "content_text" : path.count == 2 && path[0] == "issue"
+    /// `name` is the value's whole path (names joined by NUL), `first` its first name.
+    static func isSpliced(depth: Int, name: String, first: String) -> Bool {
+        depth == 1 ? name == "content" || name == "content_text" : depth == 2 && first == "issue"
     }
 
     /// Whether `text` holds the stand-ins' prefix, on its bytes.
@@ -49,7 +50,7 @@ struct SplicedContext {
     init?(template: String, context: [String: Any], slots: SlotTable) {
         key = Key(template: template, fixed: Dictionary(minimumCapacity: 32), spliced: [:], slotNames: slots.names)
         var spliced: [([String], String)] = []
-        guard Self.flatten(context, path: [], fixed: &key.fixed, spliced: &spliced) else { return nil }
+        guard Self.flatten(context, path: "", depth: 0, first: "", last: "", fixed: &key.fixed, spliced: &spliced) else { return nil }
         for case .string(let text) in key.fixed.values where Self.holdsStandInPrefix(text) { return nil }
         for (path, value) in spliced.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
             paths.append(path)
@@ -59,23 +60,26 @@ struct SplicedContext {
         }
     }
 
-    private static func flatten(_ value: Any, path: [String], fixed: inout [String: Fixed],
-                                spliced: inout [([String], String)]) -> Bool {
-        // The name is made for leaves only; dictionaries are walked.
+    /// Walks `value`, found at `path` (its names joined by NUL in `name`, as the keys of `fixed` are). The path is
+    /// kept as one String, not an array per value: only the few spliced values need it as names.
+    private static func flatten(_ value: Any, path name: String, depth: Int, first: String, last: String,
+                                fixed: inout [String: Fixed], spliced: inout [([String], String)]) -> Bool {
         switch value {
         case let text as String:
-            if isSpliced(path), !text.isEmpty {
-                spliced.append((path, text))
+            if isSpliced(depth: depth, name: name, first: first), !text.isEmpty {
+                spliced.append((depth == 1 ? [name] : [first, last], text))
             } else {
-                fixed[path.joined(separator: "\u{0}")] = .string(text)
+                fixed[name] = .string(text)
             }
         case let texts as [String]:
-            fixed[path.joined(separator: "\u{0}")] = .strings(texts)
+            fixed[name] = .strings(texts)
         case is SubscriberSlots:
-            fixed[path.joined(separator: "\u{0}")] = .slots
+            fixed[name] = .slots
         case let dictionary as [String: Any]:
             for (key, child) in dictionary {
-                guard flatten(child, path: path + [key], fixed: &fixed, spliced: &spliced) else { return false }
+                let childName = depth == 0 ? key : name + "\u{0}" + key
+                guard flatten(child, path: childName, depth: depth + 1, first: depth == 0 ? key : first, last: key,
+                              fixed: &fixed, spliced: &spliced) else { return false }
             }
         default:
             return false
