@@ -12,9 +12,6 @@ struct WordList {
         ends.reserveCapacity(256)
     }
 
-    /// A list that has reserved nothing (to swap with one in use without allocating).
-    init(unreserved: Void) {}
-
     init(_ words: [String]) {
         self.init()
         append(contentsOf: words)
