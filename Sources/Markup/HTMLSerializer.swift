@@ -18,10 +18,9 @@ public enum HTMLSerializer {
     /// The document as UTF-8 bytes. Written straight from libxml2's name and content bytes into one buffer:
     /// building Strings per tag and attribute was most of the serializer's time.
     public static func serializedBytes(_ document: HTMLDocument) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(32 * 1024)
+        var output = ByteWriter(capacity: 32 * 1024)
         if let doctype = document.doctype {
-            output += doctype.utf8
+            output.append(doctype)
             output.append(0x0A)
         }
         var child = document.tree.pointee.children
@@ -30,27 +29,27 @@ public enum HTMLSerializer {
             child = current.pointee.next
         }
         if output.last != 0x0A { output.append(0x0A) }
-        return output
+        return output.bytes()
     }
 
     /// The HTML of one node and its descendants.
     public static func serialize(_ node: HTMLNode) -> String {
-        var output: [UInt8] = []
+        var output = ByteWriter(capacity: 1024)
         write(node.node, into: &output)
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: output.bytes(), as: UTF8.self)
     }
 
-    static func write(_ node: xmlNodePtr, into output: inout [UInt8]) {
+    static func write(_ node: xmlNodePtr, into output: inout ByteWriter) {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
             let name = bytes(node.pointee.name)
             output.append(UInt8(ascii: "<"))
-            output += name
+            output.append(name)
             var attribute = node.pointee.properties
             while let current = attribute {
                 output.append(0x20)
-                output += bytes(current.pointee.name)
-                output += #"=""#.utf8
+                output.append(bytes(current.pointee.name))
+                output.append(#"=""#)
                 HTMLNode.withValue(of: current, in: node) { appendEscaped($0, into: &output, attribute: true) }
                 output.append(UInt8(ascii: "\""))
                 attribute = current.pointee.next
@@ -61,32 +60,32 @@ public enum HTMLSerializer {
             var child = node.pointee.children
             while let current = child {
                 if raw, current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
-                    output += bytes(current.pointee.content)
+                    output.append(bytes(current.pointee.content))
                 } else {
                     write(current, into: &output)
                 }
                 child = current.pointee.next
             }
-            output += "</".utf8
-            output += name
+            output.append("</")
+            output.append(name)
             output.append(UInt8(ascii: ">"))
         case XML_TEXT_NODE:
             appendEscaped(bytes(node.pointee.content), into: &output, attribute: false)
         case XML_CDATA_SECTION_NODE:
-            output += bytes(node.pointee.content)
+            output.append(bytes(node.pointee.content))
         case XML_COMMENT_NODE:
-            output += "<!--".utf8
-            output += bytes(node.pointee.content)
-            output += "-->".utf8
+            output.append("<!--")
+            output.append(bytes(node.pointee.content))
+            output.append("-->")
         case XML_ENTITY_REF_NODE:
             if let name = node.pointee.name {
                 output.append(UInt8(ascii: "&"))
-                output += bytes(name)
+                output.append(bytes(name))
                 output.append(UInt8(ascii: ";"))
             }
         case XML_PI_NODE:
-            output += "<?".utf8
-            output += bytes(node.pointee.content)
+            output.append("<?")
+            output.append(bytes(node.pointee.content))
             output.append(UInt8(ascii: ">"))
         default:
             break
@@ -112,7 +111,7 @@ public enum HTMLSerializer {
     }
 
     /// `&` always; `<` and `>` in text, `"` in attribute values; a no-break space as `&nbsp;` so it stays visible.
-    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], attribute: Bool) {
+    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, into output: inout ByteWriter, attribute: Bool) {
         var start = 0
         var index = 0
         while index < text.count {
@@ -136,15 +135,15 @@ public enum HTMLSerializer {
             default: replacement = nil
             }
             if let replacement {
-                output += UnsafeBufferPointer(rebasing: text[start..<index])
-                output += UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+                output.append(UnsafeBufferPointer(rebasing: text[start..<index]))
+                output.append(replacement)
                 index += length
                 start = index
             } else {
                 index += 1
             }
         }
-        output += UnsafeBufferPointer(rebasing: text[start..<text.count])
+        output.append(UnsafeBufferPointer(rebasing: text[start..<text.count]))
     }
 
     public static func escapeText(_ text: String) -> String {
