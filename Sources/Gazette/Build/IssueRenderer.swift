@@ -136,7 +136,7 @@ public struct IssueRenderer {
             sourcePath: issue.path, preheader: issue.preheader, lists: issue.lists, slotNames: slots.names,
             subject: subjectTemplate(issue.subject), subjectTest: subjectTest,
             html: PersonalizationTemplate(splittingBytes: html, escaping: .html),
-            text: PersonalizationTemplate(splitting: text, escaping: .none),
+            text: PersonalizationTemplate(splittingBytes: text, escaping: .none),
             webURL: context.webURL(of: issue), trackedLinks: configuration.tracking.clicks ? trackedLinks : nil)
 
         var measurements = inspection.measure(document: document, contentNode: contentNode, text: text, contentText: contentText,
@@ -301,7 +301,8 @@ public struct IssueRenderer {
 
     /// At most one blank line in a row, no trailing spaces, one final newline. On bytes: lines end at a line feed
     /// not preceded by a carriage return, as splitting on the Character "\n" did ("\r\n" is one Character).
-    static func tidyText(_ text: String) -> String {
+    /// Bytes out: the slot splitting and the checks read bytes, and a String would validate them once more.
+    static func tidyText(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
         var text = text
         text.withUTF8 { bytes in
@@ -331,6 +332,6 @@ public struct IssueRenderer {
             }
         }
         output.append(0x0A)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }

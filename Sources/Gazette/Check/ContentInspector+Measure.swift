@@ -8,14 +8,14 @@ extension ContentInspector {
     /// The numbers the threshold checks compare.
     /// `contentText` is the issue's own content as the text part carries it: only its words count for
     /// `text-short`, since the template's header and footer (some 50 words) would hide a body of one line.
-    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: String, contentText: String, htmlBytes: Int,
+    func measure(document: HTMLDocument, contentNode: HTMLNode?, text: [UInt8], contentText: String, htmlBytes: Int,
                  slots: SlotTable, retainedStyleBytes: Int) -> IssueMeasurements {
         var measurements = IssueMeasurements()
         measurements.htmlBytes = htmlBytes
         measurements.retainedStyleBytes = retainedStyleBytes
         // A text template without {{{content_text}}} sends none of the content: then it has no words at all.
         let probe = contentText.split(separator: "\n", maxSplits: 1).first.map { String($0.prefix(40)) } ?? ""
-        measurements.textWords = probe.isEmpty || Self.contains(Array(text.utf8), Array(probe.utf8))
+        measurements.textWords = probe.isEmpty || Self.contains(text, Array(probe.utf8))
             ? Self.wordCount(contentText) : 0
         if let body = document.body {
             let statistics = LinkStatistics(body)
