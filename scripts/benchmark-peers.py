@@ -1,13 +1,54 @@
 """Times css-inline and premailer on the same HTML inside this process (no interpreter start counted),
-then prints Gazette's figures beside them and the ratios. Called by scripts/benchmark."""
+then prints Gazette's figures beside them and the ratios; then the paired ratios: short batches of Gazette's
+(in a gazette-benchmark --paired process, argv[3:]) and css-inline's run by turns. Called by scripts/benchmark."""
 import importlib.metadata
 import json
 import statistics
+import subprocess
 import sys
 import time
 
 import css_inline
 import premailer
+
+
+def batch_median(function, count):
+    function()
+    samples = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def paired_ratios(command, what, ours_count, theirs, theirs_count, rounds=40):
+    """Per round, a batch of ours and a batch of css-inline's back to back (in turn first and second, so that a
+    drift of the machine's speed within a round favours neither): the ratios of their medians, one per round."""
+    gazette = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    ratios = []
+    try:
+        for round_number in range(rounds):
+            def ours():
+                gazette.stdin.write(f"{what} {ours_count}\n")
+                gazette.stdin.flush()
+                return float(gazette.stdout.readline())
+            if round_number % 2 == 0:
+                mine = ours()
+                other = batch_median(theirs, theirs_count)
+            else:
+                other = batch_median(theirs, theirs_count)
+                mine = ours()
+            ratios.append(mine / other)
+    finally:
+        gazette.stdin.close()
+        gazette.wait(timeout=30)
+    return ratios
+
+
+def quartiles(values):
+    q = statistics.quantiles(values, n=4)
+    return q[0], statistics.median(values), q[2]
 
 
 def measure(function, minimum_seconds=2.0):
@@ -63,3 +104,14 @@ print(f"premailer / Gazette inlining:             {premailer_s / inline_s:6.1f}x
 print(f"preview reload of one changed issue:     {reload['median_s'] * 1e3:6.2f} ms (goal: < 50 ms)")
 print(f"personalization: {personalize['recipients_per_s']:,.0f} recipients/s on one core "
       f"({personalize['bytes_per_message']:,} bytes of HTML+text each; goal: >= 100,000/s)")
+
+if len(sys.argv) > 3:
+    inline_once = lambda: inliner.inline(html)
+    build = paired_ratios(sys.argv[3:], "build", 30, inline_once, 90)
+    inline = paired_ratios(sys.argv[3:], "inline", 60, inline_once, 60)
+    print()
+    print("paired: 40 rounds, each a batch of ours beside a batch of css-inline's; median ratio (quartiles)")
+    for label, ratios, goal in [("whole build / css-inline inlining:", build, "  (goal: <= 2.00)"),
+                                ("Gazette inlining / css-inline inlining:", inline, "")]:
+        low, middle, high = quartiles(ratios)
+        print(f"{label:42} {middle:6.2f}  ({low:.2f}-{high:.2f}){goal}")

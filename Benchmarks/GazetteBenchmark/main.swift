@@ -2,6 +2,9 @@
 // the peers (css-inline, premailer) on the same input in the same run and prints the ratios.
 //   gazette-benchmark PROJECT ISSUE INPUT_OUT   writes the inliner's input HTML to INPUT_OUT, then measures
 //   gazette-benchmark bounces FILE…             bounce classification (BounceBenchmark.swift, scripts/benchmark-bounces)
+//   gazette-benchmark PROJECT ISSUE INPUT_OUT --paired
+//       answers lines "build N" / "inline N" on stdin with the median seconds of N runs, one line each, so that
+//       scripts/benchmark-peers.py can alternate short batches of ours and css-inline's and compare them pairwise
 import Foundation
 import Gazette
 import Markup
@@ -22,6 +25,47 @@ func measure(_ label: String, minimumSeconds: Double = 2.0, _ body: () throws ->
     return ["label": label, "median_s": samples[samples.count / 2], "min_s": samples[0], "runs": samples.count]
 }
 
+/// The median seconds of `count` runs of `body`, after one warm-up run.
+func batchMedian(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var samples: [Double] = []
+    for _ in 0..<max(count, 1) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    samples.sort()
+    return samples[samples.count / 2]
+}
+
+/// The paired mode: the machine is shared, and its speed drifts between one figure's seconds and the next's; a batch
+/// of ours right beside a batch of css-inline's sees the same machine, so their ratio holds where separate figures
+/// do not. Reads "build N" or "inline N" per line until end of input or "quit".
+func answerPairedBatches(renderer: IssueRenderer, issue: IssueSource, checker: IssueChecker, input: String) {
+    while let line = readLine() {
+        let parts = line.split(separator: " ")
+        guard parts.count == 2, let count = Int(parts[1]), (1...10_000).contains(count) else { break }
+        do {
+            let seconds: Double
+            switch parts[0] {
+            case "build":
+                seconds = try batchMedian(count) { _ = checker.check(try renderer.render(issue)) }
+            case "inline":
+                seconds = try batchMedian(count) {
+                    let document = try HTMLDocument(parsing: input)
+                    _ = try Inliner(options: InlinerOptions()).inline(document) { _ in nil }
+                    _ = document.serialized()
+                }
+            default:
+                return
+            }
+            FileHandle.standardOutput.write(Data("\(seconds)\n".utf8))
+        } catch {
+            fail("gazette-benchmark: \(error)")
+        }
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(2)
@@ -29,7 +73,9 @@ func fail(_ message: String) -> Never {
 
 let arguments = CommandLine.arguments
 if arguments.count > 1 && arguments[1] == "bounces" { BounceBenchmark.run(Array(arguments.dropFirst(2))) }
-guard arguments.count == 4 else { fail("usage: gazette-benchmark PROJECT ISSUE INPUT_OUT") }
+guard arguments.count == 4 || (arguments.count == 5 && arguments[4] == "--paired") else {
+    fail("usage: gazette-benchmark PROJECT ISSUE INPUT_OUT [--paired]")
+}
 do {
     let project = try Project(root: URL(fileURLWithPath: arguments[1]))
     let templates = try TemplateSet(projectRoot: project.root)
@@ -67,6 +113,11 @@ do {
                 _ = checker.check(try renderer.render(issue))
             }
         }
+        exit(0)
+    }
+    if arguments.count == 5 {
+        answerPairedBatches(renderer: renderer, issue: issue, checker: IssueChecker(configuration: project.configuration),
+                            input: input)
         exit(0)
     }
     var results: [[String: Any]] = []
