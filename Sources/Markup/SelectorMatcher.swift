@@ -68,9 +68,7 @@ final class SelectorMatcher {
                         if HTMLNode.equals(name, "id") {
                             id = SelectorMatcher.value(of: attribute, in: node)
                         } else if HTMLNode.equals(name, "class") {
-                            classList = SelectorMatcher.value(of: attribute, in: node)
-                                .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
-                                .map(String.init)
+                            classList = HTMLNode.withValue(of: attribute, in: node, SelectorMatcher.classNames)
                         }
                     }
                     property = attribute.pointee.next
@@ -96,6 +94,13 @@ final class SelectorMatcher {
 
     var count: Int { nodes.count }
 
+    /// A class attribute's names, split at HTML's ASCII whitespace on the bytes (by Character, five comparisons
+    /// per letter showed in the profile).
+    static func classNames(_ value: UnsafeBufferPointer<UInt8>) -> [String] {
+        value.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C })
+            .map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
+    }
+
     static func value(of attribute: xmlAttrPtr, in node: xmlNodePtr) -> String {
         HTMLNode.withValue(of: attribute, in: node) { String(decoding: $0, as: UTF8.self) }
     }
@@ -115,7 +120,6 @@ final class SelectorMatcher {
 
     // MARK: Matching
 
-    /// Whether `element` matches `selector` (pseudo-elements and dynamic pseudo-classes are ignored here).
     /// Whether `element` matches `selector` (pseudo-elements and dynamic pseudo-classes are ignored here).
     func matches(_ selector: borrowing Selector, element: Int) -> Bool {
         selector.compounds.withUnsafeBufferPointer { compounds in
