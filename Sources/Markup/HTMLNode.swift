@@ -228,6 +228,12 @@ public struct HTMLNode {
         return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
     }
 
+    /// The content of a text, comment or CDATA node as a String when `test` accepts its bytes, else nil: a walk
+    /// that looks for something rare makes no String for the rest (and no generic call across modules).
+    public func content(where test: (UnsafeBufferPointer<UInt8>) -> Bool) -> String? {
+        withContent { test($0) ? String(decoding: $0, as: UTF8.self) : nil }
+    }
+
     /// The attribute `name` (no namespace) of an element, as xmlHasProp finds it for HTML.
     static func findAttribute(_ name: String, of node: xmlNodePtr) -> xmlAttrPtr? {
         var name = name

@@ -55,8 +55,9 @@ extension ContentInspector {
                 }
             }
             let line = position.flatMap(ContentInspector.startLine(ofSourcePosition:)) ?? sourceLine
-            // Made only when something is reported: most elements have nothing to say.
-            lazy var location = inspector.location(markdownLine: line)
+            // Made only when something is reported, as most elements have nothing to say; a `lazy var` for it cost
+            // a heap box per element.
+            var location: SourceLocation { inspector.location(markdownLine: line) }
 
             if facts.isUnsafe {
                 elementFindings.append(.error("unsafe-html", "<\(name)> does not work in email and is removed or flagged by filters",
@@ -96,10 +97,7 @@ extension ContentInspector {
                 case .element:
                     visit(current, insideCode: code, checksMarkers: marks, sourceLine: line)
                 case .text where marks && !code:
-                    let text = current.withContent { bytes in
-                        ContentInspector.mayHoldTemplateMarker(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
-                    }
-                    if let text { report(text, location) }
+                    if let text = current.content(where: ContentInspector.mayHoldTemplateMarker) { report(text, location) }
                 default:
                     break
                 }
