@@ -107,32 +107,6 @@ extension HTMLNode {
         return false
     }
 
-    /// Whether the NUL-terminated `name` is `literal`.
-    /// Whether "none", "hidden", "collapse" or "opacity" occurs in any ASCII case: one pass that looks further
-    /// only at their first letters (the four separate scans showed in the profile).
-    private static func mentionsHidingWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0..<bytes.count {
-            let word: StaticString
-            switch bytes[index] | 0x20 {
-            case UInt8(ascii: "n"): word = "none"
-            case UInt8(ascii: "h"): word = "hidden"
-            case UInt8(ascii: "c"): word = "collapse"
-            case UInt8(ascii: "o"): word = "opacity"
-            default: continue
-            }
-            let count = word.utf8CodeUnitCount
-            guard index + count <= bytes.count else { continue }
-            var offset = 1
-            while offset < count {
-                let byte = bytes[index + offset]
-                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word.utf8Start[offset] { break }
-                offset += 1
-            }
-            if offset == count { return true }
-        }
-        return false
-    }
-
     /// Whether `bytes` are the lower-case ASCII `word` in any ASCII case (no other letter lower-cases to these).
     private static func equalsIgnoringASCIICase(_ bytes: some Collection<UInt8>, _ word: StaticString) -> Bool {
         guard bytes.count == word.utf8CodeUnitCount else { return false }
@@ -144,40 +118,77 @@ extension HTMLNode {
         return true
     }
 
-    /// `styleHides` on the attribute's bytes; the String version settles what is not plain ASCII.
+    /// `styleHides` on the attribute's bytes, in one pass: each declaration's property is told by its length and
+    /// first letter before it is compared, and a value is read only for the five properties that can hide. Inlined
+    /// emails carry a long style on nearly every element (a scan for the hiding words, then a split, cost twice as
+    /// much). Carriage returns and non-ASCII text trim and split by Character: the String version settles those.
     static func styleHides(_ style: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Inlined emails carry a style on nearly every element: skip the parse unless a hiding word is there.
-        guard mentionsHidingWord(style) else { return false }
-        // Carriage returns and non-ASCII text trim and split by Character: leave those to the String version.
-        if style.contains(where: { $0 == 0x0D || $0 >= 0x80 }) {
-            return styleHides(String(decoding: style, as: UTF8.self))
-        }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0C }
-        func trimmed(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
-            guard let first = part.firstIndex(where: { !isSpace($0) }), let last = part.lastIndex(where: { !isSpace($0) })
-            else { return part[part.startIndex..<part.startIndex] }
-            return part[first...last]
-        }
         var clipped = false
         var zeroHeight = false
-        for declaration in style.split(separator: UInt8(ascii: ";")) {
-            guard let colon = declaration.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let property = trimmed(declaration[..<colon])
-            var value = trimmed(declaration[(colon + 1)...])
-            if let bang = value.firstIndex(of: UInt8(ascii: "!")) { value = trimmed(value[..<bang]) }
-            if equalsIgnoringASCIICase(property, "display") {
-                if equalsIgnoringASCIICase(value, "none") { return true }
-            } else if equalsIgnoringASCIICase(property, "visibility") {
-                if equalsIgnoringASCIICase(value, "hidden") || equalsIgnoringASCIICase(value, "collapse") { return true }
-            } else if equalsIgnoringASCIICase(property, "opacity") {
-                if Double(String(decoding: value, as: UTF8.self).lowercased()) == 0 { return true }
-            } else if equalsIgnoringASCIICase(property, "max-height") || equalsIgnoringASCIICase(property, "height") {
-                if ["0", "0px", "0em", "0%"].contains(where: { equalsIgnoringASCIICase(value, $0) }) { zeroHeight = true }
-            } else if equalsIgnoringASCIICase(property, "overflow") {
-                if equalsIgnoringASCIICase(value, "hidden") { clipped = true }
+        var start = 0
+        var colon: Int?
+        for index in 0...style.count {
+            let byte = index < style.count ? style[index] : UInt8(ascii: ";")
+            switch byte {
+            case UInt8(ascii: ";"):
+                if let colon {
+                    switch declarationHides(property: trimmed(style, start..<colon), value: trimmed(style, (colon + 1)..<index)) {
+                    case .hides: return true
+                    case .clips: clipped = true
+                    case .hasNoHeight: zeroHeight = true
+                    case .nothing: break
+                    }
+                }
+                start = index + 1
+                colon = nil
+            case UInt8(ascii: ":"):
+                if colon == nil { colon = index }
+            case 0x0D, 0x80...:
+                return styleHides(String(decoding: style, as: UTF8.self))
+            default:
+                break
             }
         }
         return clipped && zeroHeight
+    }
+
+    /// What one declaration does to visibility: hides the element by itself, or is half of the
+    /// `max-height:0` + `overflow:hidden` pair.
+    private enum DeclarationEffect { case hides, clips, hasNoHeight, nothing }
+
+    private static func declarationHides(property: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> DeclarationEffect {
+        guard let first = property.first else { return .nothing }
+        var value = value
+        func valueIs(_ word: StaticString) -> Bool { equalsIgnoringASCIICase(value, word) }
+        switch (property.count, first | 0x20) {
+        case (7, UInt8(ascii: "d")), (10, UInt8(ascii: "v")), (7, UInt8(ascii: "o")), (10, UInt8(ascii: "m")),
+             (6, UInt8(ascii: "h")), (8, UInt8(ascii: "o")):
+            break
+        default:
+            return .nothing
+        }
+        if let bang = value.firstIndex(of: UInt8(ascii: "!")) { value = trimmed(value, 0..<bang) }
+        if equalsIgnoringASCIICase(property, "display") {
+            return valueIs("none") ? .hides : .nothing
+        } else if equalsIgnoringASCIICase(property, "visibility") {
+            return valueIs("hidden") || valueIs("collapse") ? .hides : .nothing
+        } else if equalsIgnoringASCIICase(property, "opacity") {
+            return Double(String(decoding: value, as: UTF8.self).lowercased()) == 0 ? .hides : .nothing
+        } else if equalsIgnoringASCIICase(property, "max-height") || equalsIgnoringASCIICase(property, "height") {
+            return valueIs("0") || valueIs("0px") || valueIs("0em") || valueIs("0%") ? .hasNoHeight : .nothing
+        } else if equalsIgnoringASCIICase(property, "overflow") {
+            return valueIs("hidden") ? .clips : .nothing
+        }
+        return .nothing
+    }
+
+    /// `bytes[range]` without the ASCII spaces, tabs, line feeds and form feeds around it.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0C }
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lower..<upper])
     }
 
     /// At a UTF-8 lead byte: the length of a no-break space (a space to readers; `isSpace`) or of an

@@ -263,6 +263,30 @@ final class PlainTextWriterTests: XCTestCase {
         XCTAssertEqual(try text(html), "Visible\n")
     }
 
+    /// The one-pass byte reading of a style and the String reading it falls back to agree on every kind of
+    /// declaration that hides, and on the near misses.
+    func testStyleHidesOnBytesAgreesWithTheStringReading() {
+        let styles = [
+            "", ";", "display:none", " DISPLAY : None !important ", "display:block", "color:red;display:none;",
+            "visibility:hidden", "visibility: COLLAPSE", "visibility:visible", "opacity:0", "opacity: 0.0", "opacity:.5",
+            "max-height:0;overflow:hidden", "height:0px; overflow: hidden", "max-height:0", "overflow:hidden",
+            "max-height:0%;overflow:hidden;", "height:0em;overflow:auto", "max-height:1px;overflow:hidden",
+            "display", "display:", ":none", "display:none:x", "font-family:none;color:#000", "mso-hide:all",
+            "displays:none", "opacitx:0", "color: red;\n display:\tnone", "height:0;;overflow:hidden",
+        ]
+        for style in styles {
+            let fromBytes = Array(style.utf8).withUnsafeBufferPointer { HTMLNode.styleHides($0) }
+            XCTAssertEqual(fromBytes, HTMLNode.styleHides(style), "style=\"\(style)\"")
+        }
+        let expected = styles.filter { style in Array(style.utf8).withUnsafeBufferPointer { HTMLNode.styleHides($0) } }
+        XCTAssertEqual(expected, [
+            "display:none", " DISPLAY : None !important ", "color:red;display:none;", "visibility:hidden",
+            "visibility: COLLAPSE", "opacity:0", "opacity: 0.0", "max-height:0;overflow:hidden",
+            "height:0px; overflow: hidden", "max-height:0%;overflow:hidden;", "color: red;\n display:\tnone",
+            "height:0;;overflow:hidden",
+        ])
+    }
+
     func testVisibilityRule() throws {
         let document = try HTMLDocument(parsing: "<div style='display:none'><p id='in'>x</p></div><p style='mso-hide:all'>y</p>")
         let paragraphs = try XCTUnwrap(document.body).descendants(named: "p")
