@@ -21,37 +21,44 @@ public enum TextWrapper {
     }
 
     /// `wrap` into `lines`, one entry per line (emptied first): the text part writes them straight from its bytes
-    /// and reuses the buffers (a String per line, made and copied again, showed in the profile).
+    /// and reuses the buffers (a String per line, made and copied again, showed in the profile). Words are copied
+    /// once, into the line being filled, which is the last entry of `lines` while `lineIsOpen`.
     static func wrap(_ words: WordList, _ indices: Range<Int>, width: Int, into lines: inout WordList) {
         lines.removeAll()
-        var line: [UInt8] = []
-        line.reserveCapacity(width * 2)
+        var lineIsOpen = false
         var lineWidth = 0
         words.bytes.withUnsafeBufferPointer { bytes in
             for index in indices {
                 if words.isLineBreak(index) {
-                    line.withUnsafeBufferPointer { lines.append(bytes: $0) }
-                    line.removeAll(keepingCapacity: true)
+                    if !lineIsOpen { lines.append(bytes: UnsafeBufferPointer(start: nil, count: 0)) }
+                    lineIsOpen = false
                     lineWidth = 0
                     continue
                 }
                 let word = UnsafeBufferPointer(rebasing: bytes[words.range(of: index)])
                 let wordWidth = displayWidth(of: word)
                 if lineWidth == 0 {
-                    line.removeAll(keepingCapacity: true)
+                    // A line so far of words without width (zero-width spaces alone) gives way to this word.
+                    if lineIsOpen { lines.removeWords(from: lines.count - 1) }
+                    lines.append(bytes: word)
+                    lineIsOpen = true
                     lineWidth = wordWidth
                 } else if lineWidth + 1 + wordWidth <= width {
-                    line.append(0x20)
+                    lines.extendLast(byte: 0x20)
+                    lines.extendLast(bytes: word)
                     lineWidth += 1 + wordWidth
                 } else {
-                    line.withUnsafeBufferPointer { lines.append(bytes: $0) }
-                    line.removeAll(keepingCapacity: true)
+                    lines.append(bytes: word)
                     lineWidth = wordWidth
                 }
-                line.append(contentsOf: word)
             }
         }
-        if lineWidth > 0 || !lines.isEmpty { line.withUnsafeBufferPointer { lines.append(bytes: $0) } }
+        // The last line stays unless it has no width and is the only one (no words with width at all).
+        if lineIsOpen {
+            if lineWidth == 0 && lines.count == 1 { lines.removeAll() }
+        } else if !lines.isEmpty {
+            lines.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
+        }
     }
 
     /// `displayWidth(of:)` of UTF-8 bytes.

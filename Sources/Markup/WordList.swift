@@ -60,6 +60,11 @@ struct WordList {
         ends[ends.count - 1] = bytes.count
     }
 
+    mutating func extendLast(byte: UInt8) {
+        bytes.append(byte)
+        ends[ends.count - 1] = bytes.count
+    }
+
     mutating func extendLast(_ text: String) {
         var text = text
         text.withUTF8 { extendLast(bytes: $0) }
