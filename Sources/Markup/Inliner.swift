@@ -47,11 +47,16 @@ public struct Inliner: Sendable {
         var candidates: [Int32] = []
         var matched: [Int32] = []
         // Elements matched by the same rules with the same `style` get the same output (most paragraphs, links
-        // and cells of an issue): it is worked out for the first and copied. Not when custom properties are in
-        // play, as a value may then come from an ancestor.
+        // and cells of an issue): it is worked out for the first and copied, and kept with the rule index for the
+        // next runs with the same stylesheets (the next issue, the next preview reload). Not when custom properties
+        // are in play, as a value may then come from an ancestor.
         let reusesOutput = !(options.resolveCSSVariables && index.usesCustomProperties)
         var firstWithSignature: [StyleSignature: Int] = [:]
         var sameOutputAs = [Int](repeating: -1, count: matcher.count)
+        // Outputs by element: copied from an earlier run's (index.outputs), or worked out below.
+        var outputs: [Int: StyleOutput] = [:]
+        var newOutputKeys: [Int: OutputKey] = [:]
+        let outputOptions = OutputKey.Options(self.options)
         // Instances are read through a pointer: a copy would retain every part of its selector.
         index.instances.withUnsafeBufferPointer { instances in
             for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
@@ -72,6 +77,12 @@ public struct Inliner: Sendable {
                     sameOutputAs[element] = first
                     continue
                 }
+                let outputKey = signature.map { OutputKey(signature: $0, options: outputOptions) }
+                if let outputKey, let signature, let earlier = index.outputs.cachedValue(for: outputKey) {
+                    firstWithSignature[signature] = element
+                    outputs[element] = earlier
+                    continue
+                }
                 var cascade = styleAttributeCascade(of: element, styleText: styleText, matcher: matcher, document: document,
                                                     properties: properties, report: &report)
                 for candidate in matched {
@@ -86,22 +97,27 @@ public struct Inliner: Sendable {
                 }
                 // A style attribute with a problem is reported for every element that has it; one with custom
                 // properties may hold values for descendants.
-                if let signature, cascade.isReusable { firstWithSignature[signature] = element }
+                if let signature, let outputKey, cascade.isReusable {
+                    firstWithSignature[signature] = element
+                    newOutputKeys[element] = outputKey
+                }
                 styles[element] = cascade
             }
         }
 
         // Every property of the run is numbered by now: look up the Outlook attributes' ones once.
         let outlookProperties = OutlookAttributes.Property.allCases.map { properties.existingNumber(of: $0.name) }
-        var outputs: [Int: StyleOutput] = [:]
         for element in 0..<matcher.count {
             let output: StyleOutput
             if sameOutputAs[element] >= 0, let first = outputs[sameOutputAs[element]] {
                 output = first
+            } else if let earlier = outputs[element] {
+                output = earlier
             } else if let cascade = styles[element] {
                 output = self.output(of: cascade, for: element, styles: styles, rules: index.declarations, matcher: matcher,
                                      properties: properties, outlookProperties: outlookProperties)
                 if reusesOutput { outputs[element] = output }
+                if let outputKey = newOutputKeys[element] { index.outputs.insert(output, for: outputKey) }
             } else {
                 continue
             }
@@ -176,8 +192,24 @@ public struct Inliner: Sendable {
         return cascade
     }
 
+    /// What decides an element's output for a given rule index: its signature and the options `output` reads.
+    struct OutputKey: Hashable, Sendable {
+        struct Options: Hashable, Sendable {
+            var preserveImportant, resolveCSSVariables, widths, heights, tableAttributes: Bool
+            init(_ options: InlinerOptions) {
+                preserveImportant = options.preserveImportant
+                resolveCSSVariables = options.resolveCSSVariables
+                widths = options.applyWidthAttributes
+                heights = options.applyHeightAttributes
+                tableAttributes = options.applyTableAttributes
+            }
+        }
+        var signature: StyleSignature
+        var options: Options
+    }
+
     /// What inlining writes on one element: its `style` (bytes, no terminator) and presentational attributes.
-    struct StyleOutput {
+    struct StyleOutput: Sendable {
         /// Empty, or the declarations ending in a NUL.
         var style: [UInt8]
         var attributes: [(name: String, value: String)]

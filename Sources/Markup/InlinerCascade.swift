@@ -114,7 +114,7 @@ struct InlinerCascade {
 
 /// What decides an element's inlined output when no custom properties are in play: its name (for the Outlook
 /// attributes), its own `style` and the rule instances that matched it, in order.
-struct StyleSignature: Hashable {
+struct StyleSignature: Hashable, Sendable {
     var name: String
     var style: String?
     var instances: [Int32]

@@ -26,6 +26,10 @@ struct InlinerRuleIndex: Sendable {
     private(set) var propertyNumbers: [String: Int32] = [:]
     private(set) var ruleProperties: [Int32] = []
 
+    /// Outputs worked out with this index, by what decides them, for every later run with the same stylesheets:
+    /// an issue's paragraphs, links and cells match as the previous issue's did. A class, shared by copies.
+    let outputs = LeastRecentlyUsedCache<Inliner.OutputKey, Inliner.StyleOutput>(capacity: 1024)
+
     private var byID: [String: [Int32]] = [:]
     private var byClass: [String: [Int32]] = [:]
     private var byTag: [String: [Int32]] = [:]

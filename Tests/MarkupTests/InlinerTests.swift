@@ -168,6 +168,31 @@ final class InlinerTests: XCTestCase {
         XCTAssertEqual(style(of: "p", in: changed), "margin: 1px;")
     }
 
+
+    func testOutputsKeptFromEarlierRunsFollowTheOptionsAndTheStyleAttribute() throws {
+        // Runs with the same stylesheet reuse each other's outputs, by element name, style and matched rules, but
+        // never across options that change the output, and a broken style attribute is reported on every run.
+        let css = "<style>td { width: 120px; color: red !important } p { margin: 0 }</style>"
+        let html = css + #"<table><tr><td>a</td></tr></table><p>b</p><p style="color: ">c</p>"#
+        var keeping = InlinerOptions()
+        keeping.preserveImportant = true
+        keeping.applyWidthAttributes = false
+        for _ in 0..<2 {
+            let (plain, plainReport) = try inline(html)
+            XCTAssertEqual(style(of: "td", in: plain), "width: 120px; color: red;")
+            XCTAssertEqual(plain.allElements.first { $0.name == "td" }?.attribute("width"), "120")
+            XCTAssertEqual(plainReport.elementsStyled, 3)
+            XCTAssertEqual(plainReport.diagnostics.count, 1, "\(plainReport.diagnostics)")
+            let (kept, keptReport) = try inline(html, options: keeping)
+            XCTAssertEqual(style(of: "td", in: kept), "width: 120px; color: red !important;")
+            XCTAssertNil(kept.allElements.first { $0.name == "td" }?.attribute("width"))
+            XCTAssertEqual(keptReport.diagnostics.count, 1)
+        }
+        // Another document with the same stylesheet: its elements get what the first run worked out, and its own
+        // style attributes still count.
+        let (other, _) = try inline(css + #"<p>d</p><p style="padding: 2px">e</p>"#)
+        XCTAssertEqual((0..<2).map { style(of: "p", in: other, at: $0) }, ["margin: 0;", "margin: 0; padding: 2px;"])
+    }
     func testLinkedStylesheetsAndLoaderFailures() throws {
         struct Unreadable: Error {}
         let html = """
