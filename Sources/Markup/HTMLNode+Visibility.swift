@@ -85,7 +85,14 @@ extension HTMLNode {
         node.pointee._private = nil
     }
 
-    private static func readAttributesHide(_ node: xmlNodePtr) -> Bool {
+    /// Remembers the answer of `attributesHide` for an element whose `style` was just written by someone who knows
+    /// whether it hides (the inliner, once per distinct style): only the other attributes are read.
+    static func rememberVisibility(_ node: xmlNodePtr, styleHides: Bool) {
+        let hides = styleHides || readAttributesHide(node, readingStyle: false)
+        node.pointee._private = UnsafeMutableRawPointer(bitPattern: hides ? VisibilityMark.hidden : VisibilityMark.shown)
+    }
+
+    private static func readAttributesHide(_ node: xmlNodePtr, readingStyle: Bool = true) -> Bool {
         // One walk over the attribute list on libxml2's bytes, no Strings.
         var attribute = node.pointee.properties
         while let current = attribute {
@@ -99,7 +106,7 @@ extension HTMLNode {
                     return true
                 }
             case UInt8(ascii: "s"):
-                if equals(name, "style"), withValue(of: current, in: node, styleHides) { return true }
+                if readingStyle, equals(name, "style"), withValue(of: current, in: node, styleHides) { return true }
             default:
                 continue
             }

@@ -127,6 +127,8 @@ public struct Inliner: Sendable {
                 report.elementsStyled += 1
             }
             for (name, value) in output.attributes { node.setAttribute(name, value) }
+            // The text part and the checks ask every element whether it hides: answered here, once per output.
+            if !output.style.isEmpty { HTMLNode.rememberVisibility(node.node, styleHides: output.styleHides) }
         }
 
         report.rulesInlined = ruleMatched.filter { $0 }.count
@@ -213,6 +215,8 @@ public struct Inliner: Sendable {
         /// Empty, or the declarations ending in a NUL.
         var style: [UInt8]
         var attributes: [(name: String, value: String)]
+        /// Whether `style` hides the element (`HTMLNode.styleHides`).
+        var styleHides: Bool
     }
 
     /// The `style` attribute and the presentational attributes of one element; `rules` are the declarations of the
@@ -266,8 +270,9 @@ public struct Inliner: Sendable {
         let attributes = OutlookAttributes.attributes(for: matcher.names[element], options: options) { property in
             cascade.winner(outlookProperties[property.rawValue], rules: rules).map { resolve($0.value) }
         }
+        let hides = style.withUnsafeBufferPointer { HTMLNode.styleHides($0) }
         if !style.isEmpty { style.append(0) }  // for libxml2
-        return StyleOutput(style: style, attributes: attributes)
+        return StyleOutput(style: style, attributes: attributes, styleHides: hides)
     }
 
     /// Appends a String's UTF-8 bytes in one copy (appending the UTF8View byte by byte was slower than the rest

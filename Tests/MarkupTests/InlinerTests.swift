@@ -188,6 +188,16 @@ final class InlinerTests: XCTestCase {
             XCTAssertNil(kept.allElements.first { $0.name == "td" }?.attribute("width"))
             XCTAssertEqual(keptReport.diagnostics.count, 1)
         }
+        // Whether an inlined element hides is told by the inliner (for the text part and the checks): from its
+        // new style, and from its other attributes.
+        let hiding = """
+        <style>.pre { display: none } p { margin: 0 }</style>
+        <p class="pre">a</p><p>b</p><p hidden>c</p><p aria-hidden="TRUE">d</p><p style="max-height: 0; overflow: hidden">e</p>
+        """
+        for _ in 0..<2 {
+            let (document, _) = try inline(hiding)
+            XCTAssertEqual(document.allElements.filter { $0.name == "p" }.map(\.hidesContent), [true, false, true, true, true])
+        }
         // Another document with the same stylesheet: its elements get what the first run worked out, and its own
         // style attributes still count.
         let (other, _) = try inline(css + #"<p>d</p><p style="padding: 2px">e</p>"#)
