@@ -51,7 +51,7 @@ public struct Inliner: Sendable {
         // next runs with the same stylesheets (the next issue, the next preview reload). Not when custom properties
         // are in play, as a value may then come from an ancestor.
         let reusesOutput = !(options.resolveCSSVariables && index.usesCustomProperties)
-        var firstWithSignature: [StyleSignature: Int] = [:]
+        var firstWithSignature = StyleSignatureTable()
         var sameOutputAs = [Int](repeating: -1, count: matcher.count)
         // Outputs by element: copied from an earlier run's (index.outputs), or worked out below.
         var outputs: [Int: StyleOutput] = [:]
@@ -59,8 +59,23 @@ public struct Inliner: Sendable {
         let outputOptions = OutputKey.Options(self.options)
         // Instances are read through a pointer: a copy would retain every part of its selector.
         index.instances.withUnsafeBufferPointer { instances in
-            for element in 0..<matcher.count where !Inliner.nonVisualElements.contains(matcher.names[element]) {
-                index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tag: matcher.names[element],
+            // What depends on the name alone, by name number: a Set and a Dictionary lookup per element showed.
+            var nameFacts: [(isNonVisual: Bool, tagBucket: [Int32]?)?] = []
+            func facts(of element: Int) -> (isNonVisual: Bool, tagBucket: [Int32]?) {
+                let name = matcher.names[element]
+                let work = { (Inliner.nonVisualElements.contains(name), index.tagBucket(name)) }
+                let number = Int(matcher.nameNumbers[element])
+                guard number >= 0 else { return work() }
+                if number >= nameFacts.count { nameFacts += repeatElement(nil, count: number + 1 - nameFacts.count) }
+                if let known = nameFacts[number] { return known }
+                let made = work()
+                nameFacts[number] = made
+                return made
+            }
+            for element in 0..<matcher.count {
+                let (isNonVisual, tagBucket) = facts(of: element)
+                if isNonVisual { continue }
+                index.candidates(id: matcher.ids[element], classes: matcher.classes[element], tagBucket: tagBucket,
                                  into: &candidates)
                 matched.removeAll(keepingCapacity: true)
                 for candidate in candidates {
@@ -71,15 +86,19 @@ public struct Inliner: Sendable {
                 }
                 guard !matched.isEmpty else { continue }
                 let styleText = matcher.attribute("style", of: element)
-                let signature = reusesOutput
-                    ? StyleSignature(name: matcher.names[element], style: styleText, instances: matched) : nil
-                if let signature, let first = firstWithSignature[signature] {
+                let name = matcher.names[element]
+                let signatureHash = reusesOutput
+                    ? StyleSignatureTable.hash(name: name, style: styleText, instances: matched) : nil
+                if let signatureHash,
+                   let first = firstWithSignature.element(name: name, style: styleText, instances: matched, hash: signatureHash) {
                     sameOutputAs[element] = first
                     continue
                 }
-                let outputKey = signature.map { OutputKey(signature: $0, options: outputOptions) }
-                if let outputKey, let signature, let earlier = index.outputs.cachedValue(for: outputKey) {
-                    firstWithSignature[signature] = element
+                let outputKey = signatureHash.map { _ in
+                    OutputKey(signature: StyleSignature(name: name, style: styleText, instances: matched), options: outputOptions)
+                }
+                if let outputKey, let signatureHash, let earlier = index.outputs.cachedValue(for: outputKey) {
+                    firstWithSignature.add(element, name: name, style: styleText, instances: matched, hash: signatureHash)
                     outputs[element] = earlier
                     continue
                 }
@@ -97,8 +116,8 @@ public struct Inliner: Sendable {
                 }
                 // A style attribute with a problem is reported for every element that has it; one with custom
                 // properties may hold values for descendants.
-                if let signature, let outputKey, cascade.isReusable {
-                    firstWithSignature[signature] = element
+                if let signatureHash, let outputKey, cascade.isReusable {
+                    firstWithSignature.add(element, name: name, style: styleText, instances: matched, hash: signatureHash)
                     newOutputKeys[element] = outputKey
                 }
                 styles[element] = cascade

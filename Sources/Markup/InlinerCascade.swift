@@ -119,3 +119,71 @@ struct StyleSignature: Hashable, Sendable {
     var style: String?
     var instances: [Int32]
 }
+
+/// The first element of a run with each StyleSignature, found without making one: an element's parts are hashed
+/// (FNV-1a) and compared in place, where a Dictionary of signatures cost an array and a SipHash per element.
+struct StyleSignatureTable {
+    private struct Entry {
+        var hash: UInt64
+        var element: Int
+        var name: String
+        var style: String?
+        /// The matched instances, in `instanceStore`.
+        var instances: Range<Int>
+    }
+
+    private var entries: [Entry] = []
+    private var instanceStore: [Int32] = []
+    /// Open addressing: indices into `entries`, -1 for an empty slot; never more than half full.
+    private var slots = [Int32](repeating: -1, count: 64)
+
+    /// The hash of a signature's parts, given to `element(name:…)` and `add`.
+    static func hash(name: String, style: String?, instances: [Int32]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: UInt64) { hash = (hash ^ value) &* 0x0000_0100_0000_01b3 }
+        for byte in name.utf8 { mix(UInt64(byte)) }
+        mix(0x100)
+        if var style {
+            style.withUTF8 { for byte in $0 { mix(UInt64(byte)) } }
+        } else {
+            mix(0x101)
+        }
+        for instance in instances { mix(UInt64(UInt32(bitPattern: instance)) | 0x2_0000_0000) }
+        return hash
+    }
+
+    /// The element added with the same name, style and instances, if any.
+    func element(name: String, style: String?, instances: [Int32], hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let entry = entries[Int(slots[slot])]
+            if entry.hash == hash, entry.name == name, entry.style == style,
+               instanceStore[entry.instances].elementsEqual(instances) {
+                return entry.element
+            }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Records `element` as the first with this signature (not already in the table).
+    mutating func add(_ element: Int, name: String, style: String?, instances: [Int32], hash: UInt64) {
+        let start = instanceStore.count
+        instanceStore += instances
+        entries.append(Entry(hash: hash, element: element, name: name, style: style, instances: start..<instanceStore.count))
+        if entries.count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for index in entries.indices { place(Int32(index)) }
+        } else {
+            place(Int32(entries.count - 1))
+        }
+    }
+
+    private mutating func place(_ index: Int32) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: entries[Int(index)].hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = index
+    }
+}

@@ -114,9 +114,12 @@ struct InlinerRuleIndex: Sendable {
         }
     }
 
+    /// The instances whose rightmost compound names `tag`: looked up once per distinct name of a run.
+    func tagBucket(_ tag: String) -> [Int32]? { byTag[tag] }
+
     /// Instances that may match an element, in source order, without repeats, written into `result` (a buffer
-    /// reused across elements).
-    func candidates(id: String?, classes: [String], tag: String, into result: inout [Int32]) {
+    /// reused across elements). `tagBucket` is `tagBucket(_:)` of the element's name.
+    func candidates(id: String?, classes: [String], tagBucket: [Int32]?, into result: inout [Int32]) {
         result.removeAll(keepingCapacity: true)
         result += universal
         var buckets = universal.isEmpty ? 0 : 1
@@ -130,7 +133,7 @@ struct InlinerRuleIndex: Sendable {
                 buckets += 1
             }
         }
-        if let bucket = byTag[tag] {
+        if let bucket = tagBucket {
             result += bucket
             buckets += 1
         }

@@ -9,6 +9,9 @@ final class SelectorMatcher {
     // that `var` ones cost on every access (they showed in the matcher's profile).
     let nodes: [xmlNodePtr]
     let names: [String]
+    /// Each element's name by number, the same for the same name (ElementNameIndex; -1 for a name without one):
+    /// what is looked up per name is then looked up once per distinct name.
+    let nameNumbers: [Int32]
     let ids: [String?]
     let classes: [[String]]
     private let parents: [Int32]
@@ -29,6 +32,7 @@ final class SelectorMatcher {
         }
         nodes = table.nodes
         names = table.names
+        nameNumbers = table.nameNumbers
         ids = table.ids
         classes = table.classes
         parents = table.parents
@@ -41,8 +45,12 @@ final class SelectorMatcher {
     private struct Table {
         var nodes: [xmlNodePtr] = []
         var names: [String] = []
+        var nameNumbers: [Int32] = []
         var ids: [String?] = []
         var classes: [[String]] = []
+        /// The names by number, each String made once per distinct name.
+        var nameIndex = ElementNameIndex()
+        var namesByNumber: [String] = []
         var parents: [Int32] = []
         var previousSiblings: [Int32] = []
         var nextSiblings: [Int32] = []
@@ -54,12 +62,10 @@ final class SelectorMatcher {
             // The last child seen of each element (by index), and of the document (the slot after them all).
             var lastChild = [Int32](repeating: -1, count: nodes.count)
             var lastTopLevel: Int32 = -1
-            // The String of a name is made once per distinct name (ElementNameMemo), not once per element.
-            var nameOf = ElementNameMemo { $0 }
             while let (node, parent) = stack.popLast().map({ ($0.node, $0.parent) }) {
                 let index = Int32(nodes.count)
                 nodes.append(node)
-                names.append(nameOf.value(of: node))
+                addName(of: node)
                 var id: String?
                 var classList: [String] = []
                 var property = node.pointee.properties
@@ -89,6 +95,19 @@ final class SelectorMatcher {
                     child = current.pointee.prev
                 }
             }
+        }
+
+        /// The name's String, made once per distinct name, and its number.
+        private mutating func addName(of node: xmlNodePtr) {
+            let string = { node.pointee.name.map { String(cString: $0) } ?? "" }
+            guard let number = nameIndex.number(of: node) else {
+                names.append(string())
+                nameNumbers.append(-1)
+                return
+            }
+            if number == namesByNumber.count { namesByNumber.append(string()) }
+            names.append(namesByNumber[number])
+            nameNumbers.append(Int32(number))
         }
     }
 

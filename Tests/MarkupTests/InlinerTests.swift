@@ -169,6 +169,26 @@ final class InlinerTests: XCTestCase {
     }
 
 
+    func testSignatureTableTellsEveryPartApartAndGrows() {
+        var table = StyleSignatureTable()
+        // 300 signatures, past several growths, differing in one part each; forced equal hashes must still compare.
+        let signatures: [(String, String?, [Int32])] = (0..<100).flatMap { number -> [(String, String?, [Int32])] in
+            [("p", nil, [Int32(number)]), ("td", nil, [Int32(number)]), ("p", "color: red", [Int32(number)])]
+        }
+        for (element, (name, style, instances)) in signatures.enumerated() {
+            XCTAssertNil(table.element(name: name, style: style, instances: instances, hash: 7))
+            table.add(element, name: name, style: style, instances: instances, hash: element % 2 == 0 ? 7 :
+                      StyleSignatureTable.hash(name: name, style: style, instances: instances))
+        }
+        for (element, (name, style, instances)) in signatures.enumerated() {
+            let hash = element % 2 == 0 ? 7 : StyleSignatureTable.hash(name: name, style: style, instances: instances)
+            XCTAssertEqual(table.element(name: name, style: style, instances: instances, hash: hash), element)
+        }
+        XCTAssertNil(table.element(name: "p", style: nil, instances: [1, 2], hash: StyleSignatureTable.hash(name: "p", style: nil, instances: [1, 2])))
+        XCTAssertNotEqual(StyleSignatureTable.hash(name: "p", style: nil, instances: [1]),
+                          StyleSignatureTable.hash(name: "p", style: "", instances: [1]))
+    }
+
     func testOutputsKeptFromEarlierRunsFollowTheOptionsAndTheStyleAttribute() throws {
         // Runs with the same stylesheet reuse each other's outputs, by element name, style and matched rules, but
         // never across options that change the output, and a broken style attribute is reported on every run.
