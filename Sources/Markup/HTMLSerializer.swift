@@ -117,7 +117,7 @@ public enum HTMLSerializer {
         var index = 0
         while index < text.count {
             // Eight bytes at a time past runs that hold none of the five (long inlined styles, plain text).
-            while index + 8 <= text.count, !mayNeedEntity(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+            while index + 8 <= text.count, !mayNeedEntity(WordScan.word(at: base + index)) {
                 index += 8
             }
             guard index < text.count else { break }
@@ -152,13 +152,11 @@ public enum HTMLSerializer {
         output.append(UnsafeBufferPointer(rebasing: text[start..<text.count]))
     }
 
-    /// Whether any of eight bytes is `"`, `&`, `<`, `>` or 0xC2 (the usual test for a zero byte, after XOR with each).
+    /// Whether any of eight bytes is `"`, `&`, `<`, `>` or 0xC2.
     @inline(__always)
     private static func mayNeedEntity(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
-        return hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
-            | hasZeroByte(word ^ (ones &* 0x3E)) | hasZeroByte(word ^ (ones &* 0xC2)) != 0
+        WordScan.matches(word, 0x22) | WordScan.matches(word, 0x26) | WordScan.matches(word, 0x3C)
+            | WordScan.matches(word, 0x3E) | WordScan.matches(word, 0xC2) != 0
     }
 
     public static func escapeText(_ text: String) -> String {

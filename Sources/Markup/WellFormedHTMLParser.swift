@@ -419,6 +419,16 @@ private struct Reader {
         let startLine = line
         var blank = true
         while position < input.count {
+            // Eight bytes at a time while none is a control, `<`, `&` or 0xEF: letters and spaces need no check.
+            if position + 8 <= input.count, let base = input.baseAddress {
+                let word = WordScan.word(at: base + position)
+                if WordScan.below(word, 0x20) | WordScan.matches(word, UInt8(ascii: "<")) | WordScan.matches(word, UInt8(ascii: "&"))
+                    | WordScan.matches(word, 0xEF) == 0 {
+                    if word != 0x2020_2020_2020_2020 { blank = false }
+                    position += 8
+                    continue
+                }
+            }
             let character = input[position]
             if character > 0x20, character != UInt8(ascii: "<"), character != UInt8(ascii: "&"), character != 0xEF {
                 blank = false  // the common case, with no further test

@@ -118,6 +118,20 @@ final class HTMLParserParityTests: XCTestCase {
         for html in mustDecline {
             XCTAssertNil(try HTMLParserParity.describeBoth(html), "read: \(html)")
         }
+        // Text is skipped eight bytes at a time: a control character (a carriage return too) or U+FFFF anywhere in a long run still
+        // declines, and line feeds, tabs and blanks anywhere still count as they do byte by byte.
+        for offset in 0..<20 {
+            let before = String(repeating: "a", count: offset), after = String(repeating: "b", count: 19 - offset)
+            for bad in ["\u{01}", "\u{1F}", "\r", "\u{FFFF}"] {
+                let html = "<html><body><p>\(before + bad + after)</p></body></html>"
+                XCTAssertNil(try HTMLParserParity.describeBoth(html), "read: \(offset) \(bad.debugDescription)")
+            }
+            for fine in ["\n", "\t", " ", "é", "\u{FFFD}"] {
+                let html = "<html><body><p>\(before + fine + after)</p>\n<p>\(String(repeating: " ", count: offset))</p></body></html>"
+                let (fast, reference) = try XCTUnwrap(HTMLParserParity.describeBoth(html), "declined: \(offset) \(fine.debugDescription)")
+                XCTAssert(fast == reference, HTMLParserParity.firstDifference(fast, reference))
+            }
+        }
     }
 }
 
