@@ -4,11 +4,18 @@
 import Foundation
 import Markup
 
-/// Inspects a rendered issue's HTML and measures it.
-struct ContentInspector {
+/// Inspects a rendered issue's HTML and measures it. A class: the walk calls it for every element and link, and a
+/// struct of the project and the issue was copied (every field retained and released) on each call.
+final class ContentInspector {
     let project: Project
     let issue: IssueSource
     let templates: TemplateSet
+
+    init(project: Project, issue: IssueSource, templates: TemplateSet) {
+        self.project = project
+        self.issue = issue
+        self.templates = templates
+    }
 
     static let unsafeElements: Set<String> = ["script", "iframe", "form", "input", "button", "textarea", "select",
                                               "object", "embed", "applet", "frame", "frameset"]
