@@ -59,6 +59,7 @@ final class CheckScanTests: XCTestCase {
             ("https://github.com/bit.ly", false), ("https://bit.ly.example.org/", false), ("https://example.org/@t.co", false),
             ("https://t.co.evil/", false), ("mailto:someone@t.co", true),  // no "://": left to Foundation's URL
             ("https://b%69t.ly/", true), ("https://[::1]/", true), ("https://bït.ly/", true),  // unusual: URL decides
+            ("https://WWW.Bit.Ly/x", true), ("https://www./", false), ("https://wwwbit.ly/", false), ("https://www.www.bit.ly/", false),
         ]
         for (url, expected) in cases {
             XCTAssertEqual(ContentInspector.mayUseShortener(url.utf8), expected, url)

@@ -232,9 +232,20 @@ final class ContentInspector {
         }
         var host = UnsafeBufferPointer(rebasing: url[hostStart..<hostEnd])
         if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = UnsafeBufferPointer(rebasing: host[..<colon]) }
-        var name = String(decoding: host, as: UTF8.self).lowercased()
-        if name.hasPrefix("www.") { name.removeFirst(4) }
-        return shorteners.contains(name)
+        if host.count > 4, lowercased(host[0]) == UInt8(ascii: "w"), lowercased(host[1]) == UInt8(ascii: "w"),
+           lowercased(host[2]) == UInt8(ascii: "w"), host[3] == UInt8(ascii: ".") {
+            host = UnsafeBufferPointer(rebasing: host[4...])
+        }
+        // Compared on the bytes, by length first: a String, its lower-casing and a hash per link showed.
+        return shortenerBytes.contains { shortener in
+            shortener.count == host.count && zip(shortener, host).allSatisfy { $0 == lowercased($1) }
+        }
+    }
+
+    private static let shortenerBytes: [[UInt8]] = shorteners.map { Array($0.utf8) }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     /// The first marker in `text`. `{{name}}` markers are left out: the body's marker pass reports those.
