@@ -94,8 +94,9 @@ public struct Inliner: Sendable {
                     sameOutputAs[element] = first
                     continue
                 }
-                let outputKey = signatureHash.map { _ in
-                    OutputKey(signature: StyleSignature(name: name, style: styleText, instances: matched), options: outputOptions)
+                let outputKey = signatureHash.map { hash in
+                    OutputKey(signature: StyleSignature(name: name, style: styleText, instances: matched, partsHash: hash),
+                              options: outputOptions)
                 }
                 if let outputKey, let signatureHash, let earlier = index.outputs.cachedValue(for: outputKey) {
                     firstWithSignature.add(element, name: name, style: styleText, instances: matched, hash: signatureHash)

@@ -118,6 +118,21 @@ struct StyleSignature: Hashable, Sendable {
     var name: String
     var style: String?
     var instances: [Int32]
+    /// `StyleSignatureTable.hash` of the parts, worked out once: hashing is then of this alone.
+    var partsHash: UInt64
+
+    init(name: String, style: String?, instances: [Int32], partsHash: UInt64) {
+        self.name = name
+        self.style = style
+        self.instances = instances
+        self.partsHash = partsHash
+    }
+
+    static func == (lhs: StyleSignature, rhs: StyleSignature) -> Bool {
+        lhs.partsHash == rhs.partsHash && lhs.name == rhs.name && lhs.style == rhs.style && lhs.instances == rhs.instances
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(partsHash) }
 }
 
 /// The first element of a run with each StyleSignature, found without making one: an element's parts are hashed

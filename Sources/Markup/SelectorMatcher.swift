@@ -22,6 +22,7 @@ final class SelectorMatcher {
     /// Reads every element of `document` once.
     init(_ document: HTMLDocument) {
         var table = Table()
+        table.reserveCapacity(256)  // an issue's email has one or two hundred elements: no growth step per array
         var child = document.tree.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
@@ -95,6 +96,17 @@ final class SelectorMatcher {
                     child = current.pointee.prev
                 }
             }
+        }
+
+        mutating func reserveCapacity(_ count: Int) {
+            nodes.reserveCapacity(count)
+            names.reserveCapacity(count)
+            nameNumbers.reserveCapacity(count)
+            ids.reserveCapacity(count)
+            classes.reserveCapacity(count)
+            parents.reserveCapacity(count)
+            previousSiblings.reserveCapacity(count)
+            nextSiblings.reserveCapacity(count)
         }
 
         /// The name's String, made once per distinct name, and its number.
